@@ -1,0 +1,49 @@
+#pragma once
+/// The LibTorch backend. This header does not include torch: only engine sources do.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "greenbatch/engine/backend.h"
+
+namespace greenbatch::engine {
+
+/// Where inference runs.
+struct DeviceSpec {
+  bool cuda = false;  ///< false: CPU
+  int index = 0;      ///< CUDA device index when cuda
+};
+
+/// Parses "cpu", "cuda" or "cuda:N"; throws UsageError otherwise.
+DeviceSpec parse_device(const std::string& text);
+
+/// What to load and how to run it.
+struct TorchOptions {
+  std::string zoo_model;                          ///< zoo name; empty when model_file is set
+  std::optional<std::filesystem::path> weights;   ///< torchvision TorchScript file to copy weights from
+  std::optional<std::filesystem::path> model_file;///< any TorchScript module to run instead of the zoo
+  std::optional<int> resize;                      ///< overrides the model's resize size
+  std::optional<int> crop;                        ///< overrides the model's crop (= input) size
+  std::uint64_t seed = 1;                         ///< seed of random weights
+  DeviceSpec device;                              ///< CPU or CUDA
+  int threads = 0;                                ///< intra-op threads; 0 = cores available
+  bool optimize = true;                           ///< fold batch norm and fuse layers at load
+};
+
+/// Loads the model. Throws InputError (unknown model, bad or mismatched weights file, unreadable
+/// model file) or UnsupportedError (CUDA requested from a LibTorch without CUDA).
+std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options);
+
+/// LibTorch's version string, e.g. "1.13.1".
+std::string torch_version();
+
+/// True when this LibTorch build was compiled with CUDA support.
+bool torch_has_cuda();
+
+/// Number of CPU cores this process may run on (its affinity mask).
+int available_cores();
+
+}  // namespace greenbatch::engine

@@ -1,0 +1,101 @@
+// Building blocks shared by the zoo families.
+#include "layers.h"
+
+#include <algorithm>
+
+namespace greenbatch::engine::zoo {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor activate(Act act, torch::Tensor x) {
+  switch (act) {
+    case Act::none: return x;
+    case Act::relu: return torch::relu_(x);
+    case Act::relu6: return torch::hardtanh_(x, 0.0, 6.0);
+    case Act::hardswish: return at::hardswish_(x);
+    case Act::hardsigmoid: return at::hardsigmoid_(x);
+    case Act::silu: return at::silu_(x);
+    case Act::sigmoid: return torch::sigmoid_(x);
+    case Act::gelu: return torch::gelu(x);
+  }
+  return x;
+}
+
+torch::Tensor FoldedConv::operator()(const torch::Tensor& x) const {
+  return F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
+}
+
+FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) {
+  torch::NoGradGuard no_grad;
+  const auto& copt = conv->options;
+  const auto inv_std = torch::rsqrt(bn->running_var + bn->options.eps());
+  const auto scale = bn->weight.defined() ? bn->weight * inv_std : inv_std;
+  FoldedConv folded;
+  folded.weight = conv->weight * scale.reshape({-1, 1, 1, 1});
+  const auto conv_bias = conv->bias.defined() ? conv->bias : torch::zeros_like(bn->running_mean);
+  folded.bias = (conv_bias - bn->running_mean) * scale;
+  if (bn->bias.defined()) folded.bias = folded.bias + bn->bias;
+  const auto& padding = c10::get<torch::ExpandingArray<2>>(copt.padding());
+  folded.options = F::Conv2dFuncOptions()
+                       .stride(copt.stride())
+                       .padding(padding)
+                       .dilation(copt.dilation())
+                       .groups(copt.groups());
+  return folded;
+}
+
+ConvNormActImpl::ConvNormActImpl(const ConvNormActOptions& o) : act(o.act) {
+  const auto padding = o.padding.value_or((o.kernel - 1) / 2 * o.dilation);
+  conv = register_module("0", torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in, o.out, o.kernel)
+                                                    .stride(o.stride)
+                                                    .padding(padding)
+                                                    .dilation(o.dilation)
+                                                    .groups(o.groups)
+                                                    .bias(false)));
+  bn = register_module("1", torch::nn::BatchNorm2d(
+                                torch::nn::BatchNorm2dOptions(o.out).eps(o.bn_eps).momentum(o.bn_momentum)));
+}
+
+torch::Tensor ConvNormActImpl::forward(const torch::Tensor& x) {
+  return activate(act, folded.active() ? folded(x) : bn->forward(conv->forward(x)));
+}
+
+void ConvNormActImpl::fuse() { folded = FoldedConv::fold(conv, bn); }
+
+SqueezeExcitationImpl::SqueezeExcitationImpl(std::int64_t channels, std::int64_t squeeze, Act act_in,
+                                             Act scale_act_in)
+    : act(act_in), scale_act(scale_act_in) {
+  fc1 = register_module("fc1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, squeeze, 1)));
+  fc2 = register_module("fc2", torch::nn::Conv2d(torch::nn::Conv2dOptions(squeeze, channels, 1)));
+}
+
+torch::Tensor SqueezeExcitationImpl::forward(const torch::Tensor& x) {
+  auto scale = torch::adaptive_avg_pool2d(x, {1, 1});
+  scale = activate(scale_act, fc2->forward(activate(act, fc1->forward(scale))));
+  return x * scale;
+}
+
+std::int64_t make_divisible(double value, std::int64_t divisor, std::optional<std::int64_t> min_value) {
+  const auto floor = min_value.value_or(divisor);
+  auto rounded = std::max(floor, static_cast<std::int64_t>(value + divisor / 2.0) / divisor * divisor);
+  if (static_cast<double>(rounded) < 0.9 * value) rounded += divisor;
+  return rounded;
+}
+
+void init_conv_and_norm(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& sub : module.modules(/*include_self=*/true)) {
+    if (auto* conv = sub->as<torch::nn::Conv2d>()) {
+      torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
+      if (conv->bias.defined()) torch::nn::init::zeros_(conv->bias);
+    } else if (auto* bn = sub->as<torch::nn::BatchNorm2d>()) {
+      torch::nn::init::ones_(bn->weight);
+      torch::nn::init::zeros_(bn->bias);
+    } else if (auto* gn = sub->as<torch::nn::GroupNorm>()) {
+      torch::nn::init::ones_(gn->weight);
+      torch::nn::init::zeros_(gn->bias);
+    }
+  }
+}
+
+}  // namespace greenbatch::engine::zoo

@@ -1,0 +1,93 @@
+// Zoo networks: parameter counts equal the published table, outputs have the right shape, and
+// outputs equal torchvision's own implementation (exported as TorchScript by Python) given the
+// same weights and input.
+#include <gtest/gtest.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "engine/zoo/weights.h"
+#include "engine/zoo/zoo_net.h"
+#include "greenbatch/engine/model_catalog.h"
+#include "support/temp_dir.h"
+
+namespace greenbatch::engine {
+namespace {
+
+std::int64_t count_params(torch::nn::Module& net) {
+  std::int64_t n = 0;
+  for (const auto& p : net.parameters()) n += p.numel();
+  return n;
+}
+
+std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+
+// Every model of the table, built with random weights, has exactly the published parameter count.
+class ZooParams : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZooParams, CountEqualsTable) {
+  torch::manual_seed(0);
+  const auto net = zoo::build_zoo_net(GetParam());
+  EXPECT_EQ(count_params(*net), find_model(GetParam()).params);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ZooParams, ::testing::Values(
+    "alexnet", "vgg16", "googlenet", "resnet50", "inception_v3", "squeezenet1_1", "densenet201",
+    "resnext50_32x4d", "mobilenet_v2", "shufflenet_v2_x1_0", "mnasnet1_0", "mobilenet_v3_large",
+    "efficientnet_b0", "regnet_y_1_6gf", "vit_b_16", "swin_t", "efficientnet_v2_s",
+    "convnext_base", "maxvit_t"), param_name);
+
+TEST(ZooCatalog, EveryTableModelIsTested) {
+  EXPECT_EQ(model_catalog().size(), 19U);
+}
+
+// Logits of a zoo model against torchvision's scripted module, before and after fusing.
+void expect_matches_torchvision(const std::string& name) {
+  testing::TempDir dir("parity-" + name);
+  const std::string command = "/usr/bin/python3 " GREENBATCH_SOURCE_DIR "/tests/tools/export_torchvision.py '" +
+                              dir.path().string() + "' " + name;
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const auto file = dir.path() / (name + ".pt");
+
+  auto reference = torch::jit::load(file.string());
+  reference.eval();
+  torch::manual_seed(7);
+  const auto net = zoo::build_zoo_net(name);
+  zoo::load_torchscript_weights(*net, file);
+  net->eval();
+
+  torch::NoGradGuard no_grad;
+  const int crop = find_model(name).preprocessing.crop;
+  torch::manual_seed(11);
+  const auto input = torch::randn({2, 3, crop, crop});
+  auto out = reference.forward({input});
+  const auto expected = out.isTuple() ? out.toTuple()->elements()[0].toTensor() : out.toTensor();
+  ASSERT_EQ(expected.sizes(), (std::vector<std::int64_t>{2, 1000}));
+
+  const double scale = std::max(1.0, expected.abs().max().item<double>());
+  const auto got = net->forward(input);
+  ASSERT_EQ(got.sizes(), expected.sizes());
+  EXPECT_LE((got - expected).abs().max().item<double>(), 1e-4 * scale) << name << " (unfused)";
+
+  net->fuse_for_inference();
+  const auto fused = net->forward(input);
+  EXPECT_LE((fused - expected).abs().max().item<double>(), 1e-3 * scale) << name << " (fused)";
+  EXPECT_EQ(fused.argmax(1).equal(expected.argmax(1)), true) << name;
+}
+
+class ZooParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZooParity, LogitsMatchTorchvision) { expect_matches_torchvision(GetParam()); }
+
+// Small models run in the unit suite; the heavy ones are labelled slow.
+INSTANTIATE_TEST_SUITE_P(Small, ZooParity, ::testing::Values(
+    "squeezenet1_1", "shufflenet_v2_x1_0", "mobilenet_v2", "mnasnet1_0", "mobilenet_v3_large",
+    "efficientnet_b0", "googlenet", "regnet_y_1_6gf"), param_name);
+INSTANTIATE_TEST_SUITE_P(Slow, ZooParity, ::testing::Values(
+    "alexnet", "vgg16", "resnet50", "inception_v3", "densenet201", "resnext50_32x4d", "vit_b_16",
+    "swin_t", "efficientnet_v2_s", "convnext_base"), param_name);
+
+}  // namespace
+}  // namespace greenbatch::engine
