@@ -1,39 +1,47 @@
-// Zoo networks: parameter counts equal the published table, outputs have the right shape, and
-// outputs equal torchvision's own implementation (exported as TorchScript by Python) given the
-// same weights and input.
+// Zoo networks: parameter counts and FLOPs equal the published figures, and logits equal
+// torchvision's own implementation (exported as TorchScript by Python) given the same weights and input.
 #include <gtest/gtest.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
 #include <cstdlib>
+#include <map>
 #include <string>
 
 #include "engine/zoo/weights.h"
 #include "engine/zoo/zoo_net.h"
 #include "greenbatch/engine/model_catalog.h"
+#include "greenbatch/engine/zoo.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::engine {
 namespace {
 
-std::int64_t count_params(torch::nn::Module& net) {
-  std::int64_t n = 0;
-  for (const auto& p : net.parameters()) n += p.numel();
-  return n;
-}
-
 std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
-// Every model of the table, built with random weights, has exactly the published parameter count.
-class ZooParams : public ::testing::TestWithParam<std::string> {};
+// torchvision's published cost of each model ("_ops" of its weights' metadata, in GFLOPS as
+// torchvision counts them: multiply-accumulates of convolutions and matrix products), torchvision
+// 0.15 sources (torchvision/models/*.py). An independent check of our shape-based FLOP counter.
+const std::map<std::string, double> kTorchvisionGmacs{
+    {"alexnet", 0.714}, {"vgg16", 15.47}, {"googlenet", 1.498}, {"resnet50", 4.089},
+    {"inception_v3", 5.713}, {"squeezenet1_1", 0.349}, {"densenet201", 4.291}, {"resnext50_32x4d", 4.23},
+    {"mobilenet_v2", 0.301}, {"shufflenet_v2_x1_0", 0.145}, {"mnasnet1_0", 0.314},
+    {"mobilenet_v3_large", 0.217}, {"efficientnet_b0", 0.386}, {"regnet_y_1_6gf", 1.612},
+    {"vit_b_16", 17.564}, {"swin_t", 4.491}, {"efficientnet_v2_s", 8.366}, {"convnext_base", 15.355},
+    {"maxvit_t", 5.558}};
 
-TEST_P(ZooParams, CountEqualsTable) {
+// Every model of the table, built with random weights, has exactly the published parameter count
+// and the published cost (FLOPs = 2 x multiply-accumulates).
+class ZooCounts : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZooCounts, ParamsAndFlopsEqualPublished) {
   torch::manual_seed(0);
-  const auto net = zoo::build_zoo_net(GetParam());
-  EXPECT_EQ(count_params(*net), find_model(GetParam()).params);
+  const auto stats = count_zoo_model(GetParam());
+  EXPECT_EQ(stats.params, find_model(GetParam()).params);
+  EXPECT_NEAR(stats.flops / 2e9, kTorchvisionGmacs.at(GetParam()), 0.02 * kTorchvisionGmacs.at(GetParam()));
 }
 
-INSTANTIATE_TEST_SUITE_P(All, ZooParams, ::testing::Values(
+INSTANTIATE_TEST_SUITE_P(All, ZooCounts, ::testing::Values(
     "alexnet", "vgg16", "googlenet", "resnet50", "inception_v3", "squeezenet1_1", "densenet201",
     "resnext50_32x4d", "mobilenet_v2", "shufflenet_v2_x1_0", "mnasnet1_0", "mobilenet_v3_large",
     "efficientnet_b0", "regnet_y_1_6gf", "vit_b_16", "swin_t", "efficientnet_v2_s",

@@ -3,6 +3,7 @@
 /// and returns class scores, and can say what it is. Implementations: LibTorch and synthetic.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ class Backend {
   virtual Scores run(const ImageBatch& batch) = 0;
   /// Like run(), but discards the scores (no device-to-host copy); for timing loops.
   virtual void run_discard(const ImageBatch& batch) = 0;
+  /// FLOPs of one image (2 x multiply-accumulates of convolutions and matrix products, counted
+  /// from operator shapes on a batch-1 forward pass), or nullopt where that means nothing.
+  [[nodiscard]] virtual std::optional<double> flops_per_image() = 0;
 };
 
 }  // namespace greenbatch::engine

@@ -1,0 +1,38 @@
+#pragma once
+/// One cell of an offline profile: a model at one batch size, all inputs ready.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "greenbatch/core/fields.h"
+
+namespace greenbatch::profile {
+
+/// Timing and memory of one (model, batch size) cell. Energy columns are added by the meters
+/// work as further fields; absent values are null in every output.
+struct ProfileRecord {
+  std::string model;             ///< zoo name, model file or synthetic spec
+  std::string backend;           ///< "torch" or "synthetic"
+  std::string device;            ///< "cpu" or "cuda:N"
+  int threads = 0;               ///< intra-op threads
+  std::string library_version;   ///< e.g. LibTorch "1.13.0"
+  std::string weights;           ///< random(seed=N), a file, or none
+  int batch_size = 0;            ///< images per batch
+  bool includes_preprocess = false;  ///< batches include decoding and preprocessing their images
+  std::int64_t batches = 0;      ///< batches timed (after warm-up)
+  double seconds = 0.0;          ///< wall time of the timed batches, s
+  double latency_mean_ms = 0.0;  ///< batch latency mean, ms
+  double latency_median_ms = 0.0;///< batch latency median, ms
+  double latency_p95_ms = 0.0;   ///< batch latency 95th percentile, ms
+  double latency_per_image_ms = 0.0;  ///< mean batch latency / batch size, ms
+  double throughput_ips = 0.0;   ///< images per second over the timed batches
+  std::optional<std::int64_t> peak_rss_kib;  ///< peak resident memory during the cell, KiB
+  std::optional<double> gflops_per_image;    ///< model cost per image, GFLOP (null for synthetic)
+  std::optional<double> achieved_gflops_per_s;  ///< throughput x cost, GFLOP/s
+};
+
+/// The columns of a profile, in output order.
+FieldTable<ProfileRecord> fields(const ProfileRecord*);
+
+}  // namespace greenbatch::profile

@@ -1,0 +1,31 @@
+#pragma once
+/// The offline profile: a backend run at one batch size at a time with all inputs ready, after an
+/// uncounted warm-up, until enough time and batches have passed.
+
+#include <functional>
+#include <vector>
+
+#include "greenbatch/engine/backend.h"
+#include "greenbatch/profile/profile_record.h"
+
+namespace greenbatch::profile {
+
+/// How long and how to profile each batch size.
+struct ProfileOptions {
+  std::vector<int> batch_sizes{1, 2, 4, 8};  ///< batch sizes, each > 0
+  double min_seconds = 1.0;   ///< time each cell at least this long, s
+  int min_batches = 3;        ///< and at least this many batches
+  int warmup_batches = 2;     ///< uncounted batches before each cell
+  bool include_preprocess = false;  ///< time JPEG decoding + preprocessing with each batch
+  unsigned seed = 1;          ///< seed of the generated images
+};
+
+/// Called after each finished cell (for progress output); may be empty.
+using RecordCallback = std::function<void(const ProfileRecord&)>;
+
+/// Profiles `backend` at every batch size of `options`, in order. Throws UsageError for a batch
+/// size <= 0. Uses the calling thread; the backend must not be used concurrently.
+std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOptions& options,
+                                       const RecordCallback& on_record = {});
+
+}  // namespace greenbatch::profile

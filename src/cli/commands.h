@@ -1,0 +1,15 @@
+#pragma once
+/// Internal to cli: one function per subcommand adds it (flags and action) to the application.
+
+#include <CLI/CLI.hpp>
+
+namespace greenbatch::cli {
+
+/// `greenbatch models`: the zoo table.
+void add_models_command(CLI::App& app);
+/// `greenbatch classify`: top-k classes of images.
+void add_classify_command(CLI::App& app);
+/// `greenbatch profile`: offline latency and throughput per batch size.
+void add_profile_command(CLI::App& app);
+
+}  // namespace greenbatch::cli

@@ -1,0 +1,35 @@
+// greenbatch: dispatches to the subcommands and maps errors to exit codes.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+#include "greenbatch/core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"greenbatch: energy and response time of batched neural-network inference"};
+  app.require_subcommand(1);
+  greenbatch::cli::add_models_command(app);
+  greenbatch::cli::add_classify_command(app);
+  greenbatch::cli::add_profile_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "greenbatch: {}\nRun 'greenbatch --help' or 'greenbatch COMMAND --help' for usage.\n",
+               e.what());
+    return static_cast<int>(greenbatch::ExitCode::usage);
+  } catch (const greenbatch::Error& e) {
+    fmt::print(stderr, "greenbatch: error: {}\n", e.what());
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "greenbatch: internal error: {}\n", e.what());
+    return static_cast<int>(greenbatch::ExitCode::failure);
+  }
+  return 0;
+}

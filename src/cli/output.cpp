@@ -1,0 +1,52 @@
+// Printing record tables.
+#include "output.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::cli {
+
+Format pick_format(bool json, bool csv) {
+  if (json && csv) throw UsageError("--json and --csv exclude each other; pick one");
+  return json ? Format::json : (csv ? Format::csv : Format::table);
+}
+
+void print(std::ostream& out, const store::Table& table, Format format, const std::vector<std::string>& columns,
+           int decimals) {
+  if (format == Format::json) return store::write_json(out, table);
+  if (format == Format::csv) return store::write_csv(out, table);
+
+  std::vector<std::size_t> shown;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (columns.empty() || std::ranges::find(columns, table.columns[i]) != columns.end()) shown.push_back(i);
+  }
+  std::vector<std::vector<std::string>> cells(table.rows.size() + 1);
+  for (const auto i : shown) cells[0].push_back(table.columns[i]);
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    for (const auto i : shown) {
+      const auto& v = table.rows[r][i];
+      cells[r + 1].push_back(std::holds_alternative<double>(v) ? fmt::format("{:.{}f}", std::get<double>(v), decimals)
+                             : std::holds_alternative<std::monostate>(v) ? std::string("-")
+                                                                          : store::to_text(v));
+    }
+  }
+  std::vector<std::size_t> width(shown.size(), 0);
+  for (const auto& row : cells) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : cells) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const bool left = std::holds_alternative<std::string>(table.rows.empty() ? FieldValue{} : table.rows[0][shown[c]]);
+      line += left ? fmt::format("{:<{}}", row[c], width[c]) : fmt::format("{:>{}}", row[c], width[c]);
+      if (c + 1 < row.size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+}  // namespace greenbatch::cli

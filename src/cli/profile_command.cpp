@@ -1,0 +1,112 @@
+// `greenbatch profile`: offline latency, throughput and memory per model and batch size.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "backend_flags.h"
+#include "commands.h"
+#include "greenbatch/core/error.h"
+#include "greenbatch/profile/profiler.h"
+#include "output.h"
+
+namespace greenbatch::cli {
+namespace {
+
+struct ProfileFlags {
+  BackendFlags backend;
+  std::vector<std::string> batch_sizes{"1", "2", "4", "8"};
+  profile::ProfileOptions options;
+  bool json = false;
+  bool csv = false;
+  std::string out;
+};
+
+// Where --out writes, and in which format (from the extension); checked before any work.
+std::optional<Format> out_format(const std::string& out) {
+  if (out.empty()) return std::nullopt;
+  if (out.ends_with(".csv")) return Format::csv;
+  if (out.ends_with(".json")) return Format::json;
+  throw UsageError("--out '" + out + "': the file name must end in .csv or .json");
+}
+
+std::vector<int> parse_batch_sizes(const std::vector<std::string>& texts) {
+  std::vector<int> sizes;
+  for (const auto& text : texts) {
+    std::size_t used = 0;
+    int value = 0;
+    try {
+      value = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || value <= 0) {
+      throw UsageError(fmt::format("--batch-sizes: '{}' is not a positive whole number; e.g. --batch-sizes 1,2,4,8",
+                                   text));
+    }
+    sizes.push_back(value);
+  }
+  return sizes;
+}
+
+void run_profile_command(ProfileFlags& flags) {
+  const auto format = pick_format(flags.json, flags.csv);
+  const auto file_format = out_format(flags.out);
+  std::ofstream file;
+  if (file_format) {
+    file.open(flags.out);  // opened before the work, so a bad path costs nothing
+    if (!file) throw InputError("--out '" + flags.out + "' cannot be written: check the folder exists and is writable");
+  }
+  flags.options.batch_sizes = parse_batch_sizes(flags.batch_sizes);
+  const auto targets = backend_targets(flags.backend);
+  std::vector<profile::ProfileRecord> records;
+  for (const auto& target : targets) {
+    fmt::print(stderr, "profiling {} ...\n", target);
+    const auto backend = make_backend(flags.backend, target);
+    const auto cells = profile::run_profile(*backend, flags.options, [](const profile::ProfileRecord& r) {
+      fmt::print(stderr, "  batch {:>4}: {:9.2f} ms/batch, {:9.1f} images/s\n", r.batch_size, r.latency_mean_ms,
+                 r.throughput_ips);
+    });
+    records.insert(records.end(), cells.begin(), cells.end());
+  }
+  const auto table = store::to_table(records);
+  print(std::cout, table, format,
+        {"model", "device", "threads", "batch_size", "batches", "latency_mean_ms", "latency_median_ms",
+         "latency_p95_ms", "latency_per_image_ms", "throughput_ips", "peak_rss_kib"});
+  if (file_format) {
+    print(file, table, *file_format);
+    file.close();
+    if (!file) throw InputError("--out '" + flags.out + "': writing failed (disk full?)");
+    fmt::print(stderr, "wrote {}\n", flags.out);
+  }
+}
+
+}  // namespace
+
+void add_profile_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "profile", "Offline profile: per model and batch size, batch latency, throughput and peak memory");
+  auto flags = std::make_shared<ProfileFlags>();
+  add_backend_flags(*cmd, flags->backend, /*several_models=*/true, /*synthetic=*/true);
+  cmd->add_option("--batch-sizes,-b", flags->batch_sizes, "batch sizes, comma separated")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--min-seconds", flags->options.min_seconds, "time each batch size at least this long")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--min-batches", flags->options.min_batches, "and at least this many batches")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup-batches", flags->options.warmup_batches, "uncounted batches before each batch size")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--include-preprocess", flags->options.include_preprocess,
+                "decode and preprocess generated JPEG images inside each timed batch");
+  cmd->add_option("--out,-o", flags->out, "also write every column to FILE (.csv or .json)");
+  cmd->add_flag("--json", flags->json, "print JSON");
+  cmd->add_flag("--csv", flags->csv, "print CSV");
+  cmd->callback([flags] { run_profile_command(*flags); });
+}
+
+}  // namespace greenbatch::cli

@@ -1,0 +1,205 @@
+// The LibTorch backend: zoo networks or TorchScript files on CPU or CUDA.
+#include "greenbatch/engine/torch_backend.h"
+
+#include <sched.h>
+#include <torch/cuda.h>
+#include <torch/script.h>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <fmt/format.h>
+
+#include <variant>
+
+#include "flop_counter.h"
+#include "greenbatch/core/error.h"
+#include "zoo/weights.h"
+#include "zoo/zoo_net.h"
+
+namespace greenbatch::engine {
+namespace {
+
+// The network a backend runs: a zoo module or a TorchScript module.
+using Network = std::variant<zoo::ZooNetPtr, torch::jit::Module>;
+
+torch::Device resolve_device(const DeviceSpec& spec) {
+  if (!spec.cuda) return torch::kCPU;
+  if (!torch_has_cuda()) {
+    throw UnsupportedError("--device cuda: this LibTorch build (" + torch_version() +
+                           ") has no CUDA; use --device cpu, or build greenbatch against a CUDA LibTorch "
+                           "(cmake -DCMAKE_PREFIX_PATH=<libtorch>/share/cmake)");
+  }
+  const auto count = static_cast<int>(torch::cuda::device_count());
+  if (spec.index < 0 || spec.index >= count) {
+    throw UnsupportedError(fmt::format("--device cuda:{}: {} CUDA device(s) visible; check the driver and "
+                                       "CUDA_VISIBLE_DEVICES", spec.index, count));
+  }
+  return {torch::kCUDA, static_cast<c10::DeviceIndex>(spec.index)};
+}
+
+torch::Tensor first_tensor(const c10::IValue& out, const std::string& label) {
+  if (out.isTensor()) return out.toTensor();
+  if (out.isTuple() && !out.toTupleRef().elements().empty() && out.toTupleRef().elements()[0].isTensor()) {
+    return out.toTupleRef().elements()[0].toTensor();
+  }
+  throw InputError("model file '" + label + "' returned something other than a tensor (or a tuple starting "
+                   "with one); export a module whose forward returns the class scores");
+}
+
+torch::jit::Module load_model_file(const std::filesystem::path& file, const torch::Device& device, bool optimize) {
+  if (!std::filesystem::exists(file)) {
+    throw InputError("model file '" + file.string() + "' does not exist; pass a TorchScript file saved with "
+                     "torch.jit.save(torch.jit.script(model), FILE)");
+  }
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(file.string(), device);
+  } catch (const c10::Error& e) {
+    throw InputError("model file '" + file.string() + "' is not a readable TorchScript file (" +
+                     std::string(e.what_without_backtrace()) + "); save it with torch.jit.save");
+  }
+  module.eval();
+  if (optimize) {
+    try {
+      module = torch::jit::freeze(module);  // folds constants and batch norms
+    } catch (const c10::Error&) {
+      // Modules that cannot be frozen (e.g. with mutable attributes) run as they are.
+    }
+  }
+  return module;
+}
+
+class TorchBackend final : public Backend {
+ public:
+  TorchBackend(Network network, BackendInfo info, Preprocessing preprocessing, torch::Device device)
+      : network_(std::move(network)), info_(std::move(info)), preprocessing_(preprocessing), device_(device) {}
+
+  [[nodiscard]] BackendInfo info() const override { return info_; }
+  [[nodiscard]] Preprocessing preprocessing() const override { return preprocessing_; }
+  [[nodiscard]] InputShape input_shape() const override {
+    return InputShape{3, preprocessing_.crop, preprocessing_.crop};
+  }
+
+  void warm_up(int batch_size, int iterations) override {
+    const auto batch = ImageBatch::zeros(batch_size, input_shape());
+    for (int i = 0; i < iterations; ++i) run_discard(batch);
+  }
+
+  Scores run(const ImageBatch& batch) override {
+    c10::InferenceMode inference;
+    const auto logits = forward(batch).to(torch::kCPU).to(torch::kFloat).contiguous();
+    Scores scores;
+    scores.rows = static_cast<int>(logits.size(0));
+    scores.classes = static_cast<int>(logits.numel() / std::max<std::int64_t>(1, logits.size(0)));
+    scores.values.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+    return scores;
+  }
+
+  [[nodiscard]] std::optional<double> flops_per_image() override {
+    if (!flops_per_image_) {
+      const auto batch = ImageBatch::zeros(1, input_shape());
+      const FlopCounter counter;
+      run_discard(batch);
+      flops_per_image_ = counter.flops();
+    }
+    return flops_per_image_;
+  }
+
+  void run_discard(const ImageBatch& batch) override {
+    c10::InferenceMode inference;
+    (void)forward(batch);
+    if (device_.is_cuda()) torch::cuda::synchronize(device_.index());
+  }
+
+ private:
+  torch::Tensor forward(const ImageBatch& batch) {
+    const auto& s = batch.shape;
+    if (s != input_shape()) {
+      throw InputError(fmt::format("batch of {}x{}x{} images given to {} which expects {}x{}x{}", s.channels,
+                                   s.height, s.width, info_.model, 3, preprocessing_.crop, preprocessing_.crop));
+    }
+    auto input = torch::from_blob(const_cast<float*>(batch.data.data()), {batch.size, s.channels, s.height, s.width},
+                                  torch::kFloat);
+    if (device_.is_cuda()) input = input.to(device_);
+    if (auto* zoo_net = std::get_if<zoo::ZooNetPtr>(&network_)) return (*zoo_net)->forward(input);
+    auto& module = std::get<torch::jit::Module>(network_);
+    return first_tensor(module.forward({input}), info_.model);
+  }
+
+  Network network_;
+  BackendInfo info_;
+  Preprocessing preprocessing_;
+  torch::Device device_;
+  std::optional<double> flops_per_image_;
+};
+
+}  // namespace
+
+DeviceSpec parse_device(const std::string& text) {
+  if (text == "cpu") return DeviceSpec{};
+  if (text == "cuda") return DeviceSpec{true, 0};
+  if (text.starts_with("cuda:")) {
+    try {
+      std::size_t used = 0;
+      const int index = std::stoi(text.substr(5), &used);
+      if (used == text.size() - 5 && index >= 0) return DeviceSpec{true, index};
+    } catch (const std::exception&) {
+    }
+  }
+  throw UsageError("--device '" + text + "': use cpu, cuda or cuda:N");
+}
+
+std::string torch_version() { return TORCH_VERSION; }
+
+bool torch_has_cuda() { return at::globalContext().hasCUDART(); }
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
+std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
+  const auto device = resolve_device(options.device);
+  const int threads = options.threads > 0 ? options.threads : available_cores();
+  torch::set_num_threads(threads);
+
+  BackendInfo info;
+  info.kind = "torch";
+  info.device = device.str();
+  info.threads = threads;
+  info.library = "libtorch";
+  info.library_version = torch_version();
+
+  Preprocessing preprocessing;
+  Network network;
+  if (options.model_file) {
+    network = load_model_file(*options.model_file, device, options.optimize);
+    info.model = options.model_file->string();
+    info.weights = options.model_file->string();
+  } else {
+    preprocessing = find_model(options.zoo_model).preprocessing;  // throws for unknown names
+    torch::manual_seed(options.seed);
+    auto net = zoo::build_zoo_net(options.zoo_model);
+    if (options.weights) {
+      zoo::load_torchscript_weights(*net, *options.weights);
+      info.weights = options.weights->string();
+    } else {
+      info.weights = fmt::format("random(seed={})", options.seed);
+    }
+    net->to(device);
+    net->eval();
+    if (options.optimize) {
+      c10::InferenceMode inference;
+      net->fuse_for_inference();
+    }
+    network = net;
+    info.model = options.zoo_model;
+  }
+  if (options.resize) preprocessing.resize = *options.resize;
+  if (options.crop) preprocessing.crop = *options.crop;
+  return std::make_unique<TorchBackend>(std::move(network), std::move(info), preprocessing, device);
+}
+
+}  // namespace greenbatch::engine

@@ -1,0 +1,47 @@
+// Column table of ProfileRecord.
+#include "greenbatch/profile/profile_record.h"
+
+#include <array>
+
+namespace greenbatch::profile {
+namespace {
+
+using R = ProfileRecord;
+
+template <class T>
+FieldValue opt(const std::optional<T>& v) {
+  return v ? FieldValue{*v} : FieldValue{};
+}
+
+constexpr std::array<Field<R>, 18> kFields{{
+    {"model", "", "zoo name, TorchScript file or synthetic spec", [](const R& r) -> FieldValue { return r.model; }},
+    {"backend", "", "torch or synthetic", [](const R& r) -> FieldValue { return r.backend; }},
+    {"device", "", "cpu or cuda:N", [](const R& r) -> FieldValue { return r.device; }},
+    {"threads", "", "intra-op threads", [](const R& r) -> FieldValue { return std::int64_t{r.threads}; }},
+    {"library_version", "", "LibTorch version", [](const R& r) -> FieldValue { return r.library_version; }},
+    {"weights", "", "random(seed=N), weights file, or none", [](const R& r) -> FieldValue { return r.weights; }},
+    {"batch_size", "images", "images per batch", [](const R& r) -> FieldValue { return std::int64_t{r.batch_size}; }},
+    {"includes_preprocess", "", "batch time includes JPEG decoding and preprocessing",
+     [](const R& r) -> FieldValue { return r.includes_preprocess; }},
+    {"batches", "", "timed batches after warm-up", [](const R& r) -> FieldValue { return r.batches; }},
+    {"seconds", "s", "wall time of the timed batches", [](const R& r) -> FieldValue { return r.seconds; }},
+    {"latency_mean_ms", "ms", "mean batch latency", [](const R& r) -> FieldValue { return r.latency_mean_ms; }},
+    {"latency_median_ms", "ms", "median batch latency", [](const R& r) -> FieldValue { return r.latency_median_ms; }},
+    {"latency_p95_ms", "ms", "95th percentile batch latency", [](const R& r) -> FieldValue { return r.latency_p95_ms; }},
+    {"latency_per_image_ms", "ms", "mean batch latency divided by batch size",
+     [](const R& r) -> FieldValue { return r.latency_per_image_ms; }},
+    {"throughput_ips", "images/s", "images per second over the timed batches",
+     [](const R& r) -> FieldValue { return r.throughput_ips; }},
+    {"peak_rss_kib", "KiB", "peak resident memory of the process during this cell (null if unknown)",
+     [](const R& r) -> FieldValue { return opt(r.peak_rss_kib); }},
+    {"gflops_per_image", "GFLOP", "cost of one image: 2 x multiply-accumulates of convolutions and matrix products",
+     [](const R& r) -> FieldValue { return opt(r.gflops_per_image); }},
+    {"achieved_gflops_per_s", "GFLOP/s", "throughput times cost per image",
+     [](const R& r) -> FieldValue { return opt(r.achieved_gflops_per_s); }},
+}};
+
+}  // namespace
+
+FieldTable<ProfileRecord> fields(const ProfileRecord*) { return kFields; }
+
+}  // namespace greenbatch::profile

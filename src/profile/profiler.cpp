@@ -1,0 +1,102 @@
+// Offline profiling of a backend, one batch size at a time.
+#include "greenbatch/profile/profiler.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "greenbatch/core/error.h"
+#include "greenbatch/engine/generated_images.h"
+#include "greenbatch/engine/preprocess.h"
+#include "greenbatch/stats/quantile.h"
+#include "peak_memory.h"
+
+namespace greenbatch::profile {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Produces the batch for one timed iteration: either a ready tensor, or freshly decoded and
+// preprocessed JPEGs (so that preprocessing is inside the timed region).
+class BatchSource {
+ public:
+  BatchSource(const engine::Backend& backend, int batch_size, const ProfileOptions& options)
+      : spec_(backend.preprocessing()), batch_(engine::ImageBatch::zeros(batch_size, backend.input_shape())) {
+    if (options.include_preprocess) {
+      jpegs_ = engine::generate_jpeg_images(std::max(batch_size, 8), 500, 375, options.seed);
+    }
+  }
+  const engine::ImageBatch& next() {
+    for (int i = 0; !jpegs_.empty() && i < batch_.size; ++i) {
+      const auto& bytes = jpegs_[next_image_++ % jpegs_.size()];
+      engine::preprocess_into(engine::decode_image_bytes(bytes, "generated image"), spec_, batch_.image(i));
+    }
+    return batch_;
+  }
+
+ private:
+  engine::Preprocessing spec_;
+  engine::ImageBatch batch_;
+  std::vector<std::vector<std::uint8_t>> jpegs_;
+  std::size_t next_image_ = 0;
+};
+
+ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const ProfileOptions& options) {
+  BatchSource source(backend, batch_size, options);
+  for (int i = 0; i < options.warmup_batches; ++i) backend.run_discard(source.next());
+  reset_peak_rss();
+
+  std::vector<double> latencies_ms;
+  const auto start = Clock::now();
+  auto now = start;
+  while (static_cast<int>(latencies_ms.size()) < options.min_batches ||
+         std::chrono::duration<double>(now - start).count() < options.min_seconds) {
+    const auto begin = Clock::now();
+    backend.run_discard(source.next());
+    now = Clock::now();
+    latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - begin).count());
+  }
+  const double seconds = std::chrono::duration<double>(now - start).count();
+
+  const auto info = backend.info();
+  const auto summary = stats::summarize(latencies_ms);
+  ProfileRecord r;
+  r.model = info.model;
+  r.backend = info.kind;
+  r.device = info.device;
+  r.threads = info.threads;
+  r.library_version = info.library_version;
+  r.weights = info.weights;
+  r.batch_size = batch_size;
+  r.includes_preprocess = options.include_preprocess;
+  r.batches = static_cast<std::int64_t>(latencies_ms.size());
+  r.seconds = seconds;
+  r.latency_mean_ms = summary.mean;
+  r.latency_median_ms = summary.median;
+  r.latency_p95_ms = summary.p95;
+  r.latency_per_image_ms = summary.mean / batch_size;
+  r.throughput_ips = static_cast<double>(r.batches) * batch_size / seconds;
+  r.peak_rss_kib = peak_rss_kib();
+  if (const auto flops = backend.flops_per_image()) {
+    r.gflops_per_image = *flops / 1e9;
+    r.achieved_gflops_per_s = r.throughput_ips * *flops / 1e9;
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOptions& options,
+                                       const RecordCallback& on_record) {
+  for (const int b : options.batch_sizes) {
+    if (b <= 0) throw UsageError(fmt::format("batch size {} is not a positive number", b));
+  }
+  std::vector<ProfileRecord> records;
+  for (const int b : options.batch_sizes) {
+    records.push_back(profile_cell(backend, b, options));
+    if (on_record) on_record(records.back());
+  }
+  return records;
+}
+
+}  // namespace greenbatch::profile

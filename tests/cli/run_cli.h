@@ -1,0 +1,22 @@
+#pragma once
+/// Test helper: runs the greenbatch command and captures its exit code, stdout and stderr.
+
+#include <string>
+#include <vector>
+
+namespace greenbatch::testing {
+
+/// What one run of the command produced.
+struct CliResult {
+  int exit_code = -1;   ///< process exit status
+  std::string out;      ///< standard output
+  std::string err;      ///< standard error
+};
+
+/// Runs `greenbatch args...` (arguments are shell-quoted) and waits for it.
+CliResult run_cli(const std::vector<std::string>& args);
+
+/// Runs a shell command line; returns its exit status.
+int run_shell(const std::string& command);
+
+}  // namespace greenbatch::testing
