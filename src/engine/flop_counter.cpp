@@ -51,7 +51,7 @@ std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
     macs = convolution_macs(inputs[0], inputs[1], inputs[3], inputs[4], inputs[5]);
   } else if (name == "aten::mm" || name == "aten::bmm") {
     macs = matmul_macs(inputs[0], inputs[1]);
-  } else if (name == "aten::addmm" || name == "aten::baddbmm") {
+  } else if (name == "aten::addmm" || name == "aten::baddbmm" || name == "aten::_addmm_activation") {
     macs = matmul_macs(inputs[1], inputs[2]);
   }
   t_flops += 2.0 * macs;

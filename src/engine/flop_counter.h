@@ -5,9 +5,10 @@
 
 namespace greenbatch::engine {
 
-/// While alive, sums 2 x multiply-accumulates of every aten::convolution, mm, addmm, bmm and
-/// baddbmm executed on the constructing thread, computed from the operands' shapes. Composite
-/// operators (conv2d, linear, matmul) are counted once, through the kernels they call.
+/// While alive, sums 2 x multiply-accumulates of every aten::convolution, mm, addmm,
+/// _addmm_activation, bmm and baddbmm executed on the constructing thread, computed from the
+/// operands' shapes. Composite operators (conv2d, linear, matmul) are counted once, through
+/// the kernels they call.
 /// Not reentrant: one counter per thread at a time.
 class FlopCounter {
  public:

@@ -15,8 +15,15 @@ namespace {
 
 std::string quote(const std::string& arg) {
   std::string q = "'";
-  for (const char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+  for (const char c : arg) {
+    if (c == '\'') {
+      q.append("'\\''");
+    } else {
+      q.push_back(c);
+    }
+  }
+  q.push_back('\'');
+  return q;
 }
 
 std::string slurp(const std::filesystem::path& file) {
@@ -37,16 +44,20 @@ CliResult run_cli(const std::vector<std::string>& args) {
   static std::atomic<int> counter{0};
   const auto dir = std::filesystem::path(GREENBATCH_TEST_WORK_DIR);
   std::filesystem::create_directories(dir);
-  const auto stem = dir / ("cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::string command = quote(GREENBATCH_BIN);
-  for (const auto& a : args) command += " " + quote(a);
-  command += " > " + quote(stem.string() + ".out") + " 2> " + quote(stem.string() + ".err") + " < /dev/null";
+  std::ostringstream name;
+  name << "cli-" << ::getpid() << "-" << counter++;
+  const auto out_file = dir / (name.str() + ".out");
+  const auto err_file = dir / (name.str() + ".err");
+  std::ostringstream command;
+  command << quote(GREENBATCH_BIN);
+  for (const auto& a : args) command << ' ' << quote(a);
+  command << " > " << quote(out_file.string()) << " 2> " << quote(err_file.string()) << " < /dev/null";
   CliResult result;
-  result.exit_code = run_shell(command);
-  result.out = slurp(stem.string() + ".out");
-  result.err = slurp(stem.string() + ".err");
-  std::filesystem::remove(stem.string() + ".out");
-  std::filesystem::remove(stem.string() + ".err");
+  result.exit_code = run_shell(command.str());
+  result.out = slurp(out_file);
+  result.err = slurp(err_file);
+  std::filesystem::remove(out_file);
+  std::filesystem::remove(err_file);
   return result;
 }
 

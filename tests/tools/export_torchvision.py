@@ -4,8 +4,9 @@
 
 Models are built with the configuration torchvision uses for its published weights (e.g.
 GoogLeNet and Inception v3 with transform_input=True), with seeded random weights. Batch-norm
-statistics and affine parameters are randomised too, so that a test comparing outputs also checks
-how running statistics are used and folded.
+statistics are randomised, and so is every parameter torchvision initialises to a constant (zero
+heads and biases, unit norm weights, ConvNeXt's 1e-6 layer scales), so that a test comparing
+outputs sees every block's contribution and how running statistics are used and folded.
 
 usage: export_torchvision.py OUT_DIR MODEL [MODEL ...]   (writes OUT_DIR/MODEL.pt)
 """
@@ -30,8 +31,9 @@ def build(name: str, seed: int) -> torch.nn.Module:
             if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
                 module.running_mean.uniform_(-0.1, 0.1)
                 module.running_var.uniform_(0.5, 1.5)
-                module.weight.uniform_(0.5, 1.5)
-                module.bias.uniform_(-0.1, 0.1)
+        for p in model.parameters():
+            if p.numel() > 1 and bool((p == p.flatten()[0]).all()):
+                p.add_(torch.randn_like(p) * 0.1)
     return model.eval()
 
 
