@@ -9,6 +9,7 @@
 #include "families.h"
 #include "inverted_residual.h"
 #include "layers.h"
+#include "mobile_trunk.h"
 
 namespace greenbatch::engine::zoo {
 namespace {
@@ -58,7 +59,7 @@ class EfficientNet : public ZooNet {
   /// times the last stage's) and batch norm epsilon `bn_eps`, initialised as torchvision does.
   EfficientNet(std::span<const Stage> stages, std::int64_t last_channel, double bn_eps) {
     auto features = register_module("features", std::make_shared<torch::nn::Module>());
-    stem_ = features->register_module(
+    trunk_.stem = features->register_module(
         "0", ConvNormAct(ConvNormActOptions{.in = 3, .out = stages.front().in, .kernel = 3, .stride = 2,
                                             .act = Act::silu, .bn_eps = bn_eps}));
     for (std::size_t s = 0; s < stages.size(); ++s) {
@@ -76,12 +77,12 @@ class EfficientNet : public ZooNet {
                                                                Act::silu, Act::sigmoid},
                                         .bn_eps = bn_eps});
         seq->push_back(block);
-        blocks_.push_back(block);
+        trunk_.blocks.push_back(block);
       }
     }
     const auto last_in = stages.back().out;
     const auto last_out = last_channel > 0 ? last_channel : 4 * last_in;
-    head_ = features->register_module(
+    trunk_.head = features->register_module(
         std::to_string(stages.size() + 1),
         ConvNormAct(ConvNormActOptions{.in = last_in, .out = last_out, .kernel = 1, .act = Act::silu,
                                        .bn_eps = bn_eps}));
@@ -98,22 +99,16 @@ class EfficientNet : public ZooNet {
 
   /// Logits of `x`.
   torch::Tensor forward(torch::Tensor x) override {
-    x = stem_->forward(x);
-    for (auto& block : blocks_) x = block->forward(x);
-    return fc_->forward(head_->forward(x).mean({2, 3}));
+    return fc_->forward(trunk_.pooled(x));
   }
 
   /// Folds every batch norm into its convolution.
   void fuse_for_inference() override {
-    stem_->fuse();
-    for (auto& block : blocks_) block->fuse();
-    head_->fuse();
+    trunk_.fuse();
   }
 
  private:
-  ConvNormAct stem_{nullptr};             ///< features.0
-  std::vector<InvertedResidual> blocks_;  ///< the blocks of every stage, in order
-  ConvNormAct head_{nullptr};             ///< the last features entry
+  MobileTrunk<InvertedResidual> trunk_;  ///< features
   torch::nn::Linear fc_{nullptr};         ///< classifier.1
 };
 

@@ -7,6 +7,7 @@
 #include "conv_bn.h"
 #include "families.h"
 #include "layers.h"
+#include "mobile_trunk.h"
 
 namespace greenbatch::engine::zoo {
 namespace {
@@ -72,18 +73,18 @@ class MobileNetV2 : public ZooNet {
   MobileNetV2() {
     auto features = register_module("features", std::make_shared<torch::nn::Module>());
     std::int64_t channels = 32;
-    stem_ = features->register_module(
+    trunk_.stem = features->register_module(
         "0", ConvNormAct(ConvNormActOptions{.in = 3, .out = channels, .kernel = 3, .stride = 2,
                                             .act = Act::relu6}));
     for (const auto& [t, c, n, s] : kSettings) {
       for (std::int64_t i = 0; i < n; ++i) {
-        blocks_.push_back(features->register_module(std::to_string(blocks_.size() + 1),
+        trunk_.blocks.push_back(features->register_module(std::to_string(trunk_.blocks.size() + 1),
                                                     InvertedResidual(channels, c, i == 0 ? s : 1, t)));
         channels = c;
       }
     }
-    head_ = features->register_module(
-        std::to_string(blocks_.size() + 1),
+    trunk_.head = features->register_module(
+        std::to_string(trunk_.blocks.size() + 1),
         ConvNormAct(ConvNormActOptions{.in = channels, .out = kLastChannel, .kernel = 1, .act = Act::relu6}));
     auto classifier = register_module("classifier", std::make_shared<torch::nn::Module>());
     fc_ = classifier->register_module("1", torch::nn::Linear(kLastChannel, 1000));  // "0" is dropout
@@ -97,24 +98,18 @@ class MobileNetV2 : public ZooNet {
 
   /// Logits of `x`.
   torch::Tensor forward(torch::Tensor x) override {
-    x = stem_->forward(x);
-    for (auto& block : blocks_) x = block->forward(x);
-    return fc_->forward(head_->forward(x).mean({2, 3}));
+    return fc_->forward(trunk_.pooled(x));
   }
 
   /// Folds every batch norm into its convolution.
   void fuse_for_inference() override {
-    stem_->fuse();
-    for (auto& block : blocks_) block->fuse();
-    head_->fuse();
+    trunk_.fuse();
   }
 
  private:
   static constexpr std::int64_t kLastChannel = 1280;  ///< features before the classifier
 
-  ConvNormAct stem_{nullptr};             ///< features.0
-  std::vector<InvertedResidual> blocks_;  ///< features.1 ... features.17
-  ConvNormAct head_{nullptr};             ///< features.18
+  MobileTrunk<InvertedResidual> trunk_;  ///< features
   torch::nn::Linear fc_{nullptr};         ///< classifier.1
 };
 

@@ -7,6 +7,7 @@
 #include "families.h"
 #include "inverted_residual.h"
 #include "layers.h"
+#include "mobile_trunk.h"
 
 namespace greenbatch::engine::zoo {
 namespace {
@@ -44,18 +45,18 @@ class MobileNetV3 : public ZooNet {
       return ConvNormActOptions{.in = in, .out = out, .kernel = kernel, .stride = stride,
                                 .act = Act::hardswish, .bn_eps = kBnEps, .bn_momentum = kBnMomentum};
     };
-    stem_ = features->register_module("0", ConvNormAct(conv(3, kLarge.front().in, 3, 2)));
+    trunk_.stem = features->register_module("0", ConvNormAct(conv(3, kLarge.front().in, 3, 2)));
     for (const auto& b : kLarge) {
       std::optional<SqueezeSpec> squeeze;
       if (b.se) squeeze = SqueezeSpec{make_divisible(b.expanded / 4, 8), Act::relu, Act::hardsigmoid};
-      blocks_.push_back(features->register_module(
-          std::to_string(blocks_.size() + 1),
+      trunk_.blocks.push_back(features->register_module(
+          std::to_string(trunk_.blocks.size() + 1),
           make_mbconv({.in = b.in, .expanded = b.expanded, .out = b.out, .kernel = b.kernel,
                        .stride = b.stride, .act = b.hardswish ? Act::hardswish : Act::relu,
                        .squeeze = squeeze, .bn_eps = kBnEps, .bn_momentum = kBnMomentum})));
     }
     const auto last_in = kLarge.back().out;
-    head_ = features->register_module(std::to_string(blocks_.size() + 1),
+    trunk_.head = features->register_module(std::to_string(trunk_.blocks.size() + 1),
                                       ConvNormAct(conv(last_in, 6 * last_in, 1, 1)));
     auto classifier = register_module("classifier", std::make_shared<torch::nn::Module>());
     fc1_ = classifier->register_module("0", torch::nn::Linear(6 * last_in, 1280));
@@ -72,23 +73,17 @@ class MobileNetV3 : public ZooNet {
 
   /// Logits of `x`.
   torch::Tensor forward(torch::Tensor x) override {
-    x = stem_->forward(x);
-    for (auto& block : blocks_) x = block->forward(x);
-    x = head_->forward(x).mean({2, 3});
+    x = trunk_.pooled(x);
     return fc2_->forward(activate(Act::hardswish, fc1_->forward(x)));
   }
 
   /// Folds every batch norm into its convolution.
   void fuse_for_inference() override {
-    stem_->fuse();
-    for (auto& block : blocks_) block->fuse();
-    head_->fuse();
+    trunk_.fuse();
   }
 
  private:
-  ConvNormAct stem_{nullptr};            ///< features.0
-  std::vector<InvertedResidual> blocks_;  ///< features.1 ... features.15
-  ConvNormAct head_{nullptr};            ///< features.16
+  MobileTrunk<InvertedResidual> trunk_;  ///< features
   torch::nn::Linear fc1_{nullptr};       ///< classifier.0
   torch::nn::Linear fc2_{nullptr};       ///< classifier.3
 };
