@@ -1,26 +1,7 @@
 // What GoogLeNet and Inception v3 share: BasicConv2d, transform_input, truncated-normal init.
 #include "inception_blocks.h"
 
-#include <cmath>
-
 namespace greenbatch::engine::zoo {
-namespace {
-
-/// torch.nn.init.trunc_normal_ (absent from the C++ API of LibTorch 1.13), the same algorithm
-/// and generator calls as Python's (inverse CDF of a uniform draw), so a seeded generator gives
-/// the values torchvision gets.
-void trunc_normal_(torch::Tensor tensor, double mean, double std, double a, double b) {
-  const auto norm_cdf = [](double v) { return (1.0 + std::erf(v / std::sqrt(2.0))) / 2.0; };
-  const double low = norm_cdf((a - mean) / std);
-  const double high = norm_cdf((b - mean) / std);
-  tensor.uniform_(2 * low - 1, 2 * high - 1);
-  tensor.erfinv_();
-  tensor.mul_(std * std::sqrt(2.0));
-  tensor.add_(mean);
-  tensor.clamp_(a, b);
-}
-
-}  // namespace
 
 BasicConv2dImpl::BasicConv2dImpl(std::int64_t in, std::int64_t out, torch::ExpandingArray<2> kernel,
                                  torch::ExpandingArray<2> stride, torch::ExpandingArray<2> padding)
@@ -48,9 +29,9 @@ void init_truncated_normal(torch::nn::Module& net,
   torch::NoGradGuard no_grad;
   for (auto& module : net.modules(/*include_self=*/false)) {
     if (auto* conv = module->as<torch::nn::Conv2d>()) {
-      trunc_normal_(conv->weight, 0.0, stddev_of(*module), -2.0, 2.0);
+      trunc_normal_(conv->weight, stddev_of(*module));
     } else if (auto* linear = module->as<torch::nn::Linear>()) {
-      trunc_normal_(linear->weight, 0.0, stddev_of(*module), -2.0, 2.0);
+      trunc_normal_(linear->weight, stddev_of(*module));
     } else if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
       torch::nn::init::ones_(bn->weight);
       torch::nn::init::zeros_(bn->bias);

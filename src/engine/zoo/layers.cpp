@@ -2,6 +2,7 @@
 #include "layers.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace greenbatch::engine::zoo {
 
@@ -80,6 +81,18 @@ std::int64_t make_divisible(double value, std::int64_t divisor, std::optional<st
   auto rounded = std::max(floor, static_cast<std::int64_t>(value + divisor / 2.0) / divisor * divisor);
   if (static_cast<double>(rounded) < 0.9 * value) rounded += divisor;
   return rounded;
+}
+
+void trunc_normal_(const torch::Tensor& tensor, double std) {
+  torch::NoGradGuard no_grad;
+  constexpr double kBound = 2.0;
+  const auto norm_cdf = [](double v) { return (1.0 + std::erf(v / std::sqrt(2.0))) / 2.0; };
+  const double low = norm_cdf(-kBound / std);
+  const double high = norm_cdf(kBound / std);
+  tensor.uniform_(2 * low - 1, 2 * high - 1);
+  tensor.erfinv_();
+  tensor.mul_(std * std::sqrt(2.0));
+  tensor.clamp_(-kBound, kBound);
 }
 
 void init_conv_and_norm(torch::nn::Module& module) {

@@ -83,6 +83,12 @@ TORCH_MODULE(SqueezeExcitation);
 std::int64_t make_divisible(double value, std::int64_t divisor,
                             std::optional<std::int64_t> min_value = std::nullopt);
 
+/// torch.nn.init.trunc_normal_(tensor, mean=0, std=std) with torch's default bounds -2 and 2
+/// (absolute values, not multiples of std); absent from LibTorch 1.13's C++ API. Same algorithm
+/// and generator calls as Python's (inverse CDF of a uniform draw), so a seeded generator gives
+/// the values torchvision gets.
+void trunc_normal_(const torch::Tensor& tensor, double std);
+
 /// torchvision's usual CNN initialisation over every submodule of `module`: convolutions
 /// kaiming-normal (fan_out, relu) with zero bias; batch/group norms weight 1, bias 0.
 /// Linear layers are left to the caller (families differ).

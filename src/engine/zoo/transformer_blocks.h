@@ -6,11 +6,9 @@
 
 #include <cstdint>
 
-namespace greenbatch::engine::zoo {
+#include "layers.h"
 
-/// torch.nn.init.trunc_normal_(tensor, std=std) with torch's default bounds a=-2, b=2 (absolute
-/// values, not multiples of std), drawing from torch's global generator.
-void trunc_normal_(const torch::Tensor& tensor, double std);
+namespace greenbatch::engine::zoo {
 
 /// fc2(gelu(fc1(x))) over the last dimension of `x`: biases fused into the matrix products, GELU
 /// in place.
