@@ -85,6 +85,15 @@ void keep_freed_memory() {
   (void)done;
 }
 
+// Returns retained free memory (see keep_freed_memory) to the kernel when destroyed, so that the
+// next model's resident memory is its own. Declared first in TorchBackend: destroyed last.
+struct TrimOnDestroy {
+  TrimOnDestroy() = default;
+  TrimOnDestroy(const TrimOnDestroy&) = delete;
+  TrimOnDestroy& operator=(const TrimOnDestroy&) = delete;
+  ~TrimOnDestroy() { malloc_trim(0); }
+};
+
 class TorchBackend final : public Backend {
  public:
   TorchBackend(Network network, BackendInfo info, Preprocessing preprocessing, torch::Device device)
@@ -142,6 +151,7 @@ class TorchBackend final : public Backend {
     return first_tensor(module.forward({input}), info_.model);
   }
 
+  TrimOnDestroy trim_;
   Network network_;
   BackendInfo info_;
   Preprocessing preprocessing_;
