@@ -2,17 +2,20 @@
 """Side-by-side throughput of `greenbatch profile` and the same torchvision model in PyTorch eager
 Python (Debian's python3-torchvision), same threads, batch sizes and input size, inference mode.
 
-Both sides are run by this one process tree, alternating per model so drift hits both alike. The
+Both sides are run by this one process tree, alternating cell by cell and repeated (--repeats,
+median kept) so that drift and noise from a shared machine hit both alike. The
 FP32 matrix-multiply peak of this machine is measured in the same run (large square torch.mm
 through the same LibTorch and BLAS), and for resnet50 and vit_b_16 the achieved GFLOP/s at their
 best batch size is printed as a fraction of it.
 
 usage: /usr/bin/python3 bench/compare_pytorch.py [--greenbatch build/src/greenbatch]
-           [--models a,b] [--batch-sizes 1,8,32] [--threads N] [--min-seconds S] [--json FILE]
+           [--models a,b] [--batch-sizes 1,8,32] [--threads N] [--min-seconds S] [--repeats R]
+           [--json FILE]
 """
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -80,6 +83,7 @@ def main():
     parser.add_argument("--batch-sizes", default="1,8,32")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--min-seconds", type=float, default=2.0)
+    parser.add_argument("--repeats", type=int, default=3, help="alternating runs per cell; the median is kept")
     parser.add_argument("--json", help="also write the rows to this file")
     args = parser.parse_args()
     models = args.models.split(",")
@@ -90,14 +94,19 @@ def main():
     rows = []
     print(f"{'model':<20} {'batch':>5} {'greenbatch img/s':>17} {'pytorch img/s':>14} {'ratio':>6}", flush=True)
     for name in models + [m for m in EXTRA_MODELS if m not in models]:
-        ours = greenbatch_profile(args.greenbatch, name, batch_sizes, args.threads, args.min_seconds)
         for b in batch_sizes:
-            theirs = pytorch_throughput(name, b, args.threads, args.min_seconds)
-            row = dict(model=name, batch_size=b, greenbatch_ips=ours[b]["throughput_ips"], pytorch_ips=theirs,
-                       ratio=ours[b]["throughput_ips"] / theirs,
-                       achieved_gflops_per_s=ours[b]["achieved_gflops_per_s"])
+            ours, theirs = [], []
+            for _ in range(args.repeats):
+                ours.append(greenbatch_profile(args.greenbatch, name, [b], args.threads, args.min_seconds)[b])
+                theirs.append(pytorch_throughput(name, b, args.threads, args.min_seconds))
+            # Lower medians on both sides (a run of greenbatch is kept whole for its GFLOP/s).
+            mine = sorted(ours, key=lambda r: r["throughput_ips"])[(len(ours) - 1) // 2]
+            peer = statistics.median_low(theirs)
+            row = dict(model=name, batch_size=b, greenbatch_ips=mine["throughput_ips"], pytorch_ips=peer,
+                       ratio=mine["throughput_ips"] / peer, achieved_gflops_per_s=mine["achieved_gflops_per_s"],
+                       greenbatch_runs=[r["throughput_ips"] for r in ours], pytorch_runs=theirs)
             rows.append(row)
-            print(f"{name:<20} {b:>5} {row['greenbatch_ips']:>17.2f} {theirs:>14.2f} {row['ratio']:>6.2f}", flush=True)
+            print(f"{name:<20} {b:>5} {row['greenbatch_ips']:>17.2f} {peer:>14.2f} {row['ratio']:>6.2f}", flush=True)
 
     peak = gemm_peak_gflops(args.threads)
     print(f"\nFP32 matrix-multiply peak (torch.mm 2048x2048, best of 10): {peak:.1f} GFLOP/s")
