@@ -57,7 +57,7 @@ def greenbatch_profile(binary, name, batch_sizes, threads, min_seconds):
     out = subprocess.run(
         [binary, "profile", "--model", name, "--batch-sizes", ",".join(map(str, batch_sizes)),
          "--threads", str(threads), "--min-seconds", str(min_seconds), "--min-batches", "3",
-         "--warmup-batches", "2", "--json"],
+         "--warmup-batches", "2", "--meter", "none", "--idle-seconds", "0", "--json"],
         check=True, capture_output=True, text=True).stdout
     return {row["batch_size"]: row for row in json.loads(out)}
 

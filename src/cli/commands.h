@@ -9,6 +9,8 @@ namespace greenbatch::cli {
 void add_models_command(CLI::App& app);
 /// `greenbatch classify`: top-k classes of images.
 void add_classify_command(CLI::App& app);
+/// `greenbatch meters`: energy meters, available or not and why.
+void add_meters_command(CLI::App& app);
 /// `greenbatch profile`: offline latency and throughput per batch size.
 void add_profile_command(CLI::App& app);
 

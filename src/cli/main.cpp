@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   greenbatch::cli::add_models_command(app);
   greenbatch::cli::add_classify_command(app);
+  greenbatch::cli::add_meters_command(app);
   greenbatch::cli::add_profile_command(app);
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/profile/profiler.h"
+#include "meter_flags.h"
 #include "output.h"
 
 namespace greenbatch::cli {
@@ -16,6 +17,7 @@ namespace {
 
 struct ProfileFlags {
   BackendFlags backend;
+  MeterFlags meter;
   std::vector<std::string> batch_sizes{"1", "2", "4", "8"};
   profile::ProfileOptions options;
   bool json = false;
@@ -60,20 +62,28 @@ void run_profile_command(ProfileFlags& flags) {
   }
   flags.options.batch_sizes = parse_batch_sizes(flags.batch_sizes);
   const auto targets = backend_targets(flags.backend);
+  const auto sampler = start_sampler(flags.meter);
+  const profile::ProfileEnergy energy{sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
   std::vector<profile::ProfileRecord> records;
   for (const auto& target : targets) {
     fmt::print(stderr, "profiling {} ...\n", target);
     const auto backend = make_backend(flags.backend, target);
-    const auto cells = profile::run_profile(*backend, flags.options, [](const profile::ProfileRecord& r) {
-      fmt::print(stderr, "  batch {:>4}: {:9.2f} ms/batch, {:9.1f} images/s\n", r.batch_size, r.latency_mean_ms,
-                 r.throughput_ips);
-    });
+    const auto report = [](const profile::ProfileRecord& r) {
+      const std::string joules =
+          r.energy_per_image_j ? fmt::format(", {:.4g} J/image ({})", *r.energy_per_image_j, r.energy_source) : "";
+      fmt::print(stderr, "  batch {:>4}: {:9.2f} ms/batch, {:9.1f} images/s{}\n", r.batch_size, r.latency_mean_ms,
+                 r.throughput_ips, joules);
+    };
+    const auto cells = profile::run_profile(*backend, flags.options, report, energy);
     records.insert(records.end(), cells.begin(), cells.end());
   }
+  for (const auto& fault : sampler->faults()) fmt::print(stderr, "energy: {} (its energy is null from then on)\n", fault);
   const auto table = store::to_table(records);
   print(std::cout, table, format,
         {"model", "device", "threads", "batch_size", "batches", "latency_mean_ms", "latency_median_ms",
-         "latency_p95_ms", "latency_per_image_ms", "throughput_ips", "peak_rss_kib"});
+         "latency_p95_ms", "latency_per_image_ms", "throughput_ips", "peak_rss_kib", "energy_per_image_j",
+         "dynamic_energy_per_image_j", "avg_power_w", "energy_source"},
+        4);
   if (file_format) {
     print(file, table, *file_format);
     file.close();
@@ -86,9 +96,10 @@ void run_profile_command(ProfileFlags& flags) {
 
 void add_profile_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "profile", "Offline profile: per model and batch size, batch latency, throughput and peak memory");
+      "profile", "Offline profile: per model and batch size, batch latency, throughput, peak memory and energy");
   auto flags = std::make_shared<ProfileFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/true, /*synthetic=*/true);
+  add_meter_flags(*cmd, flags->meter);
   cmd->add_option("--batch-sizes,-b", flags->batch_sizes, "batch sizes, comma separated")
       ->delimiter(',')
       ->capture_default_str();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/generated_images.h"
@@ -41,12 +42,34 @@ class BatchSource {
   std::size_t next_image_ = 0;
 };
 
-ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const ProfileOptions& options) {
+// Fills the energy columns of `r` from the window over its timed batches.
+void add_energy(ProfileRecord& r, const energy::EnergyWindow& window, const energy::IdleBaseline& idle) {
+  const double images = static_cast<double>(r.batches) * r.batch_size;
+  const auto split = energy::split_energy(window, idle);
+  r.energy_source = window.source;
+  r.energy_status = energy::to_string(window.status);
+  r.energy_j = split.total_j;
+  if (split.total_j) r.energy_per_image_j = *split.total_j / images;
+  if (split.dynamic_j) r.dynamic_energy_per_image_j = *split.dynamic_j / images;
+  r.idle_power_w = idle.power_w;
+  r.avg_power_w = window.avg_power_w;
+  r.peak_power_w = window.peak_power_w;
+  for (const auto& d : window.domains) {
+    if (!d.joules) continue;
+    if (!r.energy_by_domain_j.empty()) r.energy_by_domain_j += ';';
+    r.energy_by_domain_j += fmt::format("{}={:.6g}", d.name, *d.joules);
+  }
+}
+
+ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const ProfileOptions& options,
+                           const ProfileEnergy& energy) {
   BatchSource source(backend, batch_size, options);
   for (int i = 0; i < options.warmup_batches; ++i) backend.run_discard(source.next());
   reset_peak_rss();
 
   std::vector<double> latencies_ms;
+  std::optional<energy::EnergyMark> energy_begin;
+  if (energy.sampler) energy_begin = energy.sampler->mark();
   const auto start = Clock::now();
   auto now = start;
   while (static_cast<int>(latencies_ms.size()) < options.min_batches ||
@@ -57,6 +80,8 @@ ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const Profi
     latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - begin).count());
   }
   const double seconds = std::chrono::duration<double>(now - start).count();
+  std::optional<energy::EnergyWindow> window;
+  if (energy.sampler) window = energy.sampler->window(*energy_begin, energy.sampler->mark());
 
   const auto info = backend.info();
   const auto summary = stats::summarize(latencies_ms);
@@ -81,19 +106,20 @@ ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const Profi
     r.gflops_per_image = *flops / 1e9;
     r.achieved_gflops_per_s = r.throughput_ips * *flops / 1e9;
   }
+  if (window) add_energy(r, *window, energy.idle);
   return r;
 }
 
 }  // namespace
 
 std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOptions& options,
-                                       const RecordCallback& on_record) {
+                                       const RecordCallback& on_record, const ProfileEnergy& energy) {
   for (const int b : options.batch_sizes) {
     if (b <= 0) throw UsageError(fmt::format("batch size {} is not a positive number", b));
   }
   std::vector<ProfileRecord> records;
   for (const int b : options.batch_sizes) {
-    records.push_back(profile_cell(backend, b, options));
+    records.push_back(profile_cell(backend, b, options, energy));
     if (on_record) on_record(records.back());
   }
   return records;

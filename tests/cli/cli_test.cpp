@@ -27,7 +27,7 @@ std::filesystem::path export_torchvision(const TempDir& dir, const std::string& 
 TEST(Cli, HelpListsTheCommands) {
   const auto r = run_cli({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* cmd : {"models", "classify", "profile"}) EXPECT_TRUE(contains(r.out, cmd)) << r.out;
+  for (const char* cmd : {"models", "classify", "meters", "profile"}) EXPECT_TRUE(contains(r.out, cmd)) << r.out;
 }
 
 TEST(Cli, ModelsJsonHasTheWholeZooWithExactParameterCounts_Slow) {

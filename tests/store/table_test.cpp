@@ -36,12 +36,30 @@ std::vector<profile::ProfileRecord> sample_records() {
   a.peak_rss_kib = 204800;
   a.gflops_per_image = 0.29;
   a.achieved_gflops_per_s = 74.24;
+  a.energy_source = "estimate";
+  a.energy_status = "ok";
+  a.energy_j = 5.0;
+  a.energy_per_image_j = 0.015625;
+  a.dynamic_energy_per_image_j = 0.0078125;
+  a.idle_power_w = 2.0;
+  a.avg_power_w = 4.0;
+  a.peak_power_w = 4.5;
+  a.energy_by_domain_j = "cpu=5";
   profile::ProfileRecord b = a;
   b.model = "model, \"quoted\".pt";  // needs CSV quoting
   b.includes_preprocess = true;
   b.peak_rss_kib.reset();             // nulls
   b.gflops_per_image.reset();
   b.achieved_gflops_per_s.reset();
+  b.energy_source = "none";           // no meter: every energy column null
+  b.energy_status = "no_meter";
+  b.energy_j.reset();
+  b.energy_per_image_j.reset();
+  b.dynamic_energy_per_image_j.reset();
+  b.idle_power_w.reset();
+  b.avg_power_w.reset();
+  b.peak_power_w.reset();
+  b.energy_by_domain_j.clear();
   return {a, b};
 }
 

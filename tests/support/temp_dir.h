@@ -6,11 +6,17 @@
 
 namespace greenbatch::testing {
 
-/// Creates a fresh empty directory under the build tree; deletes it on destruction.
+/// Creates a fresh empty directory; deletes it on destruction.
 class TempDir {
  public:
+  /// Where the directory is made.
+  enum class Where {
+    build_tree,      ///< under the build tree
+    world_readable,  ///< under the system's temporary folder, readable by every user (for tests
+                     ///< that drop privileges to check file permissions)
+  };
   /// `tag` becomes part of the directory name (use the test's name).
-  explicit TempDir(const std::string& tag);
+  explicit TempDir(const std::string& tag, Where where = Where::build_tree);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -9,8 +9,8 @@
 
 namespace greenbatch::profile {
 
-/// Timing and memory of one (model, batch size) cell. Energy columns are added by the meters
-/// work as further fields; absent values are null in every output.
+/// Timing, memory and energy of one (model, batch size) cell; absent values are null in every
+/// output. Energy covers the timed batches only, and always names its source.
 struct ProfileRecord {
   std::string model;             ///< zoo name, model file or synthetic spec
   std::string backend;           ///< "torch" or "synthetic"
@@ -30,6 +30,15 @@ struct ProfileRecord {
   std::optional<std::int64_t> peak_rss_kib;  ///< peak resident memory during the cell, KiB
   std::optional<double> gflops_per_image;    ///< model cost per image, GFLOP (null for synthetic)
   std::optional<double> achieved_gflops_per_s;  ///< throughput x cost, GFLOP/s
+  std::string energy_source = "none";  ///< "rapl", "perf", "nvml", "estimate", joined with '+', or "none"
+  std::string energy_status = "no_meter";  ///< ok, short_window, meter_failed or no_meter
+  std::optional<double> energy_j;      ///< energy of the timed batches, J
+  std::optional<double> energy_per_image_j;          ///< energy_j / images, J
+  std::optional<double> dynamic_energy_per_image_j;  ///< (energy_j − idle power × seconds) / images, J
+  std::optional<double> idle_power_w;  ///< idle power measured before the profile, W
+  std::optional<double> avg_power_w;   ///< energy_j / seconds, W
+  std::optional<double> peak_power_w;  ///< highest total power among the sampler's samples, W
+  std::string energy_by_domain_j;      ///< "package-0=12.5;dram-0=1.25" (J per domain; nested ones too)
 };
 
 /// The columns of a profile, in output order.

@@ -5,6 +5,8 @@
 #include <functional>
 #include <vector>
 
+#include "greenbatch/energy/baseline.h"
+#include "greenbatch/energy/sampler.h"
 #include "greenbatch/engine/backend.h"
 #include "greenbatch/profile/profile_record.h"
 
@@ -20,12 +22,19 @@ struct ProfileOptions {
   unsigned seed = 1;          ///< seed of the generated images
 };
 
+/// Energy measurement for a profile: a running sampler and the idle baseline measured before.
+struct ProfileEnergy {
+  energy::Sampler* sampler = nullptr;  ///< null: no energy columns (source "none")
+  energy::IdleBaseline idle;           ///< idle power for the dynamic energy (may be empty)
+};
+
 /// Called after each finished cell (for progress output); may be empty.
 using RecordCallback = std::function<void(const ProfileRecord&)>;
 
 /// Profiles `backend` at every batch size of `options`, in order. Throws UsageError for a batch
-/// size <= 0. Uses the calling thread; the backend must not be used concurrently.
+/// size <= 0. Uses the calling thread; the backend must not be used concurrently. With a sampler,
+/// each cell's timed batches are one energy window.
 std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOptions& options,
-                                       const RecordCallback& on_record = {});
+                                       const RecordCallback& on_record = {}, const ProfileEnergy& energy = {});
 
 }  // namespace greenbatch::profile

@@ -1,0 +1,56 @@
+// Meter options from the environment, the meter clock and domain names.
+#include "greenbatch/energy/meter.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::energy {
+namespace {
+
+std::optional<double> watts_from_environment(const char* variable) {
+  const char* text = std::getenv(variable);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  const double watts = std::strtod(text, &end);
+  if (*end != '\0' || !(watts >= 0.0)) {
+    std::string message = variable;
+    ((message += "='") += text) += "' is not a power in watts; set it to a non-negative number such as 35";
+    throw UsageError(message);
+  }
+  return watts;
+}
+
+}  // namespace
+
+std::string_view to_string(DomainKind kind) {
+  switch (kind) {
+    case DomainKind::package: return "package";
+    case DomainKind::cores: return "cores";
+    case DomainKind::uncore: return "uncore";
+    case DomainKind::dram: return "dram";
+    case DomainKind::psys: return "psys";
+    case DomainKind::gpu: return "gpu";
+  }
+  return "unknown";
+}
+
+MeterOptions MeterOptions::from_environment() {
+  MeterOptions options;
+  if (const char* root = std::getenv("GREENBATCH_SYSFS_ROOT")) options.sysfs_root = root;
+  if (const char* root = std::getenv("GREENBATCH_DEV_ROOT")) options.dev_root = root;
+  if (const char* root = std::getenv("GREENBATCH_PROC_ROOT")) options.proc_root = root;
+  if (const char* library = std::getenv("GREENBATCH_NVML_LIBRARY")) options.nvml_library = library;
+  options.estimate_idle_w = watts_from_environment("GREENBATCH_ESTIMATE_IDLE_W");
+  options.estimate_max_w = watts_from_environment("GREENBATCH_ESTIMATE_MAX_W");
+  return options;
+}
+
+double MeterOptions::now_s() const {
+  if (clock) return clock();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace greenbatch::energy

@@ -1,0 +1,112 @@
+// The meter kinds, probing them, and resolving `--meter`.
+#include "greenbatch/energy/meter_registry.h"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "greenbatch/core/error.h"
+#include "meters.h"
+
+namespace greenbatch::energy {
+namespace {
+
+constexpr std::array<MeterKind, 5> kKinds{{
+    {"rapl", "cpu", true, "RAPL counters through powercap sysfs (Intel and AMD)", open_rapl_powercap},
+    {"perf", "cpu", true, "RAPL counters through the perf_event power PMU", open_perf_power},
+    {"rapl-msr", "cpu", true, "RAPL counters read from /dev/cpu/N/msr", open_rapl_msr},
+    {"nvml", "gpu", true, "NVIDIA GPU energy counter (or power integrated) through NVML", open_nvml},
+    {"estimate", "cpu", false, "CPU power modelled from this process's CPU share (not a measurement)",
+     open_estimate},
+}};
+
+std::string valid_names() {
+  std::string names = "auto, none";
+  for (const auto& kind : kKinds) (names += ", ") += kind.name;
+  return names;
+}
+
+const MeterKind& kind_named(std::string_view name) {
+  const auto it = std::ranges::find(kKinds, name, &MeterKind::name);
+  if (it == kKinds.end()) {
+    throw UsageError(fmt::format("unknown meter '{}' in --meter; valid: {} (see `greenbatch meters`)", name,
+                                 valid_names()));
+  }
+  return *it;
+}
+
+std::vector<std::string> split_names(std::string_view spec) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    const auto comma = std::min(spec.find(',', start), spec.size());
+    names.emplace_back(spec.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return names;
+}
+
+}  // namespace
+
+std::span<const MeterKind> meter_kinds() { return kKinds; }
+
+std::vector<Probe> probe_meters(const MeterOptions& options) {
+  std::vector<Probe> probes;
+  for (const auto& kind : kKinds) {
+    auto opened = kind.open(options);
+    Probe probe{std::string(kind.name), std::string(kind.covers), {}, opened.meter != nullptr,
+                std::move(opened.reason), {}, {}};
+    if (opened.meter) {
+      probe.source = opened.meter->source();
+      probe.notes = opened.meter->notes();
+      probe.domains = opened.meter->domains();
+    }
+    probes.push_back(std::move(probe));
+  }
+  return probes;
+}
+
+std::vector<std::string> auto_selection(const std::vector<Probe>& probes) {
+  std::vector<std::string> chosen;
+  const auto cpu = std::ranges::find_if(probes, [](const Probe& p) { return p.available && p.covers == "cpu"; });
+  if (cpu != probes.end()) chosen.push_back(cpu->name);
+  for (const auto& p : probes) {
+    if (p.available && p.covers == "gpu") chosen.push_back(p.name);
+  }
+  return chosen;
+}
+
+std::vector<std::unique_ptr<Meter>> open_meters(std::string_view spec, const MeterOptions& options) {
+  std::vector<std::unique_ptr<Meter>> meters;
+  if (spec == "none") return meters;
+  if (spec == "auto") {
+    bool have_cpu = false;
+    for (const auto& kind : kKinds) {
+      if (kind.covers == "cpu" && have_cpu) continue;
+      auto opened = kind.open(options);
+      if (!opened.meter) continue;
+      have_cpu = have_cpu || kind.covers == "cpu";
+      meters.push_back(std::move(opened.meter));
+    }
+    return meters;
+  }
+  std::vector<const MeterKind*> kinds;  // every name is checked before any meter is opened
+  for (const auto& name : split_names(spec)) {
+    const auto& kind = kind_named(name);
+    if (std::ranges::any_of(kinds, [&](const MeterKind* k) { return k->covers == kind.covers; })) {
+      throw UsageError(fmt::format("--meter {} names two {} meters, which would count the same energy twice; "
+                                   "choose one of them",
+                                   spec, kind.covers));
+    }
+    kinds.push_back(&kind);
+  }
+  for (const auto* kind : kinds) {
+    auto opened = kind->open(options);
+    if (!opened.meter) throw UnsupportedError(fmt::format("meter '{}' is unavailable: {}", kind->name, opened.reason));
+    meters.push_back(std::move(opened.meter));
+  }
+  return meters;
+}
+
+}  // namespace greenbatch::energy
