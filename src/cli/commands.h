@@ -11,6 +11,8 @@ void add_models_command(CLI::App& app);
 void add_classify_command(CLI::App& app);
 /// `greenbatch meters`: energy meters, available or not and why.
 void add_meters_command(CLI::App& app);
+/// `greenbatch run`: one live trial.
+void add_run_command(CLI::App& app);
 /// `greenbatch profile`: offline latency and throughput per batch size.
 void add_profile_command(CLI::App& app);
 

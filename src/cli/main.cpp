@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_classify_command(app);
   greenbatch::cli::add_meters_command(app);
   greenbatch::cli::add_profile_command(app);
+  greenbatch::cli::add_run_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -8,6 +8,15 @@
 #include "greenbatch/core/error.h"
 
 namespace greenbatch::cli {
+namespace {
+
+std::string format_cell(const FieldValue& v, int decimals) {
+  if (std::holds_alternative<double>(v)) return fmt::format("{:.{}f}", std::get<double>(v), decimals);
+  if (std::holds_alternative<std::monostate>(v)) return "-";
+  return store::to_text(v);
+}
+
+}  // namespace
 
 Format pick_format(bool json, bool csv) {
   if (json && csv) throw UsageError("--json and --csv exclude each other; pick one");
@@ -27,10 +36,7 @@ void print(std::ostream& out, const store::Table& table, Format format, const st
   for (const auto i : shown) cells[0].push_back(table.columns[i]);
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     for (const auto i : shown) {
-      const auto& v = table.rows[r][i];
-      cells[r + 1].push_back(std::holds_alternative<double>(v) ? fmt::format("{:.{}f}", std::get<double>(v), decimals)
-                             : std::holds_alternative<std::monostate>(v) ? std::string("-")
-                                                                          : store::to_text(v));
+      cells[r + 1].push_back(format_cell(table.rows[r][i], decimals));
     }
   }
   std::vector<std::size_t> width(shown.size(), 0);
@@ -46,6 +52,16 @@ void print(std::ostream& out, const store::Table& table, Format format, const st
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << '\n';
+  }
+}
+
+void print_vertical(std::ostream& out, const store::Table& table, int decimals) {
+  std::size_t width = 0;
+  for (const auto& column : table.columns) width = std::max(width, column.size());
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+      out << fmt::format("{:<{}}  {}\n", table.columns[c], width, format_cell(row[c], decimals));
+    }
   }
 }
 

@@ -20,4 +20,7 @@ Format pick_format(bool json, bool csv);
 void print(std::ostream& out, const store::Table& table, Format format,
            const std::vector<std::string>& columns = {}, int decimals = 2);
 
+/// Prints each row of `table` as "column  value" lines (for a single trial).
+void print_vertical(std::ostream& out, const store::Table& table, int decimals = 3);
+
 }  // namespace greenbatch::cli

@@ -1,6 +1,8 @@
 // Idle baseline and the static/dynamic split of a window's energy.
 #include "greenbatch/energy/baseline.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <thread>
 
@@ -30,6 +32,17 @@ EnergySplit split_energy(const EnergyWindow& work, const IdleBaseline& idle) {
     if (work.total_j) split.dynamic_j = *work.total_j - *split.static_j;
   }
   return split;
+}
+
+EnergyColumns energy_columns(const EnergyWindow& window, const IdleBaseline& idle) {
+  EnergyColumns c{window.source, std::string(to_string(window.status)), split_energy(window, idle), idle.power_w,
+                  window.avg_power_w, window.peak_power_w, {}};
+  for (const auto& d : window.domains) {
+    if (!d.joules) continue;
+    if (!c.by_domain.empty()) c.by_domain += ';';
+    c.by_domain += fmt::format("{}={:.6g}", d.name, *d.joules);
+  }
+  return c;
 }
 
 }  // namespace greenbatch::energy

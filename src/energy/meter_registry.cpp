@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/text.h"
 #include "meters.h"
 
 namespace greenbatch::energy {
@@ -34,17 +35,6 @@ const MeterKind& kind_named(std::string_view name) {
                                  valid_names()));
   }
   return *it;
-}
-
-std::vector<std::string> split_names(std::string_view spec) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    const auto comma = std::min(spec.find(',', start), spec.size());
-    names.emplace_back(spec.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return names;
 }
 
 }  // namespace
@@ -92,7 +82,7 @@ std::vector<std::unique_ptr<Meter>> open_meters(std::string_view spec, const Met
     return meters;
   }
   std::vector<const MeterKind*> kinds;  // every name is checked before any meter is opened
-  for (const auto& name : split_names(spec)) {
+  for (const auto name : split(spec, ',')) {
     const auto& kind = kind_named(name);
     if (std::ranges::any_of(kinds, [&](const MeterKind* k) { return k->covers == kind.covers; })) {
       throw UsageError(fmt::format("--meter {} names two {} meters, which would count the same energy twice; "

@@ -8,11 +8,6 @@ namespace {
 
 using R = ProfileRecord;
 
-template <class T>
-FieldValue opt(const std::optional<T>& v) {
-  return v ? FieldValue{*v} : FieldValue{};
-}
-
 constexpr std::array<Field<R>, 27> kFields{{
     {"model", "", "zoo name, TorchScript file or synthetic spec", [](const R& r) -> FieldValue { return r.model; }},
     {"backend", "", "torch or synthetic", [](const R& r) -> FieldValue { return r.backend; }},
@@ -33,25 +28,25 @@ constexpr std::array<Field<R>, 27> kFields{{
     {"throughput_ips", "images/s", "images per second over the timed batches",
      [](const R& r) -> FieldValue { return r.throughput_ips; }},
     {"peak_rss_kib", "KiB", "peak resident memory of the process during this cell (null if unknown)",
-     [](const R& r) -> FieldValue { return opt(r.peak_rss_kib); }},
+     [](const R& r) -> FieldValue { return optional_value(r.peak_rss_kib); }},
     {"gflops_per_image", "GFLOP", "cost of one image: 2 x multiply-accumulates of convolutions and matrix products",
-     [](const R& r) -> FieldValue { return opt(r.gflops_per_image); }},
+     [](const R& r) -> FieldValue { return optional_value(r.gflops_per_image); }},
     {"achieved_gflops_per_s", "GFLOP/s", "throughput times cost per image",
-     [](const R& r) -> FieldValue { return opt(r.achieved_gflops_per_s); }},
+     [](const R& r) -> FieldValue { return optional_value(r.achieved_gflops_per_s); }},
     {"energy_source", "", "what measured the energy: rapl, perf, nvml, estimate (a model, not a measurement), none",
      [](const R& r) -> FieldValue { return r.energy_source; }},
     {"energy_status", "", "ok, short_window, meter_failed or no_meter",
      [](const R& r) -> FieldValue { return r.energy_status; }},
-    {"energy_j", "J", "energy of the timed batches", [](const R& r) -> FieldValue { return opt(r.energy_j); }},
-    {"energy_per_image_j", "J", "energy per image", [](const R& r) -> FieldValue { return opt(r.energy_per_image_j); }},
+    {"energy_j", "J", "energy of the timed batches", [](const R& r) -> FieldValue { return optional_value(r.energy_j); }},
+    {"energy_per_image_j", "J", "energy per image", [](const R& r) -> FieldValue { return optional_value(r.energy_per_image_j); }},
     {"dynamic_energy_per_image_j", "J", "energy per image above the idle baseline",
-     [](const R& r) -> FieldValue { return opt(r.dynamic_energy_per_image_j); }},
+     [](const R& r) -> FieldValue { return optional_value(r.dynamic_energy_per_image_j); }},
     {"idle_power_w", "W", "idle power measured before the profile",
-     [](const R& r) -> FieldValue { return opt(r.idle_power_w); }},
+     [](const R& r) -> FieldValue { return optional_value(r.idle_power_w); }},
     {"avg_power_w", "W", "average power during the timed batches",
-     [](const R& r) -> FieldValue { return opt(r.avg_power_w); }},
+     [](const R& r) -> FieldValue { return optional_value(r.avg_power_w); }},
     {"peak_power_w", "W", "highest sampled power during the timed batches",
-     [](const R& r) -> FieldValue { return opt(r.peak_power_w); }},
+     [](const R& r) -> FieldValue { return optional_value(r.peak_power_w); }},
     {"energy_by_domain_j", "J", "energy per domain, name=joules separated by ';' (nested domains included)",
      [](const R& r) -> FieldValue { return r.energy_by_domain_j; }},
 }};

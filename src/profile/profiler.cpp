@@ -45,20 +45,16 @@ class BatchSource {
 // Fills the energy columns of `r` from the window over its timed batches.
 void add_energy(ProfileRecord& r, const energy::EnergyWindow& window, const energy::IdleBaseline& idle) {
   const double images = static_cast<double>(r.batches) * r.batch_size;
-  const auto split = energy::split_energy(window, idle);
-  r.energy_source = window.source;
-  r.energy_status = energy::to_string(window.status);
-  r.energy_j = split.total_j;
-  if (split.total_j) r.energy_per_image_j = *split.total_j / images;
-  if (split.dynamic_j) r.dynamic_energy_per_image_j = *split.dynamic_j / images;
-  r.idle_power_w = idle.power_w;
-  r.avg_power_w = window.avg_power_w;
-  r.peak_power_w = window.peak_power_w;
-  for (const auto& d : window.domains) {
-    if (!d.joules) continue;
-    if (!r.energy_by_domain_j.empty()) r.energy_by_domain_j += ';';
-    r.energy_by_domain_j += fmt::format("{}={:.6g}", d.name, *d.joules);
-  }
+  const auto c = energy::energy_columns(window, idle);
+  r.energy_source = c.source;
+  r.energy_status = c.status;
+  r.energy_j = c.split.total_j;
+  if (c.split.total_j) r.energy_per_image_j = *c.split.total_j / images;
+  if (c.split.dynamic_j) r.dynamic_energy_per_image_j = *c.split.dynamic_j / images;
+  r.idle_power_w = c.idle_power_w;
+  r.avg_power_w = c.avg_power_w;
+  r.peak_power_w = c.peak_power_w;
+  r.energy_by_domain_j = c.by_domain;
 }
 
 ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const ProfileOptions& options,

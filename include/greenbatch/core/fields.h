@@ -3,6 +3,7 @@
 /// CSV, JSON and terminal tables all read that one table.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,12 @@ struct Field {
   std::string_view description;  ///< one line for documentation and --help
   FieldValue (*get)(const R&);   ///< reads the value from a record
 };
+
+/// The value of an optional member: null when absent.
+template <class T>
+FieldValue optional_value(const std::optional<T>& value) {
+  return value ? FieldValue{*value} : FieldValue{};
+}
 
 /// The field table of R; each record type provides `std::span<const Field<R>> fields(const R*)`.
 template <class R>

@@ -24,6 +24,20 @@ struct EnergySplit {
   std::optional<double> dynamic_j;  ///< total − static (can be slightly negative within noise)
 };
 
+/// The energy figures profiles and trials report for one window, with their source and status.
+struct EnergyColumns {
+  std::string source = "none";           ///< "rapl", "rapl+nvml", "estimate", ... or "none"
+  std::string status = "no_meter";       ///< to_string(WindowStatus)
+  EnergySplit split;                     ///< total, static and dynamic energy
+  std::optional<double> idle_power_w;    ///< the baseline's power
+  std::optional<double> avg_power_w;     ///< total / window length
+  std::optional<double> peak_power_w;    ///< highest sampled total power in the window
+  std::string by_domain;                 ///< "package-0=12.5;cores-0=9.1" (J, nested domains included)
+};
+
+/// The figures of `window` split by `idle`.
+EnergyColumns energy_columns(const EnergyWindow& window, const IdleBaseline& idle);
+
 /// The baseline from a window measured while idle.
 IdleBaseline baseline_from(const EnergyWindow& idle);
 

@@ -1,0 +1,135 @@
+// The result store's migrations; each version's SQL stays as it was released.
+#include "schema.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace greenbatch::store::schema {
+namespace {
+
+// Version 1: one row per trial (the columns of fields(const TrialRecord*), in order, then the
+// configuration and environment as JSON and the insertion order), its requests, batches, power
+// domains and power samples. `seq` keeps the insertion order because VACUUM may renumber rowids.
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE trials (
+  trial_id TEXT NOT NULL PRIMARY KEY,
+  started_at TEXT,
+  status TEXT,
+  status_detail TEXT,
+  model TEXT,
+  backend TEXT,
+  device TEXT,
+  threads INTEGER,
+  weights TEXT,
+  policy TEXT,
+  arrival TEXT,
+  requests_planned INTEGER,
+  duration_planned_s REAL,
+  seed INTEGER,
+  slo_ms REAL,
+  queue_capacity INTEGER,
+  images TEXT,
+  meter TEXT,
+  idle_seconds REAL,
+  requests INTEGER,
+  served INTEGER,
+  rejected INTEGER,
+  batches INTEGER,
+  duration_s REAL,
+  throughput_rps REAL,
+  mean_batch_size REAL,
+  response_mean_ms REAL,
+  response_p50_ms REAL,
+  response_p90_ms REAL,
+  response_p95_ms REAL,
+  response_p99_ms REAL,
+  response_max_ms REAL,
+  wait_mean_ms REAL,
+  wait_p95_ms REAL,
+  service_mean_ms REAL,
+  service_p95_ms REAL,
+  lateness_max_ms REAL,
+  late_requests INTEGER,
+  slo_attainment REAL,
+  energy_source TEXT,
+  energy_status TEXT,
+  energy_j REAL,
+  static_energy_j REAL,
+  dynamic_energy_j REAL,
+  energy_per_request_j REAL,
+  dynamic_energy_per_request_j REAL,
+  idle_power_w REAL,
+  avg_power_w REAL,
+  peak_power_w REAL,
+  energy_by_domain_j TEXT,
+  config_json TEXT NOT NULL,
+  environment_json TEXT NOT NULL,
+  seq INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE requests (
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id) ON DELETE CASCADE,
+  request_id INTEGER NOT NULL,
+  scheduled_s REAL,
+  arrival_s REAL,
+  rejected INTEGER,
+  batch_id INTEGER,
+  dispatch_s REAL,
+  start_s REAL,
+  completion_s REAL,
+  PRIMARY KEY (trial_id, request_id)
+) WITHOUT ROWID;
+CREATE TABLE batches (
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id) ON DELETE CASCADE,
+  batch_id INTEGER NOT NULL,
+  size INTEGER,
+  dispatch_s REAL,
+  start_s REAL,
+  end_s REAL,
+  PRIMARY KEY (trial_id, batch_id)
+) WITHOUT ROWID;
+CREATE TABLE power_domains (
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  in_total INTEGER NOT NULL,
+  PRIMARY KEY (trial_id, position)
+) WITHOUT ROWID;
+CREATE TABLE power_samples (
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id) ON DELETE CASCADE,
+  time_s REAL,
+  total_w REAL,
+  watts_json TEXT
+);
+CREATE INDEX power_samples_by_trial ON power_samples (trial_id, time_s);
+)sql";
+
+struct Migration {
+  std::int64_t version;
+  std::string_view sql;
+};
+
+constexpr std::array kMigrations{Migration{1, kVersion1}};
+
+constexpr std::array<std::string_view, 5> kTables{"trials", "requests", "batches", "power_domains", "power_samples"};
+
+}  // namespace
+
+std::int64_t latest_version() { return kMigrations.back().version; }
+
+std::span<const std::string_view> table_names() { return kTables; }
+
+void migrate(const sqlite::Database& db) {
+  if (db.query_int("PRAGMA user_version") >= latest_version()) return;
+  for (const auto& migration : kMigrations) {
+    sqlite::Transaction transaction(db);
+    // Read again under the write lock: another process may have migrated meanwhile.
+    if (db.query_int("PRAGMA user_version") >= migration.version) continue;
+    db.exec(std::string(migration.sql));
+    db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId, migration.version));
+    transaction.commit();
+  }
+}
+
+}  // namespace greenbatch::store::schema

@@ -1,0 +1,73 @@
+// The measurement environment of a trial, timestamps and ids.
+#include "greenbatch/trial/environment.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <ctime>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace greenbatch::trial {
+namespace {
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("model name")) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler) {
+  std::array<char, 256> host{};
+  gethostname(host.data(), host.size() - 1);
+  utsname uts{};
+  uname(&uts);
+  nlohmann::ordered_json meters = nlohmann::ordered_json::array();
+  for (const auto& d : sampler.domains()) meters.push_back({{"domain", d.name}, {"source", d.source}});
+  const nlohmann::ordered_json env{
+      {"host", host.data()},
+      {"kernel", fmt::format("{} {}", uts.sysname, uts.release)},
+      {"cpu", cpu_model()},
+      {"logical_cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+      {"backend",
+       {{"kind", backend.kind},
+        {"model", backend.model},
+        {"device", backend.device},
+        {"threads", backend.threads},
+        {"library", backend.library},
+        {"library_version", backend.library_version},
+        {"weights", backend.weights}}},
+      {"meters", sampler.meter_names()},
+      {"energy_domains", meters},
+      {"greenbatch_version", GREENBATCH_VERSION},
+      {"git_commit", GREENBATCH_GIT_COMMIT},
+  };
+  return env.dump();
+}
+
+std::string utc_now_iso() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::array<char, 32> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text.data();
+}
+
+std::string short_hash(const std::string& text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+}  // namespace greenbatch::trial

@@ -1,0 +1,129 @@
+// The live trial: producer thread, worker loop, per-request and per-batch records, energy window.
+#include "greenbatch/trial/live_trial.h"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "greenbatch/engine/preprocess.h"
+
+namespace greenbatch::trial {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Builds the input tensor of a batch: each request's image decoded and preprocessed into its
+// slot (the work a server does per request), or zeros when there is no payload.
+class BatchBuilder {
+ public:
+  BatchBuilder(const engine::Backend& backend, const Payload& payload)
+      : payload_(payload), spec_(backend.preprocessing()), shape_(backend.input_shape()) {}
+
+  const engine::ImageBatch& build(const std::vector<batching::QueuedRequest>& requests) {
+    const int n = static_cast<int>(requests.size());
+    auto it = batches_.find(n);
+    if (it == batches_.end()) it = batches_.emplace(n, engine::ImageBatch::zeros(n, shape_)).first;
+    if (!payload_.images.empty()) {
+      for (int i = 0; i < n; ++i) {
+        const auto& bytes = payload_.images[static_cast<std::size_t>(requests[i].id) % payload_.images.size()];
+        engine::preprocess_into(engine::decode_image_bytes(bytes, payload_.label), spec_, it->second.image(i));
+      }
+    }
+    return it->second;
+  }
+
+ private:
+  const Payload& payload_;
+  engine::Preprocessing spec_;
+  engine::InputShape shape_;
+  std::map<int, engine::ImageBatch> batches_;  // one reusable tensor per batch size
+};
+
+}  // namespace
+
+TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& policy, const LiveTrialOptions& options) {
+  TrialRecord record;
+  const auto& schedule = options.schedule;
+  record.requests.resize(schedule.size());
+  batching::RequestQueue queue(options.queue_capacity);
+  BatchBuilder builder(backend, options.payload);
+  std::atomic<bool> stop{false};
+  std::size_t released = 0;  // written by the producer, read after join
+
+  std::optional<energy::EnergyMark> energy_begin;
+  if (options.sampler) energy_begin = options.sampler->mark();
+  const auto t0 = Clock::now();
+  const auto since_start = [t0] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const auto at = [t0](double s) {
+    return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+  };
+
+  // The producer releases each request at its scheduled time; when late it records the lateness
+  // and goes on with the schedule unchanged.
+  std::thread producer([&] {
+    for (std::size_t i = 0; i < schedule.size() && !stop.load(std::memory_order_relaxed); ++i) {
+      std::this_thread::sleep_until(at(schedule[i]));
+      auto& r = record.requests[i];
+      r.id = static_cast<std::int64_t>(i);
+      r.scheduled_s = schedule[i];
+      r.arrival_s = since_start();
+      r.rejected = !queue.push({r.id, r.arrival_s});
+      released = i + 1;
+    }
+    queue.close();
+  });
+
+  std::vector<batching::QueuedRequest> taken;
+  try {
+    for (auto view = queue.view(); !(view.closed && view.size == 0); view = queue.view()) {
+      const double now = since_start();
+      const auto decision = policy.decide(now, view);
+      if (decision.dispatch == 0) {
+        queue.wait_for_change(view, decision.wake_at_s ? at(*decision.wake_at_s) : Clock::time_point::max());
+        continue;
+      }
+      taken.clear();
+      queue.pop(decision.dispatch, taken);
+      const auto batch_id = static_cast<std::int64_t>(record.batches.size());
+      const double start = since_start();
+      backend.run_discard(builder.build(taken));
+      const double end = since_start();
+      record.batches.push_back({batch_id, static_cast<int>(taken.size()), now, start, end});
+      for (const auto& q : taken) {
+        auto& r = record.requests[static_cast<std::size_t>(q.id)];
+        r.batch_id = batch_id;
+        r.dispatch_s = now;
+        r.start_s = start;
+        r.completion_s = end;
+      }
+    }
+  } catch (const std::exception& e) {
+    stop = true;
+    record.status = "backend_failed";
+    record.status_detail = e.what();
+  }
+  producer.join();
+  record.requests.resize(released);  // after a failure, requests never released are not reported
+
+  energy::EnergyWindow window;
+  if (options.sampler) {
+    const auto end = options.sampler->mark();
+    window = options.sampler->window(*energy_begin, end);
+    record.power_domains = options.sampler->domains();
+    record.power_trace = options.sampler->trace(energy_begin->time_s, end.time_s);
+    if (window.status == energy::WindowStatus::meter_failed && record.status == "ok") {
+      record.status = "meter_failed";
+      record.status_detail = window.detail;
+    }
+  } else {
+    window.status = energy::WindowStatus::no_meter;
+    window.source = "none";
+  }
+  record.summary = summarize(record.requests, record.batches, window, options.idle, options.slo_ms);
+  return record;
+}
+
+}  // namespace greenbatch::trial

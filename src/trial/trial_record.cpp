@@ -1,0 +1,169 @@
+// The trial row's columns and the summary metrics of a trial.
+#include "greenbatch/trial/trial_record.h"
+
+#include <algorithm>
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+#include "greenbatch/stats/quantile.h"
+
+namespace greenbatch::trial {
+namespace {
+
+using R = TrialRecord;
+constexpr std::array<Field<R>, 50> kFields{{
+    {"trial_id", "", "unique id: a hash of the resolved configuration", [](const R& r) -> FieldValue { return r.trial_id; }},
+    {"started_at", "", "UTC start time, ISO 8601", [](const R& r) -> FieldValue { return r.started_at; }},
+    {"status", "", "ok, or what went wrong (meter_failed, ...)", [](const R& r) -> FieldValue { return r.status; }},
+    {"status_detail", "", "details of a non-ok status", [](const R& r) -> FieldValue { return r.status_detail; }},
+    {"model", "", "zoo name, model file or synthetic spec", [](const R& r) -> FieldValue { return r.config.model; }},
+    {"backend", "", "torch or synthetic", [](const R& r) -> FieldValue { return r.config.backend; }},
+    {"device", "", "cpu or cuda:N", [](const R& r) -> FieldValue { return r.config.device; }},
+    {"threads", "", "intra-op threads", [](const R& r) -> FieldValue { return std::int64_t{r.config.threads}; }},
+    {"weights", "", "random(seed=N), a file, or none", [](const R& r) -> FieldValue { return r.config.weights; }},
+    {"policy", "", "batching policy, normalised", [](const R& r) -> FieldValue { return r.config.policy; }},
+    {"arrival", "", "arrival process, normalised", [](const R& r) -> FieldValue { return r.config.arrival; }},
+    {"requests_planned", "", "requests asked for (null when a duration was given)",
+     [](const R& r) -> FieldValue { return optional_value(r.config.requests); }},
+    {"duration_planned_s", "s", "scheduling horizon asked for (null when a count was given)",
+     [](const R& r) -> FieldValue { return optional_value(r.config.duration_s); }},
+    {"seed", "", "seed of arrivals and generated images",
+     [](const R& r) -> FieldValue { return static_cast<std::int64_t>(r.config.seed); }},
+    {"slo_ms", "ms", "response-time objective", [](const R& r) -> FieldValue { return optional_value(r.config.slo_ms); }},
+    {"queue_capacity", "requests", "bound of the request queue",
+     [](const R& r) -> FieldValue { return r.config.queue_capacity; }},
+    {"images", "", "image folder, generated, or none", [](const R& r) -> FieldValue { return r.config.images; }},
+    {"meter", "", "meters used", [](const R& r) -> FieldValue { return r.config.meter; }},
+    {"idle_seconds", "s", "idle baseline length", [](const R& r) -> FieldValue { return r.config.idle_seconds; }},
+    {"requests", "", "requests scheduled", [](const R& r) -> FieldValue { return r.summary.requests; }},
+    {"served", "", "requests completed", [](const R& r) -> FieldValue { return r.summary.served; }},
+    {"rejected", "", "requests refused by the full queue", [](const R& r) -> FieldValue { return r.summary.rejected; }},
+    {"batches", "", "batches run", [](const R& r) -> FieldValue { return r.summary.batches; }},
+    {"duration_s", "s", "first arrival to last completion", [](const R& r) -> FieldValue { return r.summary.duration_s; }},
+    {"throughput_rps", "requests/s", "served / duration", [](const R& r) -> FieldValue { return r.summary.throughput_rps; }},
+    {"mean_batch_size", "requests", "served / batches", [](const R& r) -> FieldValue { return r.summary.mean_batch_size; }},
+    {"response_mean_ms", "ms", "mean of completion - arrival", [](const R& r) -> FieldValue { return optional_value(r.summary.response_mean_ms); }},
+    {"response_p50_ms", "ms", "median response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p50_ms); }},
+    {"response_p90_ms", "ms", "90th percentile response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p90_ms); }},
+    {"response_p95_ms", "ms", "95th percentile response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p95_ms); }},
+    {"response_p99_ms", "ms", "99th percentile response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p99_ms); }},
+    {"response_max_ms", "ms", "longest response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_max_ms); }},
+    {"wait_mean_ms", "ms", "mean of start - arrival (queueing)", [](const R& r) -> FieldValue { return optional_value(r.summary.wait_mean_ms); }},
+    {"wait_p95_ms", "ms", "95th percentile queueing time", [](const R& r) -> FieldValue { return optional_value(r.summary.wait_p95_ms); }},
+    {"service_mean_ms", "ms", "mean of completion - start (service)", [](const R& r) -> FieldValue { return optional_value(r.summary.service_mean_ms); }},
+    {"service_p95_ms", "ms", "95th percentile service time", [](const R& r) -> FieldValue { return optional_value(r.summary.service_p95_ms); }},
+    {"lateness_max_ms", "ms", "worst arrival - scheduled of the producer", [](const R& r) -> FieldValue { return r.summary.lateness_max_ms; }},
+    {"late_requests", "", "requests released more than 1 ms late", [](const R& r) -> FieldValue { return r.summary.late_requests; }},
+    {"slo_attainment", "", "share of scheduled requests served within slo_ms (rejected ones miss)",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.slo_attainment); }},
+    {"energy_source", "", "rapl, perf, nvml, estimate (a model, not a measurement), joined with +, or none",
+     [](const R& r) -> FieldValue { return r.summary.energy_source; }},
+    {"energy_status", "", "ok, short_window, meter_failed or no_meter", [](const R& r) -> FieldValue { return r.summary.energy_status; }},
+    {"energy_j", "J", "energy from the first arrival to the last completion", [](const R& r) -> FieldValue { return optional_value(r.summary.energy_j); }},
+    {"static_energy_j", "J", "idle power x duration", [](const R& r) -> FieldValue { return optional_value(r.summary.static_energy_j); }},
+    {"dynamic_energy_j", "J", "energy - static energy", [](const R& r) -> FieldValue { return optional_value(r.summary.dynamic_energy_j); }},
+    {"energy_per_request_j", "J", "energy / served", [](const R& r) -> FieldValue { return optional_value(r.summary.energy_per_request_j); }},
+    {"dynamic_energy_per_request_j", "J", "dynamic energy / served",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.dynamic_energy_per_request_j); }},
+    {"idle_power_w", "W", "idle power measured before the trial", [](const R& r) -> FieldValue { return optional_value(r.summary.idle_power_w); }},
+    {"avg_power_w", "W", "energy / duration", [](const R& r) -> FieldValue { return optional_value(r.summary.avg_power_w); }},
+    {"peak_power_w", "W", "highest sampled power", [](const R& r) -> FieldValue { return optional_value(r.summary.peak_power_w); }},
+    {"energy_by_domain_j", "J", "energy per domain, name=joules separated by ';'",
+     [](const R& r) -> FieldValue { return r.summary.energy_by_domain_j; }},
+}};
+
+std::optional<double> quantile_ms(const std::vector<double>& sorted_s, double q) {
+  if (sorted_s.empty()) return std::nullopt;
+  return stats::quantile_sorted(sorted_s, q) * 1e3;
+}
+
+std::optional<double> mean_ms(const std::vector<double>& values_s) {
+  if (values_s.empty()) return std::nullopt;
+  return stats::mean(values_s) * 1e3;
+}
+
+template <class T>
+nlohmann::ordered_json optional_json(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
+}
+
+}  // namespace
+
+std::string config_json(const TrialConfig& c) {
+  const nlohmann::ordered_json json = {
+      {"model", c.model},     {"backend", c.backend},         {"device", c.device},
+      {"threads", c.threads}, {"weights", c.weights},         {"policy", c.policy},
+      {"arrival", c.arrival}, {"requests", optional_json(c.requests)},
+      {"duration_s", optional_json(c.duration_s)},            {"seed", c.seed},
+      {"slo_ms", optional_json(c.slo_ms)},                    {"queue_capacity", c.queue_capacity},
+      {"images", c.images},   {"meter", c.meter},             {"idle_seconds", c.idle_seconds},
+  };
+  return json.dump();
+}
+
+FieldTable<TrialRecord> fields(const TrialRecord*) { return kFields; }
+
+TrialSummary summarize(const std::vector<RequestRecord>& requests, const std::vector<BatchRecord>& batches,
+                       const energy::EnergyWindow& window, const energy::IdleBaseline& idle,
+                       std::optional<double> slo_ms) {
+  TrialSummary s;
+  s.requests = static_cast<std::int64_t>(requests.size());
+  s.batches = static_cast<std::int64_t>(batches.size());
+  std::vector<double> response, wait, service;
+  double first_arrival = requests.empty() ? 0.0 : requests.front().arrival_s;
+  double last_completion = first_arrival;
+  std::int64_t within_slo = 0;
+  for (const auto& r : requests) {
+    first_arrival = std::min(first_arrival, r.arrival_s);
+    const double lateness = r.arrival_s - r.scheduled_s;
+    s.lateness_max_ms = std::max(s.lateness_max_ms, lateness * 1e3);
+    if (lateness > 1e-3) ++s.late_requests;
+    if (r.rejected) {
+      ++s.rejected;
+      continue;
+    }
+    if (!r.completion_s) continue;
+    ++s.served;
+    last_completion = std::max(last_completion, *r.completion_s);
+    response.push_back(*r.completion_s - r.arrival_s);
+    wait.push_back(*r.start_s - r.arrival_s);
+    service.push_back(*r.completion_s - *r.start_s);
+    if (slo_ms && response.back() * 1e3 <= *slo_ms) ++within_slo;
+  }
+  s.duration_s = last_completion - first_arrival;
+  if (s.duration_s > 0.0) s.throughput_rps = static_cast<double>(s.served) / s.duration_s;
+  if (s.batches > 0) s.mean_batch_size = static_cast<double>(s.served) / static_cast<double>(s.batches);
+  s.response_mean_ms = mean_ms(response);
+  s.wait_mean_ms = mean_ms(wait);
+  s.service_mean_ms = mean_ms(service);
+  std::ranges::sort(response);
+  std::ranges::sort(wait);
+  std::ranges::sort(service);
+  s.response_p50_ms = quantile_ms(response, 0.50);
+  s.response_p90_ms = quantile_ms(response, 0.90);
+  s.response_p95_ms = quantile_ms(response, 0.95);
+  s.response_p99_ms = quantile_ms(response, 0.99);
+  s.response_max_ms = quantile_ms(response, 1.0);
+  s.wait_p95_ms = quantile_ms(wait, 0.95);
+  s.service_p95_ms = quantile_ms(service, 0.95);
+  if (slo_ms && s.requests > 0) s.slo_attainment = static_cast<double>(within_slo) / static_cast<double>(s.requests);
+
+  const auto energy = energy::energy_columns(window, idle);
+  s.energy_source = energy.source;
+  s.energy_status = energy.status;
+  s.energy_j = energy.split.total_j;
+  s.static_energy_j = energy.split.static_j;
+  s.dynamic_energy_j = energy.split.dynamic_j;
+  if (s.served > 0 && energy.split.total_j) s.energy_per_request_j = *energy.split.total_j / static_cast<double>(s.served);
+  if (s.served > 0 && energy.split.dynamic_j) {
+    s.dynamic_energy_per_request_j = *energy.split.dynamic_j / static_cast<double>(s.served);
+  }
+  s.idle_power_w = energy.idle_power_w;
+  s.avg_power_w = energy.avg_power_w;
+  s.peak_power_w = energy.peak_power_w;
+  s.energy_by_domain_j = energy.by_domain;
+  return s;
+}
+
+}  // namespace greenbatch::trial

@@ -1,0 +1,149 @@
+// Policies on a virtual clock: hand-made arrival sequences and the exact expected dispatches.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "greenbatch/batching/policy.h"
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::batching {
+namespace {
+
+// One dispatch: when, and how many.
+struct Dispatch {
+  double time_s;
+  std::size_t size;
+  bool operator==(const Dispatch&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Dispatch& d) { return out << "{" << d.time_s << ", " << d.size << "}"; }
+
+// Drives `policy` on a virtual clock: requests arrive at `arrivals`; a batch of n takes
+// `service_s` seconds; the policy is asked whenever the server is free and something happened
+// (an arrival, a completion, its own wake-up time). Returns every dispatch.
+std::vector<Dispatch> drive(const Policy& policy, const std::vector<double>& arrivals, double service_s) {
+  std::deque<double> waiting;
+  std::vector<Dispatch> dispatches;
+  std::size_t next = 0;
+  double now = 0.0;
+  double busy_until = 0.0;
+  std::optional<double> wake;
+  while (true) {
+    const bool closed = next == arrivals.size();
+    if (now >= busy_until) {
+      const QueueView view{waiting.size(), waiting.empty() ? std::nullopt : std::optional(waiting.front()), closed};
+      const auto d = policy.decide(now, view);
+      wake = d.wake_at_s;
+      if (d.dispatch > 0) {
+        EXPECT_LE(d.dispatch, waiting.size());
+        dispatches.push_back({now, d.dispatch});
+        waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(d.dispatch));
+        busy_until = now + service_s;
+        wake.reset();
+      } else {
+        EXPECT_FALSE(closed && !waiting.empty()) << "a request was left behind at the end";
+      }
+    }
+    // The next event: an arrival, the end of service, or the policy's wake-up time.
+    double t = std::numeric_limits<double>::infinity();
+    if (!closed) t = arrivals[next];
+    if (busy_until > now) t = std::min(t, busy_until);
+    if (wake && *wake > now) t = std::min(t, *wake);
+    if (t == std::numeric_limits<double>::infinity()) break;
+    now = t;
+    while (next < arrivals.size() && arrivals[next] <= now) waiting.push_back(arrivals[next++]);
+  }
+  EXPECT_TRUE(waiting.empty());
+  return dispatches;
+}
+
+TEST(FixedPolicy, WaitsForFullBatchesAndFlushesTheTail) {
+  // 7 arrivals, B = 3, instant service: batches at the 3rd and 6th arrival; the 7th is the tail,
+  // dispatched when arrivals end (at its own arrival, the last event).
+  const auto policy = make_policy("fixed:3");
+  const auto d = drive(*policy, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 0.0);
+  EXPECT_EQ(d, (std::vector<Dispatch>{{0.2, 3}, {0.5, 3}, {0.6, 1}}));
+}
+
+TEST(FixedPolicy, TimeoutDispatchesAPartialBatch) {
+  // B = 4, timeout 50 ms: arrivals at 0 and 0.01 -> dispatched at 0.05 (oldest + 50 ms) as 2;
+  // then 0.2, 0.21, 0.22, 0.23 -> full batch at 0.23.
+  const auto policy = make_policy("fixed:4,timeout=50");
+  const auto d = drive(*policy, {0.0, 0.01, 0.2, 0.21, 0.22, 0.23, 0.5}, 0.0);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_NEAR(d[0].time_s, 0.05, 1e-12);
+  EXPECT_EQ(d[0].size, 2u);
+  EXPECT_EQ(d[1], (Dispatch{0.23, 4}));
+  EXPECT_EQ(d[2], (Dispatch{0.5, 1}));  // the tail at the end of arrivals
+}
+
+TEST(FixedPolicy, BusyServerCollectsMoreThanOneBatch) {
+  // Service 1 s: at t = 1 the server frees with 5 waiting; fixed:2 takes 2, then 2, then the tail 1.
+  const auto policy = make_policy("fixed:2");
+  const auto d = drive(*policy, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 1.0);
+  EXPECT_EQ(d, (std::vector<Dispatch>{{0.1, 2}, {1.1, 2}, {2.1, 2}, {3.1, 1}}));
+}
+
+TEST(GreedyPolicy, TakesEverythingUpToMax) {
+  // Service 1 s: dispatch 1 at t=0; at t=1 four wait -> all four (MAX 8); at t=2 two wait.
+  const auto policy = make_policy("greedy:8");
+  const auto d = drive(*policy, {0.0, 0.2, 0.4, 0.6, 0.8, 1.5, 1.9}, 1.0);
+  EXPECT_EQ(d, (std::vector<Dispatch>{{0.0, 1}, {1.0, 4}, {2.0, 2}}));
+}
+
+TEST(GreedyPolicy, MaxCapsTheBatch) {
+  const auto policy = make_policy("greedy:2");
+  const auto d = drive(*policy, {0.0, 0.1, 0.2, 0.3, 0.4}, 1.0);
+  EXPECT_EQ(d, (std::vector<Dispatch>{{0.0, 1}, {1.0, 2}, {2.0, 2}}));
+}
+
+TEST(DynamicPolicy, NeverHoldsTheOldestPastTheDelay) {
+  // MAX 4, delay 30 ms, instant service. Arrivals 0, 0.01: dispatched at 0.03 as 2.
+  // 0.1..0.13 (four): MAX reached at 0.13 -> 4 at once. 0.5: alone until 0.53.
+  const auto policy = make_policy("dynamic:4,30");
+  const auto d = drive(*policy, {0.0, 0.01, 0.1, 0.11, 0.12, 0.13, 0.5}, 0.0);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_NEAR(d[0].time_s, 0.03, 1e-12);
+  EXPECT_EQ(d[0].size, 2u);
+  EXPECT_EQ(d[1], (Dispatch{0.13, 4}));
+  EXPECT_NEAR(d[2].time_s, 0.5, 1e-12);  // arrivals ended: no reason to wait
+  EXPECT_EQ(d[2].size, 1u);
+}
+
+TEST(DynamicPolicy, PreferredSizesGoAtOnce) {
+  // MAX 8, delay 100 ms, preferred 2|4; service 0.05 s.
+  // t=0: 1 waits (below every preferred size) -> wake at 0.1. t=0.01: 2 wait -> preferred 2 now.
+  // While serving (until 0.06) 5 arrive; at 0.06 the largest preferred <= 5 is 4.
+  // Then 1 remains (0.05, wake-up at 0.15); the last arrival at 0.12 makes 2 -> preferred at once.
+  const auto policy = make_policy("dynamic:8,100,preferred=2|4");
+  const auto d = drive(*policy, {0.0, 0.01, 0.02, 0.03, 0.04, 0.045, 0.05, 0.12}, 0.05);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0], (Dispatch{0.01, 2}));
+  EXPECT_NEAR(d[1].time_s, 0.06, 1e-12);  // 0.01 + 0.05 in floating point
+  EXPECT_EQ(d[1].size, 4u);
+  EXPECT_EQ(d[2], (Dispatch{0.12, 2}));
+}
+
+TEST(Policies, SpecsAreNormalised) {
+  EXPECT_EQ(make_policy("fixed:8")->spec(), "fixed:8");
+  EXPECT_EQ(make_policy("fixed:8,timeout=2.5")->spec(), "fixed:8,timeout=2.5");
+  EXPECT_EQ(make_policy("greedy")->spec(), "greedy:256");
+  EXPECT_EQ(make_policy("dynamic:16,5,preferred=8|4")->spec(), "dynamic:16,5,preferred=4|8");
+  EXPECT_EQ(make_policy("dynamic:16,5")->max_batch(), 16u);
+}
+
+TEST(Policies, BadSpecsAreUsageErrors) {
+  for (const char* spec : {"fixed:0", "fixed", "fixed:x", "fixed:4,timeout=-1", "fixed:4,wait=3", "greedy:0",
+                           "greedy:1,2", "dynamic:8", "dynamic:8,-5", "dynamic:8,5,preferred=16",
+                           "dynamic:0,5", "batchy:3"}) {
+    EXPECT_THROW(make_policy(spec), UsageError) << spec;
+  }
+  try {
+    make_policy("batchy:3");
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("valid policies: fixed:B"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace greenbatch::batching

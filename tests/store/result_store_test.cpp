@@ -1,0 +1,336 @@
+// The SQLite result store: schema, round trips, one transaction per trial, refused files.
+#include "greenbatch/store/result_store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <type_traits>
+
+#include "store/schema.h"
+#include "store/sqlite_handle.h"
+#include "support/temp_dir.h"
+
+namespace greenbatch::store {
+namespace {
+
+static_assert(!std::is_copy_constructible_v<ResultStore> && std::is_nothrow_move_constructible_v<ResultStore>);
+
+using Row = std::vector<FieldValue>;
+
+FieldValue i(std::int64_t v) { return v; }
+FieldValue s(const char* v) { return std::string(v); }
+const FieldValue null;
+
+// Every row of `sql`, read through a connection of its own.
+std::vector<Row> query(const std::filesystem::path& file, const std::string& sql) {
+  const sqlite::Database db(file, SQLITE_OPEN_READWRITE);
+  sqlite::Statement statement(db, sql);
+  std::vector<Row> rows;
+  while (statement.step()) {
+    auto& row = rows.emplace_back();
+    for (int c = 0; c < statement.column_count(); ++c) row.push_back(statement.column(c));
+  }
+  return rows;
+}
+
+std::vector<std::string> columns(const std::filesystem::path& file, const std::string& table) {
+  std::vector<std::string> names;
+  for (const auto& row : query(file, "SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid")) {
+    names.push_back(std::get<std::string>(row.at(0)));
+  }
+  return names;
+}
+
+template <class R>
+std::vector<std::string> field_names(std::vector<std::string> leading = {}) {
+  for (const auto& f : fields(static_cast<const R*>(nullptr))) leading.emplace_back(f.name);
+  return leading;
+}
+
+// A value as SQLite gives it back: flags become 0/1.
+FieldValue stored(const FieldValue& value) {
+  if (const auto* flag = std::get_if<bool>(&value)) return std::int64_t{*flag ? 1 : 0};
+  return value;
+}
+
+// The message of the InputError that `action` throws; empty when it throws none.
+template <class F>
+std::string input_error(F&& action) {
+  try {
+    action();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Three requests (the last rejected, so its times are null), two batches, two domains, two samples.
+trial::TrialRecord sample_trial(const std::string& id) {
+  trial::TrialRecord r;
+  r.trial_id = id;
+  r.started_at = "2024-05-01T12:00:00Z";
+  r.config.model = "synthetic:alpha=2ms,tau0=1ms";
+  r.config.backend = "synthetic";
+  r.config.threads = 2;
+  r.config.weights = "none";
+  r.config.policy = "fixed:1,timeout=inf";
+  r.config.arrival = "jitter:100,spread=0.2";
+  r.config.requests = 3;
+  r.config.seed = 7;
+  r.config.queue_capacity = 1;
+  r.config.images = "none";
+  r.config.meter = "rapl";
+  r.config.idle_seconds = 0.5;
+  r.environment_json = R"({"host":"test"})";
+  r.summary.requests = 3;
+  r.summary.served = 2;
+  r.summary.rejected = 1;
+  r.summary.batches = 2;
+  r.summary.duration_s = 0.0218;
+  r.summary.response_mean_ms = 11.25;
+  r.summary.energy_source = "rapl";
+  r.summary.energy_status = "ok";
+  r.summary.energy_j = 0.75;
+  r.summary.energy_by_domain_j = "package-0=0.75";
+  r.requests = {
+      {.id = 0, .scheduled_s = 0.0, .arrival_s = 0.0002, .batch_id = 0, .dispatch_s = 0.0003, .start_s = 0.0004,
+       .completion_s = 0.011},
+      {.id = 1, .scheduled_s = 0.01, .arrival_s = 0.0101, .batch_id = 1, .dispatch_s = 0.011, .start_s = 0.011,
+       .completion_s = 0.022},
+      {.id = 2, .scheduled_s = 0.0105, .arrival_s = 0.0106, .rejected = true},
+  };
+  r.batches = {{.id = 0, .size = 1, .dispatch_s = 0.0003, .start_s = 0.0004, .end_s = 0.011},
+               {.id = 1, .size = 1, .dispatch_s = 0.011, .start_s = 0.011, .end_s = 0.022}};
+  r.power_domains = {{.name = "package-0", .source = "rapl", .kind = energy::DomainKind::package, .in_total = true},
+                     {.name = "dram-0", .source = "rapl", .kind = energy::DomainKind::dram, .in_total = false}};
+  r.power_trace = {{.time_s = 0.01, .watts = {12.5, 1.5}, .total_w = 12.5},
+                   {.time_s = 0.02, .watts = {13.0, std::nullopt}, .total_w = std::nullopt}};
+  return r;
+}
+
+std::int64_t rows_of(const std::filesystem::path& file, const std::string& table, const std::string& trial_id) {
+  const auto rows = query(file, "SELECT COUNT(*) FROM " + table + " WHERE trial_id = '" + trial_id + "'");
+  return std::get<std::int64_t>(rows.at(0).at(0));
+}
+
+TEST(ResultStore, CreatesAndReopensKeepingTrialsInOrder) {
+  const testing::TempDir dir("store-reopen");
+  const auto file = dir.path() / "results.db";
+  {
+    auto store = ResultStore::open(file);
+    store.save_trial(sample_trial("b"));
+    store.save_trial(sample_trial("a"));
+  }
+  auto store = ResultStore::open(file);
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(store.count("trials"), 2);
+  EXPECT_EQ(store.count("requests"), 6);
+  EXPECT_EQ(store.count("batches"), 4);
+  EXPECT_EQ(store.count("power_domains"), 4);
+  EXPECT_EQ(store.count("power_samples"), 4);
+  store.save_trial(sample_trial("c"));
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_EQ(query(file, "PRAGMA journal_mode"), (std::vector<Row>{{s("wal")}}));
+  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(schema::latest_version())}}));
+  EXPECT_EQ(query(file, "PRAGMA application_id"), (std::vector<Row>{{i(schema::kApplicationId)}}));
+}
+
+TEST(ResultStore, SchemaColumnsEqualTheFieldTables) {
+  const testing::TempDir dir("store-columns");
+  const auto file = dir.path() / "results.db";
+  const auto store = ResultStore::open(file);
+  auto trial_columns = field_names<trial::TrialRecord>();
+  trial_columns.insert(trial_columns.end(), {"config_json", "environment_json", "seq"});
+  EXPECT_EQ(columns(file, "trials"), trial_columns);
+  EXPECT_EQ(columns(file, "requests"), field_names<RequestRecord>({"trial_id"}));
+  EXPECT_EQ(columns(file, "batches"), field_names<BatchRecord>({"trial_id"}));
+  EXPECT_EQ(columns(file, "power_domains"),
+            (std::vector<std::string>{"trial_id", "position", "name", "source", "in_total"}));
+  EXPECT_EQ(columns(file, "power_samples"), (std::vector<std::string>{"trial_id", "time_s", "total_w", "watts_json"}));
+  for (const auto table : schema::table_names()) EXPECT_EQ(store.count(table), 0) << table;
+}
+
+TEST(ResultStore, ReadsBackEveryValueWritten) {
+  const testing::TempDir dir("store-values");
+  const auto file = dir.path() / "results.db";
+  const auto record = sample_trial("t1");
+  ResultStore::open(file).save_trial(record);
+
+  const auto trials = query(file, "SELECT * FROM trials");
+  ASSERT_EQ(trials.size(), 1u);
+  const auto trial_fields = fields(static_cast<const trial::TrialRecord*>(nullptr));
+  ASSERT_EQ(trials[0].size(), trial_fields.size() + 3);
+  for (std::size_t c = 0; c < trial_fields.size(); ++c) {
+    EXPECT_EQ(trials[0][c], stored(trial_fields[c].get(record))) << trial_fields[c].name;
+  }
+  EXPECT_EQ(query(file, "SELECT trial_id, requests_planned, duration_planned_s, slo_ms, response_mean_ms, "
+                        "response_p99_ms, energy_j, environment_json, seq FROM trials"),
+            (std::vector<Row>{{s("t1"), i(3), null, null, 11.25, null, 0.75, s(R"({"host":"test"})"), i(1)}}));
+  const auto config = nlohmann::json::parse(std::get<std::string>(query(file, "SELECT config_json FROM trials")[0][0]));
+  EXPECT_EQ(config, nlohmann::json::parse(R"({"model":"synthetic:alpha=2ms,tau0=1ms","backend":"synthetic",
+      "device":"cpu","threads":2,"weights":"none","policy":"fixed:1,timeout=inf","arrival":"jitter:100,spread=0.2",
+      "requests":3,"duration_s":null,"seed":7,"slo_ms":null,"queue_capacity":1,"images":"none","meter":"rapl",
+      "idle_seconds":0.5})"));
+
+  EXPECT_EQ(query(file, "SELECT * FROM requests ORDER BY request_id"),
+            (std::vector<Row>{{s("t1"), i(0), 0.0, 0.0002, i(0), i(0), 0.0003, 0.0004, 0.011},
+                              {s("t1"), i(1), 0.01, 0.0101, i(0), i(1), 0.011, 0.011, 0.022},
+                              {s("t1"), i(2), 0.0105, 0.0106, i(1), null, null, null, null}}));
+  EXPECT_EQ(query(file, "SELECT * FROM batches ORDER BY batch_id"),
+            (std::vector<Row>{{s("t1"), i(0), i(1), 0.0003, 0.0004, 0.011}, {s("t1"), i(1), i(1), 0.011, 0.011, 0.022}}));
+  EXPECT_EQ(query(file, "SELECT * FROM power_domains ORDER BY position"),
+            (std::vector<Row>{{s("t1"), i(0), s("package-0"), s("rapl"), i(1)}, {s("t1"), i(1), s("dram-0"), s("rapl"), i(0)}}));
+  EXPECT_EQ(query(file, "SELECT * FROM power_samples ORDER BY time_s"),
+            (std::vector<Row>{{s("t1"), 0.01, 12.5, s("[12.5,1.5]")}, {s("t1"), 0.02, null, s("[13.0,null]")}}));
+}
+
+TEST(ResultStore, SaveOptionsLeaveOutDetails) {
+  const testing::TempDir dir("store-options");
+  auto store = ResultStore::open(dir.path() / "results.db");
+  store.save_trial(sample_trial("t1"), {.requests = false, .batches = false, .power_trace = false});
+  store.save_trial(sample_trial("t2"), {.requests = true, .batches = false, .power_trace = true});
+  EXPECT_EQ(store.count("trials"), 2);
+  EXPECT_EQ(store.count("requests"), 3);
+  EXPECT_EQ(store.count("batches"), 0);
+  EXPECT_EQ(store.count("power_domains"), 2);
+  EXPECT_EQ(store.count("power_samples"), 2);
+}
+
+TEST(ResultStore, DeletingATrialDeletesItsRows) {
+  const testing::TempDir dir("store-cascade");
+  const auto file = dir.path() / "results.db";
+  auto store = ResultStore::open(file);
+  store.save_trial(sample_trial("t1"));
+  store.save_trial(sample_trial("t2"));
+  const sqlite::Database db(file, SQLITE_OPEN_READWRITE);
+  db.exec("PRAGMA foreign_keys = ON; DELETE FROM trials WHERE trial_id = 't1'");
+  for (const auto table : schema::table_names()) EXPECT_EQ(rows_of(file, std::string(table), "t1"), 0) << table;
+  EXPECT_EQ(store.count("requests"), 3);
+}
+
+TEST(ResultStore, DuplicateTrialIdIsRefusedAndChangesNothing) {
+  const testing::TempDir dir("store-duplicate");
+  const auto file = dir.path() / "results.db";
+  auto store = ResultStore::open(file);
+  store.save_trial(sample_trial("t1"));
+  const auto before = query(file, "SELECT * FROM requests");
+
+  auto again = sample_trial("t1");
+  again.status = "meter_failed";
+  again.requests.push_back({.id = 3, .scheduled_s = 0.5, .arrival_s = 0.5, .rejected = true});
+  const auto message = input_error([&] { store.save_trial(again); });
+  EXPECT_TRUE(contains(message, "trial t1 is already in the result store")) << message;
+  EXPECT_TRUE(contains(message, file.string())) << message;
+
+  EXPECT_EQ(query(file, "SELECT status FROM trials"), (std::vector<Row>{{s("ok")}}));
+  EXPECT_EQ(query(file, "SELECT * FROM requests"), before);
+  EXPECT_EQ(store.count("batches"), 2);
+  EXPECT_EQ(store.count("power_domains"), 2);
+  EXPECT_EQ(store.count("power_samples"), 2);
+}
+
+TEST(ResultStore, FailingInsertRollsBackTheWholeTrial) {
+  const testing::TempDir dir("store-rollback");
+  const auto file = dir.path() / "results.db";
+  auto store = ResultStore::open(file);
+  store.save_trial(sample_trial("t1"));
+
+  auto broken = sample_trial("t2");
+  broken.requests[2].id = 1;  // two requests with the same id: the third insert fails
+  try {
+    store.save_trial(broken);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    ADD_FAILURE() << "not a user error: " << e.what();
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "trial t2 was not saved")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "UNIQUE constraint failed")) << e.what();
+  }
+  for (const auto table : schema::table_names()) EXPECT_EQ(rows_of(file, std::string(table), "t2"), 0) << table;
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1"}));
+  EXPECT_EQ(store.count("requests"), 3);
+
+  broken.requests[2].id = 2;  // the store is usable again
+  store.save_trial(broken);
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1", "t2"}));
+  EXPECT_EQ(store.count("requests"), 6);
+}
+
+TEST(ResultStore, RefusesAnotherProgramsDatabaseWithoutTouchingIt) {
+  const testing::TempDir dir("store-foreign");
+  const auto file = dir.path() / "notes.db";
+  sqlite::Database(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).exec("CREATE TABLE notes (text TEXT)");
+  const auto message = input_error([&] { ResultStore::open(file); });
+  EXPECT_TRUE(contains(message, file.string())) << message;
+  EXPECT_TRUE(contains(message, "not a greenbatch result store")) << message;
+  EXPECT_EQ(query(file, "PRAGMA journal_mode"), (std::vector<Row>{{s("delete")}}));
+  EXPECT_EQ(query(file, "SELECT name FROM sqlite_master"), (std::vector<Row>{{s("notes")}}));
+}
+
+TEST(ResultStore, RefusesATextFile) {
+  const testing::TempDir dir("store-text");
+  const auto file = dir.path() / "results.csv";
+  std::ofstream(file) << "trial_id,status\nt1,ok\n";
+  const auto message = input_error([&] { ResultStore::open(file); });
+  EXPECT_TRUE(contains(message, file.string())) << message;
+  EXPECT_TRUE(contains(message, "is not a SQLite database")) << message;
+}
+
+TEST(ResultStore, OpensAnEmptyFileAsANewStore) {
+  const testing::TempDir dir("store-empty");
+  const auto file = dir.path() / "results.db";
+  std::ofstream{file};
+  EXPECT_EQ(ResultStore::open(file).count("trials"), 0);
+}
+
+TEST(ResultStore, RefusesANewerSchemaVersion) {
+  const testing::TempDir dir("store-newer");
+  const auto file = dir.path() / "results.db";
+  ResultStore::open(file).save_trial(sample_trial("t1"));
+  sqlite::Database(file, SQLITE_OPEN_READWRITE)
+      .exec("PRAGMA user_version = " + std::to_string(schema::latest_version() + 1));
+  const auto message = input_error([&] { ResultStore::open(file); });
+  EXPECT_TRUE(contains(message, file.string())) << message;
+  EXPECT_TRUE(contains(message, "written by a newer greenbatch")) << message;
+  EXPECT_TRUE(contains(message, "upgrade")) << message;
+}
+
+TEST(ResultStore, RefusesAPathInAMissingFolder) {
+  const testing::TempDir dir("store-missing");
+  const auto file = dir.path() / "no-such-folder" / "results.db";
+  const auto message = input_error([&] { ResultStore::open(file); });
+  EXPECT_TRUE(contains(message, file.string())) << message;
+  EXPECT_TRUE(contains(message, "folder exists")) << message;
+  EXPECT_FALSE(std::filesystem::exists(file.parent_path()));
+}
+
+TEST(ResultStore, CountRefusesUnknownTables) {
+  const testing::TempDir dir("store-count");
+  const auto store = ResultStore::open(dir.path() / "results.db");
+  EXPECT_THROW((void)store.count("sqlite_master"), std::invalid_argument);
+  EXPECT_THROW((void)store.count("trials; DROP TABLE trials"), std::invalid_argument);
+}
+
+TEST(ResultStore, SavesTenThousandRequests) {
+  const testing::TempDir dir("store-bulk");
+  auto record = sample_trial("bulk");
+  record.requests.clear();
+  record.batches.clear();
+  for (std::int64_t r = 0; r < 10'000; ++r) {
+    const double t = 0.001 * static_cast<double>(r);
+    record.requests.push_back({.id = r, .scheduled_s = t, .arrival_s = t, .batch_id = r / 8, .dispatch_s = t,
+                               .start_s = t, .completion_s = t + 0.01});
+    if (r % 8 == 0) record.batches.push_back({.id = r / 8, .size = 8, .dispatch_s = t, .start_s = t, .end_s = t + 0.01});
+  }
+  auto store = ResultStore::open(dir.path() / "results.db");
+  store.save_trial(record);
+  EXPECT_EQ(store.count("requests"), 10'000);
+  EXPECT_EQ(store.count("batches"), 1'250);
+}
+
+}  // namespace
+}  // namespace greenbatch::store
