@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   # toolchain
   cmake g++ ninja-build pkg-config
-  # libraries (design.md: LibTorch with OpenBLAS, OpenCV, CLI11, nlohmann-json, fmt, SQLite)
+  # libraries (design.md: LibTorch with OpenBLAS, OpenCV, CLI11, nlohmann-json, fmt, SQLite, toml++)
   libtorch-dev libopenblas0-pthread
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev
   # tests and benchmarks: GoogleTest, Google Benchmark, and torchvision (the reference the zoo
   # is checked against and the peer the benchmark compares with)
   libgtest-dev libbenchmark-dev python3-torchvision

@@ -13,7 +13,11 @@ void add_classify_command(CLI::App& app);
 void add_meters_command(CLI::App& app);
 /// `greenbatch run`: one live trial.
 void add_run_command(CLI::App& app);
+/// `greenbatch study`: a whole study into SQLite, resumable.
+void add_study_command(CLI::App& app);
 /// `greenbatch profile`: offline latency and throughput per batch size.
 void add_profile_command(CLI::App& app);
+/// `greenbatch export`: one table of a result store as CSV or JSON.
+void add_export_command(CLI::App& app);
 
 }  // namespace greenbatch::cli

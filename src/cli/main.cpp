@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_meters_command(app);
   greenbatch::cli::add_profile_command(app);
   greenbatch::cli::add_run_command(app);
+  greenbatch::cli::add_study_command(app);
+  greenbatch::cli::add_export_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -193,6 +193,11 @@ std::vector<PowerSample> Sampler::trace(double begin_s, double end_s) const {
   return out;
 }
 
+void Sampler::discard_trace_before(double time_s) {
+  const std::lock_guard lock(mutex_);
+  std::erase_if(trace_, [time_s](const PowerSample& sample) { return sample.time_s < time_s; });
+}
+
 std::vector<std::string> Sampler::faults() const {
   const std::lock_guard lock(mutex_);
   return faults_;

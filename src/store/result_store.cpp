@@ -1,13 +1,16 @@
-// Opening a result store and writing trials into it.
+// Opening a result store, writing trials and studies into it, and reading tables back for export.
 #include "greenbatch/store/result_store.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <variant>
 
+#include "greenbatch/core/error.h"
 #include "schema.h"
 #include "sqlite_handle.h"
 
@@ -111,6 +114,59 @@ void write_trial(const sqlite::Database& db, const trial::TrialRecord& record, c
   transaction.commit();
 }
 
+// The columns read_table returns for one table, and which of them hold flags (stored as 0/1).
+struct ExportColumns {
+  std::vector<std::string> names;
+  std::vector<bool> flags;
+
+  void add(std::string_view name, bool flag = false) {
+    names.emplace_back(name);
+    flags.push_back(flag);
+  }
+
+  // The record's field table; a field is a flag when its getter gives one for a default record.
+  template <class R>
+  void add_fields() {
+    static const R blank;  // static: one default record per type
+    for (const auto& field : fields(static_cast<const R*>(nullptr))) {
+      add(field.name, std::holds_alternative<bool>(field.get(blank)));
+    }
+  }
+};
+
+// The columns read_table returns for `table`, one of kExportTables.
+ExportColumns export_columns(std::string_view table) {
+  ExportColumns columns;
+  if (table == "trials") {
+    columns.add_fields<trial::TrialRecord>();
+    columns.add("config_json");
+    columns.add("environment_json");
+  } else if (table == "requests") {
+    columns.add("trial_id");
+    columns.add_fields<RequestRecord>();
+  } else if (table == "batches") {
+    columns.add("trial_id");
+    columns.add_fields<BatchRecord>();
+  } else {
+    for (const auto* name : {"study_id", "name", "config_json", "created_at"}) columns.add(name);
+  }
+  return columns;
+}
+
+// Trials and studies in the order they were saved; requests and batches in their trial's order,
+// then by id. `by_study` adds a parameter for the study id.
+std::string export_sql(std::string_view table, const ExportColumns& columns, bool by_study) {
+  std::string select;
+  for (const auto& name : columns.names) select += fmt::format("{}x.\"{}\"", select.empty() ? "" : ", ", name);
+  if (table == "trials" || table == "studies") {
+    return fmt::format("SELECT {} FROM {} AS x{} ORDER BY x.seq", select, table,
+                       by_study ? " WHERE x.study_id = ?" : "");
+  }
+  return fmt::format("SELECT {} FROM {} AS x JOIN trials AS t ON t.trial_id = x.trial_id{} ORDER BY t.seq, x.{}",
+                     select, table, by_study ? " WHERE t.study_id = ?" : "",
+                     table == "requests" ? "request_id" : "batch_id");
+}
+
 // Refuses files that are not SQLite databases, other programs' databases and newer schemas.
 void check_owner(const sqlite::Database& db) {
   std::int64_t application_id = 0, version = 0, objects = 0;
@@ -168,8 +224,38 @@ void ResultStore::save_trial(const trial::TrialRecord& record, const SaveOptions
   }
 }
 
+void ResultStore::register_study(const StudyRow& study, bool force) {
+  sqlite::Transaction transaction(*db_);  // declared first: statements are finalised before it ends
+  sqlite::Statement same(*db_, "SELECT 1 FROM studies WHERE study_id = ?");
+  same.bind(1, study.study_id);
+  if (same.step()) return;  // a resume
+  sqlite::Statement other(*db_, "SELECT study_id, name FROM studies ORDER BY seq LIMIT 1");
+  if (!force && other.step()) {
+    throw InputError(fmt::format("{} holds results of another study ('{}', id {}) with a different configuration; use "
+                                 "another --db, or --force to add this study alongside",
+                                 db_->name(), std::get<std::string>(other.column(1)),
+                                 std::get<std::string>(other.column(0))));
+  }
+  sqlite::Statement insert(*db_, insert_sql("studies", {"study_id", "name", "config_json", "created_at", "seq"}));
+  insert.bind(1, study.study_id);
+  insert.bind(2, study.name);
+  insert.bind(3, study.config_json);
+  insert.bind(4, study.created_at);
+  insert.bind(5, db_->query_int("SELECT IFNULL(MAX(seq), 0) + 1 FROM studies"));
+  insert.run();
+  transaction.commit();
+}
+
 std::vector<std::string> ResultStore::trial_ids() const {
   sqlite::Statement query(*db_, "SELECT trial_id FROM trials ORDER BY seq");
+  std::vector<std::string> ids;
+  while (query.step()) ids.push_back(std::get<std::string>(query.column(0)));
+  return ids;
+}
+
+std::vector<std::string> ResultStore::completed_trial_ids(std::string_view study_id) const {
+  sqlite::Statement query(*db_, "SELECT trial_id FROM trials WHERE study_id = ? ORDER BY seq");
+  query.bind(1, std::string(study_id));
   std::vector<std::string> ids;
   while (query.step()) ids.push_back(std::get<std::string>(query.column(0)));
   return ids;
@@ -181,6 +267,26 @@ std::int64_t ResultStore::count(std::string_view table) const {
     throw std::invalid_argument(fmt::format("the result store has no table '{}'", table));
   }
   return db_->query_int(fmt::format("SELECT COUNT(*) FROM {}", table));
+}
+
+Table ResultStore::read_table(std::string_view table, std::optional<std::string> study_id) const {
+  if (std::ranges::find(kExportTables, table) == kExportTables.end()) {
+    throw UsageError(fmt::format("there is no table '{}' to export; the tables are: {}", table,
+                                 fmt::join(kExportTables, ", ")));
+  }
+  const auto columns = export_columns(table);
+  sqlite::Statement query(*db_, export_sql(table, columns, study_id.has_value()));
+  if (study_id) query.bind(1, std::move(*study_id));
+  Table out{columns.names, {}};
+  while (query.step()) {
+    auto& row = out.rows.emplace_back();
+    for (std::size_t c = 0; c < columns.names.size(); ++c) {
+      auto value = query.column(static_cast<int>(c));
+      if (const auto* stored = std::get_if<std::int64_t>(&value); stored && columns.flags[c]) value = *stored != 0;
+      row.push_back(std::move(value));
+    }
+  }
+  return out;
 }
 
 }  // namespace greenbatch::store

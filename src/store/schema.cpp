@@ -8,7 +8,7 @@
 namespace greenbatch::store::schema {
 namespace {
 
-// Version 1: one row per trial (the columns of fields(const TrialRecord*), in order, then the
+// Version 1: one row per trial (the columns fields(const TrialRecord*) had then, in order, then the
 // configuration and environment as JSON and the insertion order), its requests, batches, power
 // domains and power samples. `seq` keeps the insertion order because VACUUM may renumber rowids.
 constexpr std::string_view kVersion1 = R"sql(
@@ -105,16 +105,31 @@ CREATE TABLE power_samples (
 CREATE INDEX power_samples_by_trial ON power_samples (trial_id, time_s);
 )sql";
 
-struct Migration {
-  std::int64_t version;
-  std::string_view sql;
-};
+// Version 2: studies. Each trial row gains its study, repetition and place in the running order
+// (null for `greenbatch run`); ALTER TABLE appends them after `seq`. `studies` holds each study's
+// normalised configuration, `seq` again keeping the insertion order.
+constexpr std::string_view kVersion2 = R"sql(
+ALTER TABLE trials ADD COLUMN study_id TEXT;
+ALTER TABLE trials ADD COLUMN repetition INTEGER;
+ALTER TABLE trials ADD COLUMN position INTEGER;
+CREATE INDEX trials_by_study ON trials (study_id);
+CREATE TABLE studies (
+  study_id TEXT NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  seq INTEGER NOT NULL UNIQUE
+);
+)sql";
 
-constexpr std::array kMigrations{Migration{1, kVersion1}};
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}};
 
-constexpr std::array<std::string_view, 5> kTables{"trials", "requests", "batches", "power_domains", "power_samples"};
+constexpr std::array<std::string_view, 6> kTables{"trials",        "requests",      "batches",
+                                                  "power_domains", "power_samples", "studies"};
 
 }  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
 
 std::int64_t latest_version() { return kMigrations.back().version; }
 

@@ -14,6 +14,15 @@ namespace greenbatch::store::schema {
 /// The PRAGMA application_id of every greenbatch result store ("GBRS" in ASCII).
 inline constexpr std::int64_t kApplicationId = 0x47425253;
 
+/// One step of the schema: the SQL that brings a store from the previous version to `version`.
+struct Migration {
+  std::int64_t version;  ///< user_version once applied (1, 2, ...)
+  std::string_view sql;  ///< its statements, exactly as released
+};
+
+/// Every migration, oldest first.
+[[nodiscard]] std::span<const Migration> migrations();
+
 /// The schema version this build writes: the last migration's.
 [[nodiscard]] std::int64_t latest_version();
 

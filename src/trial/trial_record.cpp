@@ -12,7 +12,7 @@ namespace greenbatch::trial {
 namespace {
 
 using R = TrialRecord;
-constexpr std::array<Field<R>, 50> kFields{{
+constexpr std::array<Field<R>, 53> kFields{{
     {"trial_id", "", "unique id: a hash of the resolved configuration", [](const R& r) -> FieldValue { return r.trial_id; }},
     {"started_at", "", "UTC start time, ISO 8601", [](const R& r) -> FieldValue { return r.started_at; }},
     {"status", "", "ok, or what went wrong (meter_failed, ...)", [](const R& r) -> FieldValue { return r.status; }},
@@ -71,6 +71,11 @@ constexpr std::array<Field<R>, 50> kFields{{
     {"peak_power_w", "W", "highest sampled power", [](const R& r) -> FieldValue { return optional_value(r.summary.peak_power_w); }},
     {"energy_by_domain_j", "J", "energy per domain, name=joules separated by ';'",
      [](const R& r) -> FieldValue { return r.summary.energy_by_domain_j; }},
+    {"study_id", "", "the study it belongs to (null for `greenbatch run`)",
+     [](const R& r) -> FieldValue { return optional_value(r.study_id); }},
+    {"repetition", "", "repetition within the study, 0-based", [](const R& r) -> FieldValue { return optional_value(r.repetition); }},
+    {"position", "", "place in the study's running order, 0-based",
+     [](const R& r) -> FieldValue { return optional_value(r.position); }},
 }};
 
 std::optional<double> quantile_ms(const std::vector<double>& sorted_s, double q) {

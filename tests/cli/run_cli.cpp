@@ -1,6 +1,7 @@
 // Running the greenbatch command from tests.
 #include "cli/run_cli.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,6 +39,23 @@ std::string slurp(const std::filesystem::path& file) {
 int run_shell(const std::string& command) {
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int spawn_cli(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv_text{GREENBATCH_BIN};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    std::vector<char*> argv;
+    for (auto& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return child;
 }
 
 CliResult run_cli(const std::vector<std::string>& args) {

@@ -16,6 +16,10 @@ struct CliResult {
 /// Runs `greenbatch args...` (arguments are shell-quoted) and waits for it.
 CliResult run_cli(const std::vector<std::string>& args);
 
+/// Starts `greenbatch args...` in the background with stdout and stderr going to `log`; returns
+/// its process id (kill it or wait for it with waitpid).
+int spawn_cli(const std::vector<std::string>& args, const std::string& log);
+
 /// Runs a shell command line; returns its exit status.
 int run_shell(const std::string& command);
 

@@ -1,8 +1,10 @@
-// The SQLite result store: schema, round trips, one transaction per trial, refused files.
+// The SQLite result store: schema and its migrations, round trips, one transaction per trial,
+// studies, refused files.
 #include "greenbatch/store/result_store.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -112,6 +114,26 @@ trial::TrialRecord sample_trial(const std::string& id) {
   return r;
 }
 
+// A trial of study `study_id` (its other values those of sample_trial).
+trial::TrialRecord study_trial(const std::string& id, const std::string& study_id, std::int64_t repetition,
+                               std::int64_t position) {
+  auto record = sample_trial(id);
+  record.study_id = study_id;
+  record.repetition = repetition;
+  record.position = position;
+  return record;
+}
+
+// The tables holding rows of a trial: those with a trial_id column.
+std::vector<std::string> trial_tables(const std::filesystem::path& file) {
+  std::vector<std::string> tables;
+  for (const auto table : schema::table_names()) {
+    const auto names = columns(file, std::string(table));
+    if (std::ranges::find(names, "trial_id") != names.end()) tables.emplace_back(table);
+  }
+  return tables;
+}
+
 std::int64_t rows_of(const std::filesystem::path& file, const std::string& table, const std::string& trial_id) {
   const auto rows = query(file, "SELECT COUNT(*) FROM " + table + " WHERE trial_id = '" + trial_id + "'");
   return std::get<std::int64_t>(rows.at(0).at(0));
@@ -139,34 +161,49 @@ TEST(ResultStore, CreatesAndReopensKeepingTrialsInOrder) {
   EXPECT_EQ(query(file, "PRAGMA application_id"), (std::vector<Row>{{i(schema::kApplicationId)}}));
 }
 
+// The trials columns are the field table's, in its order, with the extras config_json,
+// environment_json and seq (in that order) among them anywhere: ALTER TABLE appends the fields a
+// later schema version adds after the extras.
 TEST(ResultStore, SchemaColumnsEqualTheFieldTables) {
   const testing::TempDir dir("store-columns");
   const auto file = dir.path() / "results.db";
   const auto store = ResultStore::open(file);
-  auto trial_columns = field_names<trial::TrialRecord>();
-  trial_columns.insert(trial_columns.end(), {"config_json", "environment_json", "seq"});
-  EXPECT_EQ(columns(file, "trials"), trial_columns);
+  const std::vector<std::string> extras{"config_json", "environment_json", "seq"};
+  std::vector<std::string> field_columns, extra_columns;
+  for (const auto& column : columns(file, "trials")) {
+    (std::ranges::find(extras, column) != extras.end() ? extra_columns : field_columns).push_back(column);
+  }
+  EXPECT_EQ(field_columns, field_names<trial::TrialRecord>());
+  EXPECT_EQ(extra_columns, extras);
   EXPECT_EQ(columns(file, "requests"), field_names<RequestRecord>({"trial_id"}));
   EXPECT_EQ(columns(file, "batches"), field_names<BatchRecord>({"trial_id"}));
   EXPECT_EQ(columns(file, "power_domains"),
             (std::vector<std::string>{"trial_id", "position", "name", "source", "in_total"}));
   EXPECT_EQ(columns(file, "power_samples"), (std::vector<std::string>{"trial_id", "time_s", "total_w", "watts_json"}));
+  EXPECT_EQ(columns(file, "studies"),
+            (std::vector<std::string>{"study_id", "name", "config_json", "created_at", "seq"}));
   for (const auto table : schema::table_names()) EXPECT_EQ(store.count(table), 0) << table;
 }
 
 TEST(ResultStore, ReadsBackEveryValueWritten) {
   const testing::TempDir dir("store-values");
   const auto file = dir.path() / "results.db";
-  const auto record = sample_trial("t1");
+  const auto record = study_trial("t1", "s1", 2, 5);
   ResultStore::open(file).save_trial(record);
 
-  const auto trials = query(file, "SELECT * FROM trials");
+  std::string field_columns;
+  for (const auto& name : field_names<trial::TrialRecord>()) {
+    field_columns += (field_columns.empty() ? "\"" : ", \"") + name + '"';
+  }
+  const auto trials = query(file, "SELECT " + field_columns + " FROM trials");
   ASSERT_EQ(trials.size(), 1u);
   const auto trial_fields = fields(static_cast<const trial::TrialRecord*>(nullptr));
-  ASSERT_EQ(trials[0].size(), trial_fields.size() + 3);
+  ASSERT_EQ(trials[0].size(), trial_fields.size());
   for (std::size_t c = 0; c < trial_fields.size(); ++c) {
     EXPECT_EQ(trials[0][c], stored(trial_fields[c].get(record))) << trial_fields[c].name;
   }
+  EXPECT_EQ(query(file, "SELECT study_id, repetition, position FROM trials"),
+            (std::vector<Row>{{s("s1"), i(2), i(5)}}));
   EXPECT_EQ(query(file, "SELECT trial_id, requests_planned, duration_planned_s, slo_ms, response_mean_ms, "
                         "response_p99_ms, energy_j, environment_json, seq FROM trials"),
             (std::vector<Row>{{s("t1"), i(3), null, null, 11.25, null, 0.75, s(R"({"host":"test"})"), i(1)}}));
@@ -208,7 +245,7 @@ TEST(ResultStore, DeletingATrialDeletesItsRows) {
   store.save_trial(sample_trial("t2"));
   const sqlite::Database db(file, SQLITE_OPEN_READWRITE);
   db.exec("PRAGMA foreign_keys = ON; DELETE FROM trials WHERE trial_id = 't1'");
-  for (const auto table : schema::table_names()) EXPECT_EQ(rows_of(file, std::string(table), "t1"), 0) << table;
+  for (const auto& table : trial_tables(file)) EXPECT_EQ(rows_of(file, table, "t1"), 0) << table;
   EXPECT_EQ(store.count("requests"), 3);
 }
 
@@ -250,7 +287,7 @@ TEST(ResultStore, FailingInsertRollsBackTheWholeTrial) {
     EXPECT_TRUE(contains(e.what(), "trial t2 was not saved")) << e.what();
     EXPECT_TRUE(contains(e.what(), "UNIQUE constraint failed")) << e.what();
   }
-  for (const auto table : schema::table_names()) EXPECT_EQ(rows_of(file, std::string(table), "t2"), 0) << table;
+  for (const auto& table : trial_tables(file)) EXPECT_EQ(rows_of(file, table, "t2"), 0) << table;
   EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1"}));
   EXPECT_EQ(store.count("requests"), 3);
 
@@ -258,6 +295,79 @@ TEST(ResultStore, FailingInsertRollsBackTheWholeTrial) {
   store.save_trial(broken);
   EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1", "t2"}));
   EXPECT_EQ(store.count("requests"), 6);
+}
+
+TEST(ResultStore, UpgradesAVersion1StoreKeepingItsRows) {
+  const testing::TempDir dir("store-v1");
+  const auto file = dir.path() / "results.db";
+  {
+    const sqlite::Database db(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const auto version1 = schema::migrations().front();
+    ASSERT_EQ(version1.version, 1);
+    db.exec(std::string(version1.sql));
+    db.exec("PRAGMA application_id = " + std::to_string(schema::kApplicationId) + "; PRAGMA user_version = 1");
+    db.exec(R"(INSERT INTO trials (trial_id, status, threads, config_json, environment_json, seq)
+               VALUES ('old', 'ok', 2, '{}', '{"host":"v1"}', 1);
+               INSERT INTO requests (trial_id, request_id, arrival_s, rejected) VALUES ('old', 0, 0.25, 0))");
+  }
+  auto store = ResultStore::open(file);
+  EXPECT_EQ(schema::latest_version(), 2);
+  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(2)}}));
+  EXPECT_EQ(query(file, "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position "
+                        "FROM trials"),
+            (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null}}));
+  EXPECT_EQ(query(file, "SELECT trial_id, request_id, arrival_s, rejected FROM requests"),
+            (std::vector<Row>{{s("old"), i(0), 0.25, i(0)}}));
+
+  const auto fresh = dir.path() / "fresh.db";
+  (void)ResultStore::open(fresh);
+  const std::string objects = "SELECT type, name, sql FROM sqlite_master ORDER BY name";
+  EXPECT_EQ(query(file, objects), query(fresh, objects));  // the upgraded schema is the new one
+
+  store.save_trial(study_trial("new", "s1", 0, 0));
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"old", "new"}));
+  EXPECT_EQ(store.completed_trial_ids("s1"), (std::vector<std::string>{"new"}));
+}
+
+TEST(ResultStore, RegisterStudyResumesTheSameStudyAndRefusesAnotherUnlessForced) {
+  const testing::TempDir dir("store-studies");
+  const auto file = dir.path() / "results.db";
+  auto store = ResultStore::open(file);
+  const StudyRow first{"aaaa000000000001", "first", R"({"name":"first"})", "2024-05-01T12:00:00Z"};
+  store.register_study(first, false);
+  const auto registered = query(file, "SELECT * FROM studies");
+  EXPECT_EQ(registered, (std::vector<Row>{{s("aaaa000000000001"), s("first"), s(R"({"name":"first"})"),
+                                           s("2024-05-01T12:00:00Z"), i(1)}}));
+  store.register_study({first.study_id, "renamed", "{}", "2024-06-01T00:00:00Z"}, false);  // a resume
+  EXPECT_EQ(query(file, "SELECT * FROM studies"), registered);
+
+  const StudyRow second{"bbbb000000000002", "second", R"({"name":"second"})", "2024-05-02T08:00:00Z"};
+  const auto message = input_error([&] { store.register_study(second, false); });
+  EXPECT_TRUE(contains(message, file.string() + " holds results of another study ('first', id aaaa000000000001) "
+                                "with a different configuration; use another --db, or --force to add this study "
+                                "alongside"))
+      << message;
+  EXPECT_EQ(query(file, "SELECT * FROM studies"), registered);
+
+  store.register_study(second, true);
+  store.register_study(second, false);  // now a resume of the second
+  store.register_study(first, true);    // and of the first, forced or not
+  EXPECT_EQ(query(file, "SELECT study_id, name, seq FROM studies ORDER BY seq"),
+            (std::vector<Row>{{s("aaaa000000000001"), s("first"), i(1)},
+                              {s("bbbb000000000002"), s("second"), i(2)}}));
+}
+
+TEST(ResultStore, CompletedTrialIdsAreTheStudysTrialsInTheOrderSaved) {
+  const testing::TempDir dir("store-completed");
+  auto store = ResultStore::open(dir.path() / "results.db");
+  store.save_trial(study_trial("t4", "s1", 1, 0));
+  store.save_trial(sample_trial("t2"));  // `greenbatch run`: no study
+  store.save_trial(study_trial("t3", "s2", 0, 0));
+  store.save_trial(study_trial("t1", "s1", 0, 1));
+  EXPECT_EQ(store.completed_trial_ids("s1"), (std::vector<std::string>{"t4", "t1"}));
+  EXPECT_EQ(store.completed_trial_ids("s2"), (std::vector<std::string>{"t3"}));
+  EXPECT_TRUE(store.completed_trial_ids("s3").empty());
+  EXPECT_TRUE(store.completed_trial_ids("").empty());
 }
 
 TEST(ResultStore, RefusesAnotherProgramsDatabaseWithoutTouchingIt) {

@@ -102,6 +102,9 @@ class Sampler {
   [[nodiscard]] EnergyWindow window(const EnergyMark& begin, const EnergyMark& end) const;
   /// The power samples with begin < time <= end.
   [[nodiscard]] std::vector<PowerSample> trace(double begin_s, double end_s) const;
+  /// Drops the power samples up to `time_s` (after they were stored), so a long study does not
+  /// keep every sample in memory.
+  void discard_trace_before(double time_s);
   /// Every meter failure so far ("nvml failed at 12.3 s: ..."), in order.
   [[nodiscard]] std::vector<std::string> faults() const;
   /// CPU time the background thread has used, s (its overhead).

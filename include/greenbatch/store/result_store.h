@@ -2,13 +2,16 @@
 /// The SQLite result store of a study: one row per trial with its requests, batches and power
 /// trace, each trial written in one transaction. It stores records; it computes nothing.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "greenbatch/store/table.h"
 #include "greenbatch/trial/trial_record.h"
 
 namespace greenbatch::store {
@@ -23,6 +26,17 @@ struct SaveOptions {
   bool batches = true;      ///< one row per batch
   bool power_trace = true;  ///< the power domains and every power sample
 };
+
+/// One study as the store holds it.
+struct StudyRow {
+  std::string study_id;     ///< the hash of its normalised configuration
+  std::string name;         ///< its label
+  std::string config_json;  ///< its normalised configuration (canonical JSON)
+  std::string created_at;   ///< when it was first registered, UTC ISO 8601
+};
+
+/// The tables read_table exports, in the order they are listed to users.
+inline constexpr std::array<std::string_view, 4> kExportTables{"trials", "requests", "batches", "studies"};
 
 /// An open result store file. Owns its SQLite connection; move-only. Not thread-safe: use one
 /// per thread. Several processes may share a file (WAL journal, busy timeout).
@@ -47,12 +61,29 @@ class ResultStore {
   /// is an Error naming the trial.
   void save_trial(const trial::TrialRecord& record, const SaveOptions& options = {});
 
+  /// Records `study` unless the store holds it already (a resume: nothing changes). A store
+  /// holding another study is refused with an InputError unless `force`, which adds this one
+  /// alongside.
+  void register_study(const StudyRow& study, bool force);
+
   /// The ids of the stored trials, in the order they were saved.
   [[nodiscard]] std::vector<std::string> trial_ids() const;
 
+  /// The ids of the stored trials of study `study_id` (each stored trial is complete: saved in
+  /// one transaction), in the order they were saved.
+  [[nodiscard]] std::vector<std::string> completed_trial_ids(std::string_view study_id) const;
+
   /// The number of rows of `table` ("trials", "requests", "batches", "power_domains",
-  /// "power_samples"); throws std::invalid_argument for any other name.
+  /// "power_samples", "studies"); throws std::invalid_argument for any other name.
   [[nodiscard]] std::int64_t count(std::string_view table) const;
+
+  /// Every row of `table` (one of kExportTables), for export. Columns: trials: its field table,
+  /// then config_json and environment_json; requests and batches: trial_id, then their field
+  /// table; studies: study_id, name, config_json, created_at. Rows in the order trials and
+  /// studies were saved (requests and batches by id within their trial). With `study_id`, only
+  /// that study's rows. Values keep the field tables' kinds (flags as true/false); throws
+  /// UsageError naming the valid tables for any other name.
+  [[nodiscard]] Table read_table(std::string_view table, std::optional<std::string> study_id = {}) const;
 
  private:
   explicit ResultStore(std::unique_ptr<sqlite::Database> db);

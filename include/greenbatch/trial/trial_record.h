@@ -73,6 +73,9 @@ struct TrialRecord {
   std::vector<BatchRecord> batches;
   std::vector<energy::SampledDomain> power_domains;  ///< what each trace column measures
   std::vector<energy::PowerSample> power_trace;      ///< the sampler's trace during the trial
+  std::optional<std::string> study_id;       ///< the study it belongs to (null for `run`)
+  std::optional<std::int64_t> repetition;    ///< its repetition within the study (0-based)
+  std::optional<std::int64_t> position;      ///< its place in the study's running order
 };
 
 /// The columns of one trial row: id, status, configuration and summary.

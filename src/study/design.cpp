@@ -1,0 +1,50 @@
+// Expanding a study into its trials: the factorial product, repeated, shuffled with the study seed.
+#include "greenbatch/study/design.h"
+
+#include <limits>
+#include <random>
+#include <utility>
+
+#include "greenbatch/trial/environment.h"
+
+namespace greenbatch::study {
+namespace {
+
+// A number uniform in [0, bound) from `rng`, by rejection, so it is the same on every platform
+// (std::uniform_int_distribution's algorithm is left to the library).
+std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
+  static_assert(std::mt19937_64::min() == 0 && std::mt19937_64::max() == std::numeric_limits<std::uint64_t>::max());
+  const std::uint64_t threshold = (std::numeric_limits<std::uint64_t>::max() - bound + 1) % bound;  // 2^64 mod bound
+  while (true) {
+    const std::uint64_t draw = rng();
+    if (draw >= threshold) return draw % bound;
+  }
+}
+
+}  // namespace
+
+std::vector<PlannedTrial> expand_design(const StudyConfig& config) {
+  const auto id = study_id(config);
+  std::vector<PlannedTrial> trials;
+  for (const auto& model : config.models) {
+    for (const auto& policy : config.policies) {
+      for (const auto& arrival : config.arrivals) {
+        for (int repetition = 0; repetition < config.repetitions; ++repetition) {
+          const auto key = id + "|" + model + "|" + policy + "|" + arrival + "|" + std::to_string(repetition);
+          trials.push_back({trial::short_hash(key), 0, model, policy, arrival, repetition,
+                            config.seed + static_cast<std::uint64_t>(repetition)});
+        }
+      }
+    }
+  }
+  if (config.shuffle && trials.size() > 1) {
+    std::mt19937_64 rng(config.seed);
+    for (std::size_t i = trials.size() - 1; i > 0; --i) {
+      std::swap(trials[i], trials[uniform_below(rng, i + 1)]);
+    }
+  }
+  for (std::size_t i = 0; i < trials.size(); ++i) trials[i].position = static_cast<std::int64_t>(i);
+  return trials;
+}
+
+}  // namespace greenbatch::study

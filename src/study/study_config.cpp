@@ -1,0 +1,351 @@
+// Loading a study file: every key validated, defaults filled in and every spec normalised.
+#include "greenbatch/study/study_config.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "greenbatch/batching/policy.h"
+#include "greenbatch/core/text.h"
+#include "greenbatch/energy/meter_registry.h"
+#include "greenbatch/engine/model_catalog.h"
+#include "greenbatch/engine/synthetic_backend.h"
+#include "greenbatch/engine/torch_backend.h"
+#include "greenbatch/trial/environment.h"
+#include "greenbatch/workload/arrival.h"
+#include "toml_reader.h"
+
+namespace greenbatch::study {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
+constexpr std::array<std::string_view, 22> kKeys{
+    "name",           "models",         "policies",     "arrivals",      "rates",        "requests",
+    "duration_s",     "repetitions",    "seed",         "shuffle",       "warmup_batches", "rest_seconds",
+    "idle_seconds",   "meter",          "threads",      "device",        "slo_ms",       "queue_capacity",
+    "images",         "keep_requests",  "keep_batches", "keep_power_trace"};
+
+// Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
+constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
+
+constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+
+// `text` as an absolute, normalised path; a relative one is taken from `base`.
+fs::path resolve(const fs::path& base, std::string_view text) {
+  return (fs::path(text).is_absolute() ? fs::path(text) : base / text).lexically_normal();
+}
+
+// An integer key in [min, max], or `fallback` when absent.
+std::int64_t integer_in(const TomlReader& reader, std::string_view key, std::int64_t min, std::int64_t max,
+                        std::int64_t fallback) {
+  const auto value = reader.integer(key);
+  if (!value) return fallback;
+  if (value->value < min || value->value > max) {
+    const auto range = max == std::numeric_limits<std::int64_t>::max() ? fmt::format(">= {}", min)
+                                                                       : fmt::format("in [{}, {}]", min, max);
+    throw key_error(value->where, key, fmt::format("must be a whole number {}, got {}", range, value->value));
+  }
+  return value->value;
+}
+
+// A boolean key, or `fallback` when absent.
+bool flag(const TomlReader& reader, std::string_view key, bool fallback) {
+  const auto value = reader.boolean(key);
+  return value ? value->value : fallback;
+}
+
+// A finite number that is > 0 (when `positive`) or >= 0.
+bool in_range(double value, bool positive) { return std::isfinite(value) && (positive ? value > 0 : value >= 0); }
+
+std::string range_rule(bool positive) { return positive ? "a number > 0" : "a number >= 0"; }
+
+// A number key (> 0 when `positive`, else >= 0), or nullopt when absent.
+std::optional<double> real(const TomlReader& reader, std::string_view key, bool positive) {
+  const auto value = reader.number(key);
+  if (!value) return std::nullopt;
+  if (!in_range(value->value, positive)) {
+    throw key_error(value->where, key, fmt::format("must be {}, got {}", range_rule(positive), value->value));
+  }
+  return value->value;
+}
+
+// A list key that must be given.
+std::vector<Located<std::string>> required_list(const TomlReader& reader, std::string_view key,
+                                                std::string_view example) {
+  auto list = reader.strings(key);
+  if (!list) throw key_error(reader.file(), key, fmt::format("is missing; add e.g. {} = {}", key, example));
+  return std::move(*list);
+}
+
+// Appends `spec`, normalised from `entry`, unless the list already holds it (an error).
+void add_unique(std::vector<std::string>& specs, std::string spec, const Located<std::string>& entry,
+                std::string_view key) {
+  if (std::ranges::find(specs, spec) != specs.end()) {
+    throw key_error(entry.where, key,
+                    entry.value == spec ? fmt::format("'{}' is listed twice; remove one", spec)
+                                        : fmt::format("'{}' is listed twice (as '{}' once normalised); remove one",
+                                                      entry.value, spec));
+  }
+  specs.push_back(std::move(spec));
+}
+
+// A models entry: a synthetic spec, a TorchScript file (absolute), or a zoo name.
+std::string model_spec(const std::string& text, const fs::path& base) {
+  if (text.starts_with("synthetic:")) return engine::to_string(engine::parse_synthetic_spec(text));
+  if (text.ends_with(".pt") || text.ends_with(".pth") || text.find('/') != std::string::npos) {
+    const auto path = resolve(base, text);
+    std::error_code ignored;
+    if (!fs::is_regular_file(path, ignored)) {
+      throw InputError(fmt::format("TorchScript file '{}' does not exist (relative paths start at the study "
+                                   "file's folder)",
+                                   path.string()));
+    }
+    return path.string();
+  }
+  try {
+    return engine::find_model(text).name;
+  } catch (const InputError&) {
+    throw InputError(fmt::format("unknown model '{}'; valid models: {} (or a TorchScript file ending in .pt or "
+                                 ".pth, or synthetic:alpha=MS,tau0=MS)",
+                                 text, engine::model_names()));
+  }
+}
+
+// An arrivals spec, normalised; a relative trace file is taken from `base`.
+std::string arrival_spec(std::string spec, const fs::path& base) {
+  constexpr std::string_view kTrace = "trace:";
+  if (spec.starts_with(kTrace)) {
+    std::string_view file = std::string_view(spec).substr(kTrace.size());
+    std::string_view option;
+    if (const auto comma = file.rfind(','); comma != std::string_view::npos) {
+      option = file.substr(comma);
+      file = file.substr(0, comma);
+    }
+    if (!file.empty()) spec = fmt::format("{}{}{}", kTrace, resolve(base, file).string(), option);
+  }
+  return workload::make_arrival(spec, 0)->spec();
+}
+
+std::vector<std::string> read_models(const TomlReader& reader, const fs::path& base) {
+  std::vector<std::string> models;
+  for (const auto& entry : required_list(reader, "models", "[\"alexnet\"]")) {
+    std::string spec;
+    try {
+      spec = model_spec(entry.value, base);
+    } catch (const Error& e) {
+      throw key_error(entry.where, "models", e.what());
+    }
+    add_unique(models, std::move(spec), entry, "models");
+  }
+  return models;
+}
+
+std::vector<std::string> read_policies(const TomlReader& reader, std::int64_t queue_capacity) {
+  std::vector<std::string> policies;
+  for (const auto& entry : required_list(reader, "policies", "[\"fixed:1\", \"greedy:16\"]")) {
+    std::unique_ptr<batching::Policy> policy;
+    try {
+      policy = batching::make_policy(entry.value);
+    } catch (const Error& e) {
+      throw key_error(entry.where, "policies", e.what());
+    }
+    if (policy->max_batch() > static_cast<std::size_t>(queue_capacity)) {
+      throw key_error(entry.where, "policies",
+                      fmt::format("'{}' dispatches batches of up to {} requests but queue_capacity is {}; raise "
+                                  "'queue_capacity' or lower the batch size",
+                                  entry.value, policy->max_batch(), queue_capacity));
+    }
+    add_unique(policies, policy->spec(), entry, "policies");
+  }
+  return policies;
+}
+
+// The arrivals entries as full specs: each bare process name × each rate when `rates` is given.
+std::vector<Located<std::string>> arrival_entries(const TomlReader& reader) {
+  auto entries = required_list(reader, "arrivals", "[\"jitter:10\"] (or [\"jitter\"] with rates = [10])");
+  const auto rates = reader.numbers("rates");
+  if (!rates) return entries;
+  std::vector<double> seen;
+  for (const auto& rate : *rates) {
+    if (!in_range(rate.value, true)) {
+      throw key_error(rate.where, "rates", fmt::format("must be {}, got {}", range_rule(true), rate.value));
+    }
+    if (std::ranges::find(seen, rate.value) != seen.end()) {
+      throw key_error(rate.where, "rates", fmt::format("{} is listed twice; remove one", rate.value));
+    }
+    seen.push_back(rate.value);
+  }
+  std::vector<Located<std::string>> expanded;
+  for (const auto& entry : entries) {
+    if (std::ranges::find(kRateProcesses, entry.value) == kRateProcesses.end()) {
+      throw key_error(entry.where, "arrivals",
+                      fmt::format("'{}': with 'rates', give bare process names ({}) that each rate completes to "
+                                  "NAME:RATE; remove 'rates' to give full specs",
+                                  entry.value, fmt::join(kRateProcesses, ", ")));
+    }
+    for (const double rate : seen) expanded.push_back({fmt::format("{}:{}", entry.value, rate), entry.where});
+  }
+  return expanded;
+}
+
+std::vector<std::string> read_arrivals(const TomlReader& reader, const fs::path& base) {
+  std::vector<std::string> arrivals;
+  for (const auto& entry : arrival_entries(reader)) {
+    std::string spec;
+    try {
+      spec = arrival_spec(entry.value, base);
+    } catch (const Error& e) {
+      throw key_error(entry.where, "arrivals", e.what());
+    }
+    add_unique(arrivals, std::move(spec), entry, "arrivals");
+  }
+  return arrivals;
+}
+
+// `meter`: auto, none, or known names joined by ',' with at most one per kind of hardware.
+std::string read_meter(const TomlReader& reader) {
+  const auto meter = reader.string("meter");
+  if (!meter) return "auto";
+  if (meter->value == "auto" || meter->value == "none") return meter->value;
+  const auto kinds = energy::meter_kinds();
+  std::vector<const energy::MeterKind*> chosen;
+  for (const auto name : split(meter->value, ',')) {
+    const auto kind = std::ranges::find(kinds, name, &energy::MeterKind::name);
+    if (kind == kinds.end()) {
+      std::vector<std::string_view> names{"auto", "none"};
+      for (const auto& k : kinds) names.push_back(k.name);
+      throw key_error(meter->where, "meter",
+                      fmt::format("unknown meter '{}'; valid: {} (or several names joined by ',')", name,
+                                  fmt::join(names, ", ")));
+    }
+    if (std::ranges::any_of(chosen, [&](const energy::MeterKind* k) { return k->covers == kind->covers; })) {
+      throw key_error(meter->where, "meter",
+                      fmt::format("'{}' names two {} meters, which would count the same energy twice; choose one",
+                                  meter->value, kind->covers));
+    }
+    chosen.push_back(&*kind);
+  }
+  return meter->value;
+}
+
+// `device`: cpu or cuda:N ("cuda" is normalised to "cuda:0").
+std::string read_device(const TomlReader& reader) {
+  const auto device = reader.string("device");
+  if (!device) return "cpu";
+  try {
+    const auto parsed = engine::parse_device(device->value);
+    return parsed.cuda ? fmt::format("cuda:{}", parsed.index) : "cpu";
+  } catch (const Error&) {
+    throw key_error(device->where, "device",
+                    fmt::format("'{}' is not a device; use cpu, cuda or cuda:N", device->value));
+  }
+}
+
+// `images`: an existing folder, absolute; empty when absent.
+std::string read_images(const TomlReader& reader, const fs::path& base) {
+  const auto images = reader.string("images");
+  if (!images) return {};
+  const auto path = resolve(base, images->value);
+  std::error_code ignored;
+  if (!fs::is_directory(path, ignored)) {
+    throw key_error(images->where, "images",
+                    fmt::format("folder '{}' does not exist (relative paths start at the study file's folder)",
+                                path.string()));
+  }
+  return path.string();
+}
+
+// `requests` or `duration_s`: exactly one of them.
+void read_length(const TomlReader& reader, StudyConfig& config) {
+  if (const auto requests = reader.integer("requests")) {
+    if (requests->value < 1) {
+      throw key_error(requests->where, "requests", fmt::format("must be a whole number >= 1, got {}", requests->value));
+    }
+    config.requests = requests->value;
+  }
+  config.duration_s = real(reader, "duration_s", true);
+  if (config.requests && config.duration_s) {
+    throw key_error(reader.number("duration_s")->where, "duration_s",
+                    "give either 'requests' or 'duration_s', not both");
+  }
+  if (!config.requests && !config.duration_s) {
+    throw key_error(reader.file(), "requests",
+                    "is missing; give the length of each trial as requests = N or duration_s = SECONDS");
+  }
+}
+
+template <typename T>
+nlohmann::ordered_json or_null(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+StudyConfig load_study(const fs::path& file, const std::vector<std::string>& overrides) {
+  const TomlReader reader(file, overrides);
+  reader.reject_unknown(kKeys);
+  const auto base = fs::absolute(file).parent_path();
+
+  StudyConfig config;
+  config.file = file;
+  const auto name = reader.string("name");
+  if (!name) throw key_error(reader.file(), "name", "is missing; add e.g. name = \"my-study\"");
+  if (name->value.empty()) throw key_error(name->where, "name", "is empty; give the study a name");
+  config.name = name->value;
+  config.queue_capacity = integer_in(reader, "queue_capacity", 1, std::numeric_limits<std::int64_t>::max(), 1024);
+  config.models = read_models(reader, base);
+  config.policies = read_policies(reader, config.queue_capacity);
+  config.arrivals = read_arrivals(reader, base);
+  read_length(reader, config);
+  config.repetitions = static_cast<int>(integer_in(reader, "repetitions", 1, kIntMax, 1));
+  config.seed = static_cast<std::uint64_t>(integer_in(reader, "seed", 0, std::numeric_limits<std::int64_t>::max(), 1));
+  config.shuffle = flag(reader, "shuffle", true);
+  config.warmup_batches = static_cast<int>(integer_in(reader, "warmup_batches", 0, kIntMax, 2));
+  config.rest_seconds = real(reader, "rest_seconds", false).value_or(1.0);
+  config.idle_seconds = real(reader, "idle_seconds", false).value_or(2.0);
+  config.meter = read_meter(reader);
+  config.threads = static_cast<int>(integer_in(reader, "threads", 0, kIntMax, 0));
+  config.device = read_device(reader);
+  config.slo_ms = real(reader, "slo_ms", true);
+  config.images = read_images(reader, base);
+  config.keep_requests = flag(reader, "keep_requests", true);
+  config.keep_batches = flag(reader, "keep_batches", true);
+  config.keep_power_trace = flag(reader, "keep_power_trace", false);
+  return config;
+}
+
+std::string canonical_json(const StudyConfig& config) {
+  nlohmann::ordered_json json;
+  json["name"] = config.name;
+  json["models"] = config.models;
+  json["policies"] = config.policies;
+  json["arrivals"] = config.arrivals;
+  json["requests"] = or_null(config.requests);
+  json["duration_s"] = or_null(config.duration_s);
+  json["repetitions"] = config.repetitions;
+  json["seed"] = config.seed;
+  json["shuffle"] = config.shuffle;
+  json["warmup_batches"] = config.warmup_batches;
+  json["rest_seconds"] = config.rest_seconds;
+  json["idle_seconds"] = config.idle_seconds;
+  json["meter"] = config.meter;
+  json["threads"] = config.threads;
+  json["device"] = config.device;
+  json["slo_ms"] = or_null(config.slo_ms);
+  json["queue_capacity"] = config.queue_capacity;
+  json["images"] = config.images;
+  json["keep_requests"] = config.keep_requests;
+  json["keep_batches"] = config.keep_batches;
+  json["keep_power_trace"] = config.keep_power_trace;
+  return json.dump();
+}
+
+std::string study_id(const StudyConfig& config) { return trial::short_hash(canonical_json(config)); }
+
+}  // namespace greenbatch::study
