@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages greenbatch needs to build, test and benchmark, when missing.
 # Run as root (or with sudo). Nothing is downloaded at build or run time after this.
+# With --tests it also installs what only the test suite needs (a headless browser).
 set -euo pipefail
 
 packages=(
@@ -9,11 +10,17 @@ packages=(
   # libraries (design.md: LibTorch with OpenBLAS, OpenCV, CLI11, nlohmann-json, fmt, SQLite, toml++)
   libtorch-dev libopenblas0-pthread
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev libboost-math-dev
+  # report figures
+  gnuplot-nox
   # tests and benchmarks: GoogleTest, Google Benchmark, and torchvision (the reference the zoo
   # is checked against and the peer the benchmark compares with)
   libgtest-dev libbenchmark-dev python3-torchvision
 )
+
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(chromium)  # the HTML report is checked in a real headless browser
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 scripts/build.sh
 cd build
 ctest --output-on-failure --parallel "$(nproc)" --label-exclude gpu --timeout 900

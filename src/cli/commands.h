@@ -15,8 +15,14 @@ void add_meters_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 /// `greenbatch study`: a whole study into SQLite, resumable.
 void add_study_command(CLI::App& app);
+/// `greenbatch timeline`: energy per image against year and accuracy.
+void add_timeline_command(CLI::App& app);
+/// `greenbatch report`: figures, tables, HTML and Markdown from a study database.
+void add_report_command(CLI::App& app);
 /// `greenbatch profile`: offline latency and throughput per batch size.
 void add_profile_command(CLI::App& app);
+/// `greenbatch simulate`: a trial on a virtual clock from a profile document.
+void add_simulate_command(CLI::App& app);
 /// `greenbatch export`: one table of a result store as CSV or JSON.
 void add_export_command(CLI::App& app);
 

@@ -16,7 +16,10 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_meters_command(app);
   greenbatch::cli::add_profile_command(app);
   greenbatch::cli::add_run_command(app);
+  greenbatch::cli::add_simulate_command(app);
   greenbatch::cli::add_study_command(app);
+  greenbatch::cli::add_report_command(app);
+  greenbatch::cli::add_timeline_command(app);
   greenbatch::cli::add_export_command(app);
   try {
     app.parse(argc, argv);

@@ -8,7 +8,9 @@
 #include "backend_flags.h"
 #include "commands.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/profile/profile_document.h"
 #include "greenbatch/profile/profiler.h"
+#include "greenbatch/trial/environment.h"
 #include "meter_flags.h"
 #include "output.h"
 
@@ -65,9 +67,11 @@ void run_profile_command(ProfileFlags& flags) {
   const auto sampler = start_sampler(flags.meter);
   const profile::ProfileEnergy energy{sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
   std::vector<profile::ProfileRecord> records;
+  std::string environment;  // of the first model: the others differ only in their backend columns
   for (const auto& target : targets) {
     fmt::print(stderr, "profiling {} ...\n", target);
     const auto backend = make_backend(flags.backend, target);
+    if (environment.empty()) environment = trial::environment_json(backend->info(), *sampler);
     const auto report = [](const profile::ProfileRecord& r) {
       const std::string joules =
           r.energy_per_image_j ? fmt::format(", {:.4g} J/image ({})", *r.energy_per_image_j, r.energy_source) : "";
@@ -84,7 +88,9 @@ void run_profile_command(ProfileFlags& flags) {
          "latency_p95_ms", "latency_per_image_ms", "throughput_ips", "peak_rss_kib", "energy_per_image_j",
          "dynamic_energy_per_image_j", "avg_power_w", "energy_source"},
         4);
-  if (file_format) {
+  if (file_format == Format::json) {
+    profile::write_profile_document(file, records, environment);
+  } else if (file_format) {
     print(file, table, *file_format);
     file.close();
     if (!file) throw InputError("--out '" + flags.out + "': writing failed (disk full?)");
@@ -114,7 +120,9 @@ void add_profile_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--include-preprocess", flags->options.include_preprocess,
                 "decode and preprocess generated JPEG images inside each timed batch");
-  cmd->add_option("--out,-o", flags->out, "also write every column to FILE (.csv or .json)");
+  cmd->add_option("--out,-o", flags->out,
+                  "also write every column to FILE: .csv a flat table, .json a profile document with every "
+                  "batch's latency (the input of simulate)");
   cmd->add_flag("--json", flags->json, "print JSON");
   cmd->add_flag("--csv", flags->csv, "print CSV");
   cmd->callback([flags] { run_profile_command(*flags); });

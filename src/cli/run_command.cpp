@@ -6,14 +6,13 @@
 
 #include "backend_flags.h"
 #include "commands.h"
-#include "greenbatch/batching/policy.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/store/result_store.h"
 #include "greenbatch/trial/environment.h"
 #include "greenbatch/trial/live_trial.h"
-#include "greenbatch/workload/arrival.h"
 #include "meter_flags.h"
 #include "output.h"
+#include "workload_flags.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -21,13 +20,8 @@ namespace {
 struct RunFlags {
   BackendFlags backend;
   MeterFlags meter;
-  std::string policy;
-  std::string arrival;
-  std::optional<std::int64_t> requests;
-  std::optional<double> duration_s;
+  WorkloadFlags workload;
   std::string images;
-  std::optional<double> slo_ms;
-  std::optional<std::int64_t> queue_capacity;
   int warmup_batches = 2;
   bool json = false;
   std::string db;
@@ -37,18 +31,10 @@ void run_trial_command(const RunFlags& flags) {
   // Every input is checked before the model loads and before the database is touched.
   const auto targets = backend_targets(flags.backend);
   if (targets.size() != 1) throw UsageError("run takes one model; use a study for several");
-  if (flags.requests.has_value() == flags.duration_s.has_value()) {
-    throw UsageError("give exactly one of --requests N or --duration SECONDS");
-  }
-  const auto policy = batching::make_policy(flags.policy);
-  const auto arrival = workload::make_arrival(flags.arrival, flags.backend.seed);
-  const auto schedule = workload::arrival_schedule(*arrival, flags.requests, flags.duration_s);
-  if (schedule.empty()) throw UsageError(fmt::format("--arrival {} schedules no request in the trial", flags.arrival));
-  const auto capacity = flags.queue_capacity.value_or(std::max<std::int64_t>(1024, static_cast<std::int64_t>(policy->max_batch())));
-  if (capacity < static_cast<std::int64_t>(policy->max_batch())) {
-    throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
-                                 "could never form; raise --queue-capacity",
-                                 capacity, policy->max_batch(), policy->spec()));
+  const auto [policy, arrival, capacity] = resolve_workload(flags.workload, flags.backend.seed);
+  const auto schedule = workload::arrival_schedule(*arrival, flags.workload.requests, flags.workload.duration_s);
+  if (schedule.empty()) {
+    throw UsageError(fmt::format("--arrival {} schedules no request in the trial", flags.workload.arrival));
   }
   const bool synthetic = !flags.backend.synthetic.empty();
   trial::Payload payload = !flags.images.empty() ? trial::load_image_folder(flags.images)
@@ -64,12 +50,13 @@ void run_trial_command(const RunFlags& flags) {
   backend->warm_up(1, flags.warmup_batches);
   backend->warm_up(warm_size, flags.warmup_batches);
   const auto sampler = start_sampler(flags.meter);
-  trial::LiveTrialOptions options{schedule, static_cast<std::size_t>(capacity), flags.slo_ms, std::move(payload),
+  trial::LiveTrialOptions options{schedule, static_cast<std::size_t>(capacity), flags.workload.slo_ms, std::move(payload),
                                   sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
 
   const auto info = backend->info();
   trial::TrialConfig config{info.model, info.kind, info.device, info.threads, info.weights, policy->spec(),
-                            arrival->spec(), flags.requests, flags.duration_s, flags.backend.seed, flags.slo_ms,
+                            arrival->spec(), flags.workload.requests, flags.workload.duration_s, flags.backend.seed,
+                            flags.workload.slo_ms,
                             capacity, options.payload.label, sampler->meter_names(), flags.meter.idle_seconds};
   const auto started_at = trial::utc_now_iso();
   fmt::print(stderr, "running {} requests: {} with {} ...\n", schedule.size(), config.arrival, config.policy);
@@ -102,21 +89,9 @@ void add_run_command(CLI::App& app) {
   auto flags = std::make_shared<RunFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/false, /*synthetic=*/true);
   add_meter_flags(*cmd, flags->meter);
-  cmd->add_option("--policy,-p", flags->policy,
-                  "fixed:B[,timeout=MS] | greedy[:MAX] | dynamic:MAX,DELAY_MS[,preferred=a|b|c]")
-      ->required();
-  cmd->add_option("--arrival,-a", flags->arrival,
-                  "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
-      ->required();
-  cmd->add_option("--requests,-n", flags->requests, "requests in the trial");
-  cmd->add_option("--duration", flags->duration_s, "or: every arrival within this many seconds");
+  add_workload_flags(*cmd, flags->workload);
   cmd->add_option("--images", flags->images,
                   "folder of JPEG/PNG images the requests carry (default: generated images; none for synthetic)");
-  cmd->add_option("--slo", flags->slo_ms, "response-time objective, ms (for slo_attainment)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--queue-capacity", flags->queue_capacity,
-                  "bound of the request queue; arrivals beyond it are rejected (default: max(1024, batch size))")
-      ->check(CLI::PositiveNumber);
   cmd->add_option("--warmup-batches", flags->warmup_batches, "uncounted batches at sizes 1 and the policy's maximum")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

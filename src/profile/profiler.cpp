@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/generated_images.h"
@@ -103,6 +104,7 @@ ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const Profi
     r.achieved_gflops_per_s = r.throughput_ips * *flops / 1e9;
   }
   if (window) add_energy(r, *window, energy.idle);
+  r.latency_samples_ms = std::move(latencies_ms);
   return r;
 }
 

@@ -1,10 +1,9 @@
-// Policies on a virtual clock: hand-made arrival sequences and the exact expected dispatches.
+// Policies on the simulator's virtual clock: hand-made arrival sequences and the exact expected dispatches.
 #include <gtest/gtest.h>
-
-#include <deque>
 
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/sim/simulator.h"
 
 namespace greenbatch::batching {
 namespace {
@@ -18,42 +17,15 @@ struct Dispatch {
 
 std::ostream& operator<<(std::ostream& out, const Dispatch& d) { return out << "{" << d.time_s << ", " << d.size << "}"; }
 
-// Drives `policy` on a virtual clock: requests arrive at `arrivals`; a batch of n takes
+// Drives `policy` with the simulator: requests arrive at `arrivals`; a batch of any size takes
 // `service_s` seconds; the policy is asked whenever the server is free and something happened
 // (an arrival, a completion, its own wake-up time). Returns every dispatch.
 std::vector<Dispatch> drive(const Policy& policy, const std::vector<double>& arrivals, double service_s) {
-  std::deque<double> waiting;
+  const auto service = sim::ServiceModel::linear(0.0, service_s * 1e3, policy.max_batch());
+  const auto result = sim::simulate(policy, service, arrivals, {});
+  EXPECT_EQ(result.record.summary.served, std::ssize(arrivals)) << "a request was left behind at the end";
   std::vector<Dispatch> dispatches;
-  std::size_t next = 0;
-  double now = 0.0;
-  double busy_until = 0.0;
-  std::optional<double> wake;
-  while (true) {
-    const bool closed = next == arrivals.size();
-    if (now >= busy_until) {
-      const QueueView view{waiting.size(), waiting.empty() ? std::nullopt : std::optional(waiting.front()), closed};
-      const auto d = policy.decide(now, view);
-      wake = d.wake_at_s;
-      if (d.dispatch > 0) {
-        EXPECT_LE(d.dispatch, waiting.size());
-        dispatches.push_back({now, d.dispatch});
-        waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(d.dispatch));
-        busy_until = now + service_s;
-        wake.reset();
-      } else {
-        EXPECT_FALSE(closed && !waiting.empty()) << "a request was left behind at the end";
-      }
-    }
-    // The next event: an arrival, the end of service, or the policy's wake-up time.
-    double t = std::numeric_limits<double>::infinity();
-    if (!closed) t = arrivals[next];
-    if (busy_until > now) t = std::min(t, busy_until);
-    if (wake && *wake > now) t = std::min(t, *wake);
-    if (t == std::numeric_limits<double>::infinity()) break;
-    now = t;
-    while (next < arrivals.size() && arrivals[next] <= now) waiting.push_back(arrivals[next++]);
-  }
-  EXPECT_TRUE(waiting.empty());
+  for (const auto& b : result.record.batches) dispatches.push_back({b.dispatch_s, static_cast<std::size_t>(b.size)});
   return dispatches;
 }
 

@@ -1,6 +1,8 @@
 // The offline profiler, driven by the synthetic backend whose batch time is known.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "energy/scripted_meter.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/synthetic_backend.h"
@@ -22,6 +24,8 @@ TEST(Profiler, OneRecordPerBatchSizeWithConsistentFigures) {
   for (const auto& r : records) {
     const double expected_ms = 2.0 * r.batch_size + 3.0;
     EXPECT_EQ(r.batches, 4);
+    ASSERT_EQ(r.latency_samples_ms.size(), 4U);  // every timed batch, for the profile document
+    EXPECT_GE(*std::ranges::min_element(r.latency_samples_ms), expected_ms);
     EXPECT_GE(r.latency_median_ms, expected_ms);
     EXPECT_LT(r.latency_median_ms, expected_ms + 50.0);
     EXPECT_GE(r.latency_p95_ms, r.latency_median_ms);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "greenbatch/core/fields.h"
 
@@ -39,6 +40,8 @@ struct ProfileRecord {
   std::optional<double> avg_power_w;   ///< energy_j / seconds, W
   std::optional<double> peak_power_w;  ///< highest total power among the sampler's samples, W
   std::string energy_by_domain_j;      ///< "package-0=12.5;dram-0=1.25" (J per domain; nested ones too)
+  std::vector<double> latency_samples_ms;  ///< every timed batch's latency in order, ms; written only
+                                           ///< to the profile document (not a column)
 };
 
 /// The columns of a profile, in output order.

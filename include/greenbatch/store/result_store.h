@@ -38,6 +38,12 @@ struct StudyRow {
 /// The tables read_table exports, in the order they are listed to users.
 inline constexpr std::array<std::string_view, 4> kExportTables{"trials", "requests", "batches", "studies"};
 
+/// One stored power sample of a trial.
+struct TracePoint {
+  double time_s = 0.0;            ///< the sampler's clock, seconds
+  std::optional<double> total_w;  ///< total power over the domains that count; null when unknown
+};
+
 /// An open result store file. Owns its SQLite connection; move-only. Not thread-safe: use one
 /// per thread. Several processes may share a file (WAL journal, busy timeout).
 class ResultStore {
@@ -84,6 +90,9 @@ class ResultStore {
   /// that study's rows. Values keep the field tables' kinds (flags as true/false); throws
   /// UsageError naming the valid tables for any other name.
   [[nodiscard]] Table read_table(std::string_view table, std::optional<std::string> study_id = {}) const;
+
+  /// The stored power trace of `trial_id`, in time order (empty when none was kept).
+  [[nodiscard]] std::vector<TracePoint> power_trace(std::string_view trial_id) const;
 
  private:
   explicit ResultStore(std::unique_ptr<sqlite::Database> db);

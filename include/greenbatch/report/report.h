@@ -1,0 +1,34 @@
+#pragma once
+/// The study report: figures (SVG and PNG, drawn by gnuplot), tables, statistics in plain words,
+/// one self-contained HTML file that opens offline, and a Markdown summary.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "greenbatch/store/result_store.h"
+
+namespace greenbatch::report {
+
+/// What to report.
+struct ReportOptions {
+  std::optional<std::string> study_id;     ///< only this study's trials (default: all)
+  std::optional<std::string> trace_trial;  ///< the trial whose power trace is drawn (default: the
+                                           ///< first with a stored trace)
+  std::uint64_t seed = 1;                  ///< seed of the bootstrap confidence intervals
+  std::string database;                    ///< the store's file name, shown in the report
+};
+
+/// The files written.
+struct ReportFiles {
+  std::filesystem::path html;      ///< report.html (self-contained)
+  std::filesystem::path markdown;  ///< report.md
+  std::size_t figures = 0;         ///< figures drawn (each as SVG and PNG)
+};
+
+/// Reads the trials of `store`, analyses them and writes the report into `dir` (created when
+/// missing). Throws InputError when there are no trials to report.
+ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir, const ReportOptions& options);
+
+}  // namespace greenbatch::report

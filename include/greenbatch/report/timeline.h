@@ -1,0 +1,37 @@
+#pragma once
+/// The accuracy-versus-energy timeline of the zoo: energy per image against publication year and
+/// against top-1 accuracy, with the yearly growth of each (log-linear fits), ShuffleNetV2 marked.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "greenbatch/stats/regression.h"
+
+namespace greenbatch::report {
+
+/// One model on the timeline.
+struct TimelinePoint {
+  std::string model;               ///< zoo name
+  int year = 0;                    ///< publication year
+  double top1 = 0.0;               ///< ImageNet-1K top-1 accuracy, %
+  double energy_per_image_j = 0.0; ///< measured (or estimated) energy per image, J
+  std::string source;              ///< the energy's source label (rapl, nvml, estimate, ...)
+};
+
+/// The points and the fitted growth rates.
+struct Timeline {
+  std::vector<TimelinePoint> points;  ///< ordered by year
+  stats::GrowthFit energy;            ///< ln(energy per image) on year
+  stats::GrowthFit accuracy;          ///< ln(top-1) on year
+  std::string origin;                 ///< how the energy was obtained ("measured now at batch 1", "from DB ...")
+};
+
+/// Fits the growth rates; needs models from at least two different years (InputError otherwise).
+Timeline build_timeline(std::vector<TimelinePoint> points, std::string origin);
+
+/// Writes DIR/timeline.csv, DIR/timeline.md and the figures timeline_year and timeline_accuracy
+/// (SVG and PNG). Returns the Markdown file's path.
+std::filesystem::path write_timeline(const Timeline& timeline, const std::filesystem::path& dir);
+
+}  // namespace greenbatch::report

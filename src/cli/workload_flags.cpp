@@ -1,0 +1,42 @@
+// The workload flags shared by run and simulate.
+#include "workload_flags.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::cli {
+
+void add_workload_flags(CLI::App& cmd, WorkloadFlags& flags) {
+  cmd.add_option("--policy,-p", flags.policy,
+                 "fixed:B[,timeout=MS] | greedy[:MAX] | dynamic:MAX,DELAY_MS[,preferred=a|b|c]")
+      ->required();
+  cmd.add_option("--arrival,-a", flags.arrival,
+                 "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
+      ->required();
+  cmd.add_option("--requests,-n", flags.requests, "requests in the trial");
+  cmd.add_option("--duration", flags.duration_s, "or: every arrival within this many seconds");
+  cmd.add_option("--slo", flags.slo_ms, "response-time objective, ms (for slo_attainment)")->check(CLI::PositiveNumber);
+  cmd.add_option("--queue-capacity", flags.queue_capacity,
+                 "bound of the request queue; arrivals beyond it are rejected (default: max(1024, batch size))")
+      ->check(CLI::PositiveNumber);
+}
+
+Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed) {
+  if (flags.requests.has_value() == flags.duration_s.has_value()) {
+    throw UsageError("give exactly one of --requests N or --duration SECONDS");
+  }
+  Workload w{batching::make_policy(flags.policy), workload::make_arrival(flags.arrival, seed), 0};
+  const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
+  w.queue_capacity = flags.queue_capacity.value_or(std::max<std::int64_t>(1024, batch));
+  if (w.queue_capacity < batch) {
+    throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
+                                 "could never form; raise --queue-capacity",
+                                 w.queue_capacity, batch, w.policy->spec()));
+  }
+  return w;
+}
+
+}  // namespace greenbatch::cli

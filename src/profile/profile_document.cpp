@@ -1,0 +1,209 @@
+// Writing and reading the profile document (format "greenbatch-profile", version 1).
+#include "greenbatch/profile/profile_document.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <type_traits>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::profile {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json to_json(const FieldValue& value) {
+  return std::visit(
+      [](const auto& v) -> Json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return nullptr;
+        } else if constexpr (std::is_same_v<T, double>) {
+          return std::isfinite(v) ? Json(v) : Json();
+        } else {
+          return v;
+        }
+      },
+      value);
+}
+
+Json optional_json(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
+
+Json cell_json(const ProfileRecord& r) {
+  Json cell = Json::object();
+  for (const auto& field : fields(static_cast<const ProfileRecord*>(nullptr))) {
+    cell[std::string(field.name)] = to_json(field.get(r));
+  }
+  cell["latency_samples_ms"] = r.latency_samples_ms;
+  std::optional<double> energy, dynamic;
+  if (r.energy_per_image_j) energy = *r.energy_per_image_j * r.batch_size;
+  if (r.dynamic_energy_per_image_j) dynamic = *r.dynamic_energy_per_image_j * r.batch_size;
+  cell["energy_per_batch_j"] = optional_json(energy);
+  cell["dynamic_energy_per_batch_j"] = optional_json(dynamic);
+  return cell;
+}
+
+// Reads members of one JSON object, naming the file and the object in every error.
+class Reader {
+ public:
+  Reader(const Json& object, std::string where) : object_(object), where_(std::move(where)) {}
+
+  [[nodiscard]] const Json& member(const char* key) const {
+    const auto it = object_.find(key);
+    if (it == object_.end()) fail(key, "is missing");
+    return *it;
+  }
+  [[nodiscard]] std::string text(const char* key) const {
+    const auto& v = member(key);
+    if (!v.is_string()) fail(key, "must be a string");
+    return v.get<std::string>();
+  }
+  [[nodiscard]] double number(const char* key) const {
+    const auto& v = member(key);
+    if (!v.is_number() || !std::isfinite(v.get<double>())) fail(key, "must be a number");
+    return v.get<double>();
+  }
+  [[nodiscard]] std::int64_t integer(const char* key) const {
+    const auto& v = member(key);
+    if (!v.is_number_integer()) fail(key, "must be a whole number");
+    return v.get<std::int64_t>();
+  }
+  [[nodiscard]] bool flag(const char* key) const {
+    const auto& v = member(key);
+    if (!v.is_boolean()) fail(key, "must be true or false");
+    return v.get<bool>();
+  }
+  [[nodiscard]] std::optional<double> optional_number(const char* key) const {
+    const auto it = object_.find(key);
+    if (it == object_.end() || it->is_null()) return std::nullopt;
+    return number(key);
+  }
+  [[nodiscard]] std::vector<double> samples(const char* key) const {
+    const auto& v = member(key);
+    if (!v.is_array() || v.empty()) fail(key, "must be a non-empty array of latencies in ms");
+    std::vector<double> out;
+    out.reserve(v.size());
+    for (const auto& x : v) {
+      if (!x.is_number() || !std::isfinite(x.get<double>()) || x.get<double>() < 0.0) {
+        fail(key, "must hold only latencies >= 0 ms");
+      }
+      out.push_back(x.get<double>());
+    }
+    return out;
+  }
+  [[noreturn]] void fail(const char* key, const std::string& problem) const {
+    throw InputError(fmt::format("{}: \"{}\" {}; write the document again with greenbatch profile ... --out FILE.json",
+                                 where_, key, problem));
+  }
+
+ private:
+  const Json& object_;
+  std::string where_;
+};
+
+ProfileCell read_cell(const Json& json, const std::string& where) {
+  if (!json.is_object()) throw InputError(where + " is not a JSON object");
+  const Reader r(json, where);
+  ProfileCell c;
+  c.model = r.text("model");
+  c.backend = r.text("backend");
+  c.device = r.text("device");
+  c.threads = static_cast<int>(r.integer("threads"));
+  c.weights = r.text("weights");
+  const auto batch = r.integer("batch_size");
+  if (batch < 1 || batch > 1'000'000) r.fail("batch_size", "must be a batch size >= 1");
+  c.batch_size = static_cast<int>(batch);
+  c.includes_preprocess = r.flag("includes_preprocess");
+  c.latency_mean_ms = r.number("latency_mean_ms");
+  c.latency_samples_ms = r.samples("latency_samples_ms");
+  c.energy_per_batch_j = r.optional_number("energy_per_batch_j");
+  c.dynamic_energy_per_batch_j = r.optional_number("dynamic_energy_per_batch_j");
+  return c;
+}
+
+}  // namespace
+
+void write_profile_document(std::ostream& out, const std::vector<ProfileRecord>& records,
+                            const std::string& environment_json) {
+  Json document = Json::object();
+  document["format"] = kProfileFormat;
+  document["version"] = kProfileVersion;
+  document["environment"] = Json::parse(environment_json);
+  document["idle_power_w"] = records.empty() ? Json() : optional_json(records.front().idle_power_w);
+  document["energy_source"] = records.empty() ? "none" : records.front().energy_source;
+  Json cells = Json::array();
+  for (const auto& r : records) cells.push_back(cell_json(r));
+  document["cells"] = std::move(cells);
+  out << document.dump(2) << '\n';
+}
+
+ProfileDocument read_profile_document(std::istream& in, const std::string& name) {
+  const auto json = Json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const std::string fix = "write one with greenbatch profile ... --out FILE.json";
+  if (json.is_discarded()) throw InputError(fmt::format("profile '{}' is not valid JSON; {}", name, fix));
+  if (json.is_array()) {
+    throw InputError(fmt::format("profile '{}' is a plain table of profile rows (an older --out or --json output) "
+                                 "without latency samples; {}",
+                                 name, fix));
+  }
+  if (!json.is_object() || !json.contains("format") || json["format"] != kProfileFormat) {
+    throw InputError(fmt::format("profile '{}' is not a profile document (\"format\" is not \"{}\"); {}", name,
+                                 kProfileFormat, fix));
+  }
+  const Reader top(json, fmt::format("profile '{}'", name));
+  if (const auto version = top.integer("version"); version != kProfileVersion) {
+    throw InputError(fmt::format("profile '{}' is version {}; this build reads version {}; {}", name, version,
+                                 kProfileVersion, fix));
+  }
+  ProfileDocument document;
+  document.path = name;
+  document.environment_json = top.member("environment").dump();
+  document.idle_power_w = top.optional_number("idle_power_w");
+  document.energy_source = top.text("energy_source");
+  const auto& cells = top.member("cells");
+  if (!cells.is_array() || cells.empty()) top.fail("cells", "must be a non-empty array");
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    document.cells.push_back(read_cell(cells[i], fmt::format("profile '{}', cell {}", name, i)));
+  }
+  return document;
+}
+
+ProfileDocument load_profile_document(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(fmt::format("profile '{}' cannot be opened: check the path", path));
+  return read_profile_document(in, path);
+}
+
+std::vector<ProfileCell> model_cells(const ProfileDocument& document, const std::string& model) {
+  std::set<std::string> models;
+  for (const auto& c : document.cells) models.insert(c.model);
+  const auto list = fmt::format("{}", fmt::join(models, ", "));
+  if (model.empty() && models.size() > 1) {
+    throw InputError(fmt::format("profile '{}' holds several models ({}); choose one with --model", document.path,
+                                 list));
+  }
+  const std::string chosen = model.empty() ? *models.begin() : model;
+  if (!models.contains(chosen)) {
+    throw InputError(fmt::format("profile '{}' has no cells of model '{}'; it has: {}", document.path, chosen, list));
+  }
+  std::vector<ProfileCell> cells;
+  std::ranges::copy_if(document.cells, std::back_inserter(cells), [&](const auto& c) { return c.model == chosen; });
+  std::ranges::sort(cells, {}, &ProfileCell::batch_size);
+  for (std::size_t i = 1; i < cells.size(); ++i) {
+    if (cells[i].batch_size == cells[i - 1].batch_size) {
+      throw InputError(fmt::format("profile '{}' has two cells of model '{}' at batch size {}; keep one", document.path,
+                                   chosen, cells[i].batch_size));
+    }
+  }
+  return cells;
+}
+
+}  // namespace greenbatch::profile

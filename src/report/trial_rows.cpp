@@ -1,0 +1,56 @@
+// Typed trial rows from the stored trials table, and the order of policies.
+#include "trial_rows.h"
+
+#include <algorithm>
+#include <charconv>
+#include <tuple>
+
+namespace greenbatch::report {
+namespace {
+
+std::optional<double> real(const FieldValue& v) {
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  return std::nullopt;
+}
+
+std::string text(const FieldValue& v) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s ? *s : std::string();
+}
+
+// (kind, batch size, spec): fixed:B sorts by B.
+std::tuple<int, long, std::string> policy_key(const std::string& spec) {
+  if (spec.starts_with("fixed:")) {
+    long b = 0;
+    std::from_chars(spec.data() + 6, spec.data() + spec.size(), b);
+    return {0, b, spec};
+  }
+  return {spec.starts_with("dynamic:") ? 1 : 2, 0, spec};
+}
+
+}  // namespace
+
+bool policy_before(const std::string& a, const std::string& b) { return policy_key(a) < policy_key(b); }
+
+std::vector<TrialRow> trial_rows(const store::Table& trials) {
+  const auto column = [&](const std::string& name) {
+    const auto it = std::ranges::find(trials.columns, name);
+    return static_cast<std::size_t>(it - trials.columns.begin());
+  };
+  const auto id = column("trial_id"), model = column("model"), policy = column("policy"), arrival = column("arrival"),
+             status = column("status"), source = column("energy_source"), repetition = column("repetition"),
+             energy = column("energy_per_request_j"), dynamic = column("dynamic_energy_per_request_j"),
+             p50 = column("response_p50_ms"), p95 = column("response_p95_ms"), max = column("response_max_ms"),
+             throughput = column("throughput_rps"), power = column("avg_power_w");
+  std::vector<TrialRow> rows;
+  for (const auto& r : trials.rows) {
+    rows.push_back(TrialRow{text(r[id]), text(r[model]), text(r[policy]), text(r[arrival]), text(r[status]),
+                            text(r[source]), static_cast<std::int64_t>(real(r[repetition]).value_or(0)), real(r[energy]),
+                            real(r[dynamic]), real(r[p50]), real(r[p95]), real(r[max]), real(r[throughput]),
+                            real(r[power])});
+  }
+  return rows;
+}
+
+}  // namespace greenbatch::report

@@ -1,0 +1,137 @@
+// The profile document: round trip, every column kept, and clear errors for anything else.
+#include "greenbatch/profile/profile_document.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::profile {
+namespace {
+
+ProfileRecord record(int batch, std::vector<double> samples) {
+  ProfileRecord r;
+  r.model = "resnet18";
+  r.backend = "torch";
+  r.device = "cpu";
+  r.threads = 4;
+  r.library_version = "2.1.0";
+  r.weights = "random(seed=1)";
+  r.batch_size = batch;
+  r.batches = static_cast<std::int64_t>(samples.size());
+  r.seconds = 1.5;
+  r.latency_mean_ms = 10.0 * batch;
+  r.energy_source = "rapl";
+  r.energy_status = "ok";
+  r.energy_j = 12.0;
+  r.energy_per_image_j = 0.25;
+  r.dynamic_energy_per_image_j = 0.125;
+  r.idle_power_w = 5.0;
+  r.latency_samples_ms = std::move(samples);
+  return r;
+}
+
+std::string error_of(const std::string& text) {
+  std::istringstream in(text);
+  try {
+    (void)read_profile_document(in, "p.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(ProfileDocument, RoundTrip) {
+  const std::vector<ProfileRecord> records{record(1, {9.5, 10.5}), record(4, {39.0, 41.0, 40.0})};
+  std::stringstream text;
+  write_profile_document(text, records, R"({"host":"box","cpu":{"model":"x"}})");
+  const auto json = nlohmann::json::parse(text.str());
+  EXPECT_EQ(json["format"], "greenbatch-profile");
+  EXPECT_EQ(json["version"], 1);
+  EXPECT_EQ(json["environment"]["host"], "box");
+  // Every column of the flat table, plus the three the simulator needs.
+  const auto& cell = json["cells"][1];
+  for (const auto& field : fields(static_cast<const ProfileRecord*>(nullptr))) {
+    EXPECT_TRUE(cell.contains(std::string(field.name))) << field.name;
+  }
+  EXPECT_EQ(cell.size(), fields(static_cast<const ProfileRecord*>(nullptr)).size() + 3);
+  EXPECT_EQ(cell["latency_samples_ms"], nlohmann::json::array({39.0, 41.0, 40.0}));
+  EXPECT_DOUBLE_EQ(cell["energy_per_batch_j"].get<double>(), 1.0);  // 0.25 J/image x 4
+  EXPECT_DOUBLE_EQ(cell["dynamic_energy_per_batch_j"].get<double>(), 0.5);
+
+  text.seekg(0);
+  const auto doc = read_profile_document(text, "p.json");
+  EXPECT_EQ(doc.path, "p.json");
+  EXPECT_EQ(nlohmann::json::parse(doc.environment_json),
+            nlohmann::json::parse(R"({"host":"box","cpu":{"model":"x"}})"));
+  EXPECT_EQ(doc.idle_power_w, 5.0);
+  EXPECT_EQ(doc.energy_source, "rapl");
+  ASSERT_EQ(doc.cells.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& c = doc.cells[i];
+    const auto& r = records[i];
+    EXPECT_EQ(c.model, r.model);
+    EXPECT_EQ(c.backend, r.backend);
+    EXPECT_EQ(c.device, r.device);
+    EXPECT_EQ(c.threads, r.threads);
+    EXPECT_EQ(c.weights, r.weights);
+    EXPECT_EQ(c.batch_size, r.batch_size);
+    EXPECT_EQ(c.includes_preprocess, r.includes_preprocess);
+    EXPECT_EQ(c.latency_mean_ms, r.latency_mean_ms);
+    EXPECT_EQ(c.latency_samples_ms, r.latency_samples_ms);
+    EXPECT_DOUBLE_EQ(*c.energy_per_batch_j, 0.25 * r.batch_size);
+    EXPECT_DOUBLE_EQ(*c.dynamic_energy_per_batch_j, 0.125 * r.batch_size);
+  }
+}
+
+TEST(ProfileDocument, UnmeasuredEnergyStaysNull) {
+  auto r = record(2, {1.0});
+  r.energy_source = "none";
+  r.energy_per_image_j.reset();
+  r.dynamic_energy_per_image_j.reset();
+  r.idle_power_w.reset();
+  std::stringstream text;
+  write_profile_document(text, {r}, "{}");
+  const auto doc = read_profile_document(text, "p.json");
+  EXPECT_FALSE(doc.idle_power_w);
+  EXPECT_EQ(doc.energy_source, "none");
+  EXPECT_FALSE(doc.cells[0].energy_per_batch_j);
+  EXPECT_FALSE(doc.cells[0].dynamic_energy_per_batch_j);
+}
+
+TEST(ProfileDocument, AnythingElseIsAClearInputError) {
+  EXPECT_NE(error_of("not json").find("'p.json' is not valid JSON"), std::string::npos);
+  EXPECT_NE(error_of(R"([{"model":"m"}])").find("older --out or --json output"), std::string::npos);
+  EXPECT_NE(error_of(R"({"format":"other"})").find("is not a profile document"), std::string::npos);
+  EXPECT_NE(error_of(R"({"format":"greenbatch-profile","version":2})").find("version 2; this build reads version 1"),
+            std::string::npos);
+  std::stringstream text;
+  write_profile_document(text, {record(1, {1.0})}, "{}");
+  auto json = nlohmann::json::parse(text.str());
+  json["cells"][0].erase("latency_samples_ms");
+  const auto missing = error_of(json.dump());
+  EXPECT_NE(missing.find("profile 'p.json', cell 0: \"latency_samples_ms\" is missing"), std::string::npos) << missing;
+  json["cells"][0]["latency_samples_ms"] = {1.0, -2.0};
+  EXPECT_NE(error_of(json.dump()).find("latencies >= 0 ms"), std::string::npos);
+  json["cells"][0]["latency_samples_ms"] = {1.0};
+  json["cells"][0]["batch_size"] = 0;
+  EXPECT_NE(error_of(json.dump()).find("\"batch_size\" must be a batch size >= 1"), std::string::npos);
+  EXPECT_THROW((void)load_profile_document("/nonexistent/p.json"), InputError);
+}
+
+TEST(ProfileDocument, ModelCellsAreSortedAndUnique) {
+  ProfileDocument doc;
+  doc.path = "p.json";
+  for (const int b : {8, 1, 4}) doc.cells.push_back({.model = "m", .batch_size = b});
+  const auto cells = model_cells(doc, "");
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[0].batch_size, 1);
+  EXPECT_EQ(cells[2].batch_size, 8);
+  doc.cells.push_back({.model = "m", .batch_size = 4});
+  EXPECT_THROW((void)model_cells(doc, "m"), InputError);
+}
+
+}  // namespace
+}  // namespace greenbatch::profile
