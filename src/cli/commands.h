@@ -23,6 +23,8 @@ void add_report_command(CLI::App& app);
 void add_profile_command(CLI::App& app);
 /// `greenbatch simulate`: a trial on a virtual clock from a profile document.
 void add_simulate_command(CLI::App& app);
+/// `greenbatch recommend`: the policy with the least simulated energy per request within an SLO.
+void add_recommend_command(CLI::App& app);
 /// `greenbatch export`: one table of a result store as CSV or JSON.
 void add_export_command(CLI::App& app);
 

@@ -6,9 +6,11 @@
 #include <exception>
 
 #include "commands.h"
+#include "omp_wait_policy.h"
 #include "greenbatch/core/error.h"
 
 int main(int argc, char** argv) {
+  greenbatch::cli::ensure_passive_omp_waiting(argc, argv);
   CLI::App app{"greenbatch: energy and response time of batched neural-network inference"};
   app.require_subcommand(1);
   greenbatch::cli::add_models_command(app);
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_profile_command(app);
   greenbatch::cli::add_run_command(app);
   greenbatch::cli::add_simulate_command(app);
+  greenbatch::cli::add_recommend_command(app);
   greenbatch::cli::add_study_command(app);
   greenbatch::cli::add_report_command(app);
   greenbatch::cli::add_timeline_command(app);

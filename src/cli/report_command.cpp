@@ -21,6 +21,10 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--study", flags->options.study_id, "only this study's trials (default: every trial in --db)");
   cmd->add_option("--trace-trial", flags->options.trace_trial,
                   "the trial whose power trace is drawn (default: the first with a stored trace)");
+  cmd->add_option("--profile", flags->options.profiles,
+                  "profile document(s) (profile --out F.json): simulate each trial of their models and compare "
+                  "with the live result")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--seed", flags->options.seed, "seed of the bootstrap confidence intervals")->capture_default_str();
   cmd->callback([flags] {
     if (!std::filesystem::exists(flags->db)) {

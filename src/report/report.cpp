@@ -69,7 +69,17 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
     figures.push_back({f.name, "Power trace of " + trace->first});
   }
 
-  const ReportContent content{"greenbatch report", trial::utc_now_iso(), options.database, &analysis, figures};
+  std::optional<Validation> validation;
+  if (!options.profiles.empty()) {
+    std::vector<profile::ProfileDocument> documents;
+    for (const auto& file : options.profiles) documents.push_back(profile::load_profile_document(file));
+    validation = validate(rows, documents);
+    const auto f = validation_figure(*validation);
+    render(f, dir);
+    figures.push_back({f.name, "Simulated against live p95 response time (the line is perfect agreement)"});
+  }
+  const ReportContent content{"greenbatch report", trial::utc_now_iso(), options.database, &analysis, figures,
+                              validation ? &*validation : nullptr};
   ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
   write_file(files.html, html_report(content, dir));
   write_file(files.markdown, markdown_report(content));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis.h"
+#include "validation.h"
 
 namespace greenbatch::report {
 
@@ -22,7 +23,14 @@ struct ReportContent {
   std::string database;               ///< the store's path
   const Analysis* analysis = nullptr; ///< the numbers
   std::vector<DrawnFigure> figures;   ///< in order of appearance
+  const Validation* validation = nullptr;  ///< simulated against live (null: no profile given)
 };
+
+/// "+4.2 %" for a relative error, "–" for none.
+std::string percent_text(std::optional<double> relative);
+
+/// The validation's headline: how many trials agree within the tolerance.
+std::string validation_sentence(const Validation& v);
 
 /// The HTML report: tables, findings and every figure's SVG inlined (opens offline). `dir` holds
 /// the SVG files.

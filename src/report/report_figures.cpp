@@ -73,4 +73,22 @@ Figure power_figure(const std::string& trial_label, const std::vector<store::Tra
   return f;
 }
 
+Figure validation_figure(const Validation& validation) {
+  Figure f{"validation", "Simulator against live trials", "live p95 response time (ms)",
+           "simulated p95 response time (ms)", {}, false, {}};
+  Series within{"within 10 %", {}, {}, {}, {}, {}, false, false};
+  Series outside{"outside 10 %", {}, {}, {}, {}, {}, false, true};
+  double largest = 0.0;
+  for (const auto& r : validation.rows) {
+    if (!r.live_p95_ms || !r.sim_p95_ms) continue;
+    auto& s = r.within ? within : outside;
+    s.x.push_back(*r.live_p95_ms);
+    s.y.push_back(*r.sim_p95_ms);
+    largest = std::max({largest, *r.live_p95_ms, *r.sim_p95_ms});
+  }
+  Series diagonal{"simulated = live", {0.0, largest}, {0.0, largest}, {}, {}, {}, true, false};
+  f.series = {within, outside, diagonal};
+  return f;
+}
+
 }  // namespace greenbatch::report

@@ -6,6 +6,7 @@
 #include "analysis.h"
 #include "figure.h"
 #include "greenbatch/store/result_store.h"
+#include "validation.h"
 
 namespace greenbatch::report {
 
@@ -17,6 +18,9 @@ Figure latency_figure(const Group& group);
 
 /// Total power against time for one trial's stored trace.
 Figure power_figure(const std::string& trial_label, const std::vector<store::TracePoint>& trace);
+
+/// Simulated against live p95 response time per trial, with the line of perfect agreement.
+Figure validation_figure(const Validation& validation);
 
 /// A file-name-safe version of `text` ("alexnet jitter:10" -> "alexnet_jitter_10").
 std::string slug(const std::string& text);

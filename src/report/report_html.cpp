@@ -100,6 +100,23 @@ std::string html_report(const ReportContent& content, const std::filesystem::pat
   }
   h << "</table>\n<h2>Per model and arrival process</h2>\n";
   for (const auto& g : a.groups) group_html(h, g);
+  if (content.validation != nullptr) {
+    const auto& v = *content.validation;
+    h << "<h2>Simulator validation</h2>\n<p>" << escape(validation_sentence(v))
+      << " Each trial was simulated with the same policy, arrival process and seed, length and queue bound, from "
+         "the profile; the columns give (simulated − live) / live.</p>\n<table><tr><th>model</th><th>policy</th>"
+         "<th>arrival</th><th>mean response</th><th>p95 response</th><th>energy / request</th><th>within</th>"
+         "<th>why not</th></tr>\n";
+    for (const auto& r : v.rows) {
+      h << "<tr><td>" << escape(r.model) << "</td><td>" << escape(r.policy) << "</td><td>" << escape(r.arrival)
+        << "</td><td>" << percent_text(relative_error(r.live_mean_ms, r.sim_mean_ms)) << "</td><td>"
+        << percent_text(relative_error(r.live_p95_ms, r.sim_p95_ms)) << "</td><td>"
+        << percent_text(relative_error(r.live_energy_j, r.sim_energy_j)) << "</td><td>" << (r.within ? "yes" : "no")
+        << "</td><td style=\"text-align:left\">" << escape(r.reasons) << "</td></tr>\n";
+    }
+    h << "</table>\n";
+    for (const auto& s : v.skipped) h << "<p>Not simulated: " << escape(s) << "</p>\n";
+  }
   h << "<h2>Figures</h2>\n";
   for (const auto& f : content.figures) {
     h << "<figure id=\"" << escape(f.name) << "\">" << inline_svg(dir / (f.name + ".svg")) << "<figcaption>"

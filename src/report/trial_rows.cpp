@@ -42,13 +42,21 @@ std::vector<TrialRow> trial_rows(const store::Table& trials) {
              status = column("status"), source = column("energy_source"), repetition = column("repetition"),
              energy = column("energy_per_request_j"), dynamic = column("dynamic_energy_per_request_j"),
              p50 = column("response_p50_ms"), p95 = column("response_p95_ms"), max = column("response_max_ms"),
-             throughput = column("throughput_rps"), power = column("avg_power_w");
+             throughput = column("throughput_rps"), power = column("avg_power_w"),
+             response_mean = column("response_mean_ms"), service_mean = column("service_mean_ms"),
+             requests = column("requests_planned"), duration = column("duration_planned_s"), seed = column("seed"),
+             capacity = column("queue_capacity"), late = column("late_requests");
   std::vector<TrialRow> rows;
   for (const auto& r : trials.rows) {
-    rows.push_back(TrialRow{text(r[id]), text(r[model]), text(r[policy]), text(r[arrival]), text(r[status]),
-                            text(r[source]), static_cast<std::int64_t>(real(r[repetition]).value_or(0)), real(r[energy]),
-                            real(r[dynamic]), real(r[p50]), real(r[p95]), real(r[max]), real(r[throughput]),
-                            real(r[power])});
+    TrialRow row{text(r[id]), text(r[model]), text(r[policy]), text(r[arrival]), text(r[status]), text(r[source]),
+                 static_cast<std::int64_t>(real(r[repetition]).value_or(0)), real(r[energy]), real(r[dynamic]),
+                 real(r[p50]), real(r[p95]), real(r[max]), real(r[throughput]), real(r[power]),
+                 real(r[response_mean]), real(r[service_mean]), std::nullopt, real(r[duration]),
+                 static_cast<std::uint64_t>(real(r[seed]).value_or(1)),
+                 static_cast<std::int64_t>(real(r[capacity]).value_or(1024)),
+                 static_cast<std::int64_t>(real(r[late]).value_or(0))};
+    if (const auto n = real(r[requests])) row.requests_planned = static_cast<std::int64_t>(*n);
+    rows.push_back(std::move(row));
   }
   return rows;
 }

@@ -85,7 +85,7 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
                                           max_batch));
     }
     throw InputError(what + "; profile those sizes, or allow linear interpolation between measured sizes "
-                            "(simulate --interpolate)");
+                            "(--interpolate)");
   }
   return m;
 }

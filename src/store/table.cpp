@@ -52,14 +52,16 @@ void write_csv(std::ostream& out, const Table& table) {
   }
 }
 
-void write_json(std::ostream& out, const Table& table) {
+nlohmann::ordered_json to_json(const Table& table) {
   auto rows = nlohmann::ordered_json::array();
   for (const auto& row : table.rows) {
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < row.size(); ++i) object[table.columns[i]] = to_json(row[i]);
     rows.push_back(std::move(object));
   }
-  out << rows.dump(2) << '\n';
+  return rows;
 }
+
+void write_json(std::ostream& out, const Table& table) { out << to_json(table).dump(2) << '\n'; }
 
 }  // namespace greenbatch::store

@@ -15,12 +15,20 @@ namespace {
 // bootstrap interval is the value itself), plus one failed trial that must be left out.
 std::vector<TrialRow> fixture() {
   const auto row = [](std::string id, std::string policy, std::int64_t rep, double energy, double p95) {
-    TrialRow r{std::move(id), "m", std::move(policy), "poisson:10", "ok", "rapl", rep, energy, std::nullopt,
-               std::nullopt, p95, std::nullopt, std::nullopt, std::nullopt};
+    TrialRow r;
+    r.trial_id = std::move(id);
+    r.model = std::string("m");
+    r.policy = std::move(policy);
+    r.arrival = std::string("poisson:10");
+    r.status = std::string("ok");
+    r.energy_source = std::string("rapl");
+    r.repetition = rep;
+    r.energy_per_request_j = energy;
+    r.response_p95_ms = p95;
     return r;
   };
   auto failed = row("f", "fixed:1", 2, 9.0, 999.0);
-  failed.status = "backend_failed";
+  failed.status = std::string("backend_failed");
   return {row("a", "fixed:1", 0, 0.5, 10.0), row("b", "fixed:1", 1, 0.5, 10.0), row("c", "greedy:8", 0, 0.4, 20.0),
           row("d", "greedy:8", 1, 0.4, 20.0),  row("e", "fixed:4", 0, 0.2, 50.0), row("g", "fixed:4", 1, 0.2, 50.0),
           failed};

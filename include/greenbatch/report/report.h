@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "greenbatch/store/result_store.h"
 
@@ -18,6 +19,8 @@ struct ReportOptions {
                                            ///< first with a stored trace)
   std::uint64_t seed = 1;                  ///< seed of the bootstrap confidence intervals
   std::string database;                    ///< the store's file name, shown in the report
+  std::vector<std::filesystem::path> profiles;  ///< profile documents: validate the simulator against
+                                                ///< the trials of their models
 };
 
 /// The files written.

@@ -2,6 +2,8 @@
 /// Records flattened into a table of named columns, and its CSV and JSON forms (the stable,
 /// documented export formats: one column per field, null for values not measured).
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -33,8 +35,11 @@ Table to_table(const std::vector<R>& records) {
 /// printed in their shortest round-trip form.
 void write_csv(std::ostream& out, const Table& table);
 
-/// A JSON array with one object per row (keys = column names); null stays null, as do NaN and
-/// infinite reals.
+/// A JSON array with one object per row (keys = column names, in column order); null stays
+/// null, as do NaN and infinite reals.
+nlohmann::ordered_json to_json(const Table& table);
+
+/// Writes to_json(table), indented.
 void write_json(std::ostream& out, const Table& table);
 
 /// The text of one value as CSV writes it (empty for null).

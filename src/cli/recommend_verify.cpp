@@ -1,0 +1,82 @@
+// recommend --verify: the winner run live and compared with its prediction.
+#include "recommend_verify.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+
+#include "greenbatch/batching/policy.h"
+#include "greenbatch/store/table.h"
+#include "greenbatch/workload/arrival.h"
+#include "output.h"
+
+namespace greenbatch::cli {
+namespace {
+
+// Notes on stderr each way the live backend differs from the profiled one.
+void note_differences(const profile::ProfileCell& profiled, const engine::BackendInfo& live) {
+  const auto note = [](const char* what, const auto& profiled_value, const auto& live_value) {
+    if (profiled_value == live_value) return;
+    fmt::print(stderr, "verify: note: the live {} is {}, the profile's {}; the prediction assumes the profiled one\n",
+               what, live_value, profiled_value);
+  };
+  note("model", profiled.model, live.model);
+  note("device", profiled.device, live.device);
+  note("thread count", profiled.threads, live.threads);
+  note("weights", profiled.weights, live.weights);
+}
+
+std::vector<FieldValue> comparison_row(const char* metric, const std::optional<double>& predicted,
+                                       const std::optional<double>& measured) {
+  FieldValue difference;
+  if (predicted && measured && *predicted != 0.0) difference = (*measured - *predicted) / *predicted;
+  return {std::string(metric), optional_value(predicted), optional_value(measured), difference};
+}
+
+}  // namespace
+
+nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, const sim::RecommendOptions& options,
+                                     const sim::Candidate& winner, std::size_t queue_capacity,
+                                     const LiveTrialFlags& live, std::ostream* text) {
+  const auto predicted = sim::predict(document, options, winner.policy);
+  const auto policy = batching::make_policy(winner.policy);
+  const auto arrival = workload::make_arrival(options.arrival, options.seed);
+  auto schedule = workload::arrival_schedule(*arrival, options.requests, std::nullopt);
+  auto setup = load_live_setup(live);
+  note_differences(profile::model_cells(document, options.model).front(), setup.backend->info());
+  const auto record = run_live(setup, live,
+                               {*policy, arrival->spec(), std::move(schedule), options.requests, std::nullopt,
+                                static_cast<std::int64_t>(queue_capacity), options.slo_ms});
+  const auto& measured = record.summary;
+  const auto measured_percentile =
+      options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms : measured.response_p99_ms;
+  const bool meets = measured.rejected == 0 && measured_percentile && *measured_percentile <= options.slo_ms;
+
+  store::Table table{{"metric", "predicted", "measured", "relative_difference"}, {}};
+  table.rows.push_back(comparison_row("response_p95_ms", predicted.response_p95_ms, measured.response_p95_ms));
+  table.rows.push_back(comparison_row("response_p99_ms", predicted.response_p99_ms, measured.response_p99_ms));
+  table.rows.push_back(comparison_row("response_mean_ms", predicted.response_mean_ms, measured.response_mean_ms));
+  table.rows.push_back(
+      comparison_row("energy_per_request_j", predicted.energy_per_request_j, measured.energy_per_request_j));
+  const std::string predicted_source = "simulated from " + document.energy_source;
+  if (text) {
+    *text << fmt::format("verify: {} live on {}, {} requests of {}: predicted (energy {}) against measured (energy "
+                         "{}, trial status {}); measured {} {} the SLO\n",
+                         winner.policy, record.config.model, record.requests.size(), record.config.arrival,
+                         predicted_source, measured.energy_source, record.status, sim::to_string(options.percentile),
+                         meets ? "meets" : "misses");
+    print(*text, table, Format::table, {}, 4);
+  }
+  check_backend_ok(record);
+  return {{"policy", winner.policy},
+          {"model", record.config.model},
+          {"requests", record.requests.size()},
+          {"trial_status", record.status},
+          {"predicted_energy_source", predicted_source},
+          {"measured_energy_source", measured.energy_source},
+          {"measured_meets_slo", meets},
+          {"comparison", store::to_json(table)}};
+}
+
+}  // namespace greenbatch::cli
