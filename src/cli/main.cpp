@@ -6,11 +6,11 @@
 #include <exception>
 
 #include "commands.h"
-#include "omp_wait_policy.h"
+#include "idle_threads.h"
 #include "greenbatch/core/error.h"
 
 int main(int argc, char** argv) {
-  greenbatch::cli::ensure_passive_omp_waiting(argc, argv);
+  greenbatch::cli::ensure_sleeping_idle_threads(argc, argv);
   CLI::App app{"greenbatch: energy and response time of batched neural-network inference"};
   app.require_subcommand(1);
   greenbatch::cli::add_models_command(app);

@@ -87,19 +87,15 @@ void keep_freed_memory() {
   (void)done;
 }
 
-// LibTorch runs its intra-op work on OpenMP threads (--threads). OpenBLAS, when it is the BLAS,
-// starts its own pool of one thread per core, which oversubscribes the cores and busy-waits after
-// every call: between the batches of a live trial that doubled the CPU power here (shufflenet,
-// 10 requests/s: 0.28 -> 0.14 J per request, service time not longer). So OpenBLAS gets one thread
-// unless the user set OPENBLAS_NUM_THREADS. Looked up at run time: no link-time dependency.
-void single_threaded_blas() {
-  static const bool done = [] {
-    if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr) return false;
-    using SetThreads = void (*)(int);
-    if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
-    return true;
-  }();
-  (void)done;
+// LibTorch runs its intra-op work on OpenMP threads (--threads), and OpenBLAS (Debian's BLAS)
+// starts its own pool of one thread per core. The pool is sized to the same thread count, unless
+// the user set OPENBLAS_NUM_THREADS, so that the two do not oversubscribe the cores. (The CLI also
+// makes both pools sleep rather than spin when idle: see cli/idle_threads.h.) Looked up at run
+// time: no link-time dependency on OpenBLAS.
+void match_blas_threads(int threads) {
+  if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr) return;
+  using SetThreads = void (*)(int);
+  if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
 }
 
 // Returns retained free memory (see keep_freed_memory) to the kernel when destroyed, so that the
@@ -205,10 +201,10 @@ int available_cores() {
 
 std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   keep_freed_memory();
-  single_threaded_blas();
   const auto device = resolve_device(options.device);
   const int threads = options.threads > 0 ? options.threads : available_cores();
   torch::set_num_threads(threads);
+  match_blas_threads(threads);
 
   BackendInfo info;
   info.kind = "torch";

@@ -1,5 +1,5 @@
-// Re-executing with OMP_WAIT_POLICY=PASSIVE for the commands that run inference.
-#include "omp_wait_policy.h"
+// Re-executing with idle OpenMP and OpenBLAS threads sleeping, for the commands that run inference.
+#include "idle_threads.h"
 
 #include <unistd.h>
 
@@ -9,13 +9,16 @@
 
 namespace greenbatch::cli {
 
-void ensure_passive_omp_waiting(int argc, char** argv) {
+void ensure_sleeping_idle_threads(int argc, char** argv) {
   constexpr std::array<std::string_view, 6> kInference{"classify", "profile", "run", "study", "timeline", "recommend"};
-  if (argc < 2 || std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  if (argc < 2 || (std::getenv("OMP_WAIT_POLICY") != nullptr && std::getenv("OPENBLAS_THREAD_TIMEOUT") != nullptr)) {
+    return;
+  }
   bool inference = false;
   for (const auto name : kInference) inference = inference || name == argv[1];
   if (!inference) return;
-  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);  // 0: keep what the user set
+  setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
   execv("/proc/self/exe", argv);  // only returns on failure: go on with the default policy
 }
 
