@@ -8,6 +8,7 @@
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/study/study_config.h"
+#include "support/error_message.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::study {
@@ -15,6 +16,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::message_of;
 
 // A valid study of five lines: name (line 1), models (2), policies (3), arrivals (4), requests (5).
 constexpr const char* kMinimal =
@@ -28,18 +30,6 @@ std::filesystem::path write_file(const std::filesystem::path& path, const std::s
   std::filesystem::create_directories(path.parent_path());
   std::ofstream(path) << text;
   return path;
-}
-
-// The message of the `Expected` exception that `f` throws (a failure if it throws none).
-template <typename Expected, typename F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const Expected& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return {};
 }
 
 // Loads `text` as dir/study.toml and returns the InputError's message.

@@ -10,10 +10,13 @@
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/workload/arrival.h"
+#include "support/error_message.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::workload {
 namespace {
+
+using testing::message_of;
 
 std::vector<double> first_n(std::string_view spec, std::uint64_t seed, std::int64_t n) {
   auto process = make_arrival(spec, seed);
@@ -33,18 +36,6 @@ double stddev(const std::vector<double>& x) {
   double sum = 0.0;
   for (const double v : x) sum += (v - m) * (v - m);
   return std::sqrt(sum / double(x.size() - 1));
-}
-
-// The message of the `Expected` exception that `f` throws (a failure if it throws none).
-template <typename Expected, typename F>
-std::string message_of(F f) {
-  try {
-    f();
-  } catch (const Expected& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return {};
 }
 
 std::filesystem::path write_file(const testing::TempDir& dir, const std::string& name, const std::string& text) {
