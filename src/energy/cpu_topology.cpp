@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "greenbatch/core/cpuinfo.h"
 #include "text_file.h"
 
 namespace greenbatch::energy {

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "meters.h"
+#include "greenbatch/core/cpuinfo.h"
 #include "text_file.h"
 
 namespace greenbatch::energy {

@@ -61,23 +61,6 @@ std::string describe(const FileFailure& failure, const std::string& permission_f
 
 }  // namespace greenbatch::energy
 
-namespace greenbatch::energy {
-
-std::optional<std::string> cpuinfo_field(const std::filesystem::path& proc_root, std::string_view key) {
-  std::ifstream in(proc_root / "cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string_view name(line.data(), colon);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-    if (name != key) continue;
-    const auto start = line.find_first_not_of(" \t", colon + 1);
-    return start == std::string::npos ? std::string() : line.substr(start);
-  }
-  return std::nullopt;
-}
-
-}  // namespace greenbatch::energy
 
 namespace greenbatch::energy {
 

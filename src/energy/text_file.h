@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace greenbatch::energy {
 
@@ -33,14 +32,6 @@ std::optional<std::uint64_t> read_u64(const std::filesystem::path& path);
 /// "<message>; <fix>" for permission failures, "<message>" otherwise. `fix` says how to get
 /// access (run as root, chmod a+r, a capability).
 std::string describe(const FileFailure& failure, const std::string& permission_fix);
-
-}  // namespace greenbatch::energy
-
-namespace greenbatch::energy {
-
-/// The value of the first `key : value` line of `<proc_root>/cpuinfo` (e.g. "model name",
-/// "vendor_id"); nullopt when the file or key is missing.
-std::optional<std::string> cpuinfo_field(const std::filesystem::path& proc_root, std::string_view key);
 
 }  // namespace greenbatch::energy
 

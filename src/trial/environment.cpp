@@ -6,24 +6,13 @@
 
 #include <array>
 #include <ctime>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "greenbatch/core/cpuinfo.h"
+
 namespace greenbatch::trial {
-namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("model name")) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
-
-}  // namespace
-
 std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler) {
   std::array<char, 256> host{};
   gethostname(host.data(), host.size() - 1);
@@ -34,7 +23,7 @@ std::string environment_json(const engine::BackendInfo& backend, const energy::S
   const nlohmann::ordered_json env{
       {"host", host.data()},
       {"kernel", fmt::format("{} {}", uts.sysname, uts.release)},
-      {"cpu", cpu_model()},
+      {"cpu", cpuinfo_field("/proc", "model name").value_or("unknown")},
       {"logical_cpus", sysconf(_SC_NPROCESSORS_ONLN)},
       {"backend",
        {{"kind", backend.kind},
