@@ -158,11 +158,11 @@ int main(int argc, char** argv) {
         const double s = *out.best_static->energy_per_request_j, t = *out.tuned_slo->energy_per_request_j;
         const double saving = 100.0 * (s - t) / s;
         if (t > s * (1.0 + 1e-9)) {
-          check = fmt::format("FAIL: slo uses {:.1f}% more energy", -saving);
+          check = fmt::format("FAIL: slo uses {:.2f}% more energy", -saving);
         } else if (w.bursty && !(t < s)) {
-          check = "FAIL: not strictly lower on a bursty workload";
+          check = "FAIL: equal energy on a bursty workload (not strictly lower)";
         } else {
-          check = fmt::format("ok ({:.1f}% less)", saving);
+          check = fmt::format("ok ({:.2f}% less)", saving);
         }
       }
       if (check.starts_with("FAIL")) ++failures;
