@@ -28,28 +28,29 @@ struct RunFlags {
 
 void run_trial_command(const RunFlags& flags) {
   // Every input is checked before the model loads and before the database is touched.
-  const auto target = live_trial_target(flags.live);  // exactly one model
-  std::optional<profile::ProfileDocument> document;
+  auto settings = live_settings(flags.live);
   std::vector<profile::ProfileCell> cells;
   if (!flags.profile.empty()) {
-    document = profile::load_profile_document(flags.profile);
-    cells = profile::model_cells(*document, target);
+    cells = profile::model_cells(profile::load_profile_document(flags.profile), settings.backend.target());
   }
-  const auto [policy, arrival, capacity, slo_ms] =
-      resolve_workload(flags.workload, flags.live.backend.seed, cells, flags.profile);
-  auto schedule = workload::arrival_schedule(*arrival, flags.workload.requests, flags.workload.duration_s);
-  if (schedule.empty()) {
-    throw UsageError(fmt::format("--arrival {} schedules no request in the trial", flags.workload.arrival));
-  }
-  auto setup = load_live_setup(flags.live);
+  // With a profile, an slo policy gets its default max from it and is checked against it.
+  const auto policy =
+      sim::resolve_with_profile(batching::PolicySpec::parse(flags.workload.policy), cells, flags.profile);
+  settings.policy = policy.to_string();
+  settings.arrival = flags.workload.arrival;
+  settings.requests = flags.workload.requests;
+  settings.duration_s = flags.workload.duration_s;
+  settings.slo_ms = flags.workload.slo_ms;
+  if (!settings.slo_ms && policy.family == batching::PolicyFamily::slo) settings.slo_ms = policy.slo_ms;
+  settings.queue_capacity = flags.workload.queue_capacity;
+  settings.estimate = sim::estimate_from_profile(cells);
+  std::vector<batching::DispatchReason> reasons;
+  if (!flags.decisions.empty()) settings.dispatch_reasons = &reasons;
+  (void)trial::resolve_workload(settings);
   std::optional<store::ResultStore> db;
   if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
 
-  std::vector<batching::DispatchReason> reasons;
-  const auto record = run_live(setup, flags.live,
-                               {*policy, arrival->spec(), std::move(schedule), flags.workload.requests,
-                                flags.workload.duration_s, capacity, slo_ms, sim::estimate_from_profile(cells),
-                                flags.decisions.empty() ? nullptr : &reasons});
+  const auto record = run_live(flags.live, settings);
   if (!flags.decisions.empty()) write_decision_trace(flags.decisions, record.batches, reasons);
   const auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   if (flags.json) {

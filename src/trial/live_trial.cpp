@@ -56,6 +56,9 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
   std::optional<energy::EnergyMark> energy_begin;
   if (options.sampler) energy_begin = options.sampler->mark();
   const runtime::WorkerClock clock(std::chrono::steady_clock::now());
+  // The trial clock's zero on the sampler's clock: samples and the energy window are stored on
+  // the trial clock, the same time base as requests and batches.
+  const double origin = options.sampler ? options.sampler->now() : 0.0;
 
   // The producer releases each request at its scheduled time; when late it records the lateness
   // and goes on with the schedule unchanged.
@@ -93,7 +96,7 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
     runtime::run_worker(queue, policy, estimate, clock, run_batch, batch_done);
   } catch (const std::exception& e) {
     stop = true;
-    record.status = "backend_failed";
+    record.status = TrialStatus::backend_failed;
     record.status_detail = e.what();
   }
   producer.join();
@@ -105,15 +108,17 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
     window = options.sampler->window(*energy_begin, end);
     record.power_domains = options.sampler->domains();
     record.power_trace = options.sampler->trace(energy_begin->time_s, end.time_s);
-    if (window.status == energy::WindowStatus::meter_failed && record.status == "ok") {
-      record.status = "meter_failed";
+    for (auto& sample : record.power_trace) sample.time_s -= origin;
+    record.energy_window = {energy_begin->time_s - origin, end.time_s - origin};
+    if (window.status == energy::WindowStatus::meter_failed && record.status == TrialStatus::ok) {
+      record.status = TrialStatus::meter_failed;
       record.status_detail = window.detail;
     }
   } else {
     window.status = energy::WindowStatus::no_meter;
     window.source = "none";
   }
-  record.summary = summarize(record.requests, record.batches, window, options.idle, options.slo_ms);
+  record.summary = metrics::summarize(record.requests, record.batches, window, options.idle, options.slo_ms);
   return record;
 }
 
