@@ -109,15 +109,19 @@ int main(int argc, char** argv) {
     ProfileDocument document;
     double slo_ms;
   };
-  std::vector<Profile> profiles{{synthetic_profile(), 150.0},
-                                {greenbatch::profile::load_profile_document((dir / "shufflenet_v2_x1_0.json").string()), 200.0},
-                                {greenbatch::profile::load_profile_document((dir / "resnet50.json").string()), 1500.0}};
-  fmt::print("| profile | SLO p95 ms | workload | best static | J/req | p95 ms | slo:SLO | J/req | p95 ms | slo tuned | J/req | p95 ms | check |\n");
+  std::vector<Profile> profiles{
+      {synthetic_profile(), 150.0},
+      {greenbatch::profile::load_profile_document((dir / "shufflenet_v2_x1_0.json").string()), 200.0},
+      {greenbatch::profile::load_profile_document((dir / "resnet50.json").string()), 1500.0}};
+  fmt::print(
+      "| profile | SLO p95 ms | workload | best static | J/req | p95 ms | slo:SLO | J/req | p95 ms | slo tuned | J/req "
+      "| p95 ms | check |\n");
   fmt::print("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   int failures = 0;
   for (const auto& [document, slo_ms] : profiles) {
     const double c = capacity_rps(document);
-    const auto trace = fs::temp_directory_path() / fmt::format("greenbatch_swing_{}.txt", document.cells.front().model.substr(0, 10));
+    const auto trace =
+        fs::temp_directory_path() / fmt::format("greenbatch_swing_{}.txt", document.cells.front().model.substr(0, 10));
     write_swing_trace(trace, 0.7 * c, static_cast<std::size_t>(requests));
     const std::vector<Workload> workloads{
         {"poisson light (10%)", fmt::format("poisson:{:.4g}", 0.1 * c)},
@@ -173,8 +177,9 @@ int main(int argc, char** argv) {
     }
     fs::remove(trace);
   }
-  fmt::print("\nenergy: synthetic = a power model (20 W busy, 5 W idle); zoo profiles = the profile's energy source "
-             "({}); {} simulated requests per cell, seed 1; {} check(s) failed\n",
-             profiles[1].document.energy_source, requests, failures);
+  fmt::print(
+      "\nenergy: synthetic = a power model (20 W busy, 5 W idle); zoo profiles = the profile's energy source "
+      "({}); {} simulated requests per cell, seed 1; {} check(s) failed\n",
+      profiles[1].document.energy_source, requests, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -63,9 +63,12 @@ Decision SloPolicy::decide(double now_s, const QueueView& queue, const ServiceEs
 
 std::unique_ptr<Policy> make_policy(PolicySpec spec) {
   switch (spec.family) {
-    case PolicyFamily::fixed: return std::make_unique<FixedPolicy>(std::move(spec));
-    case PolicyFamily::greedy: return std::make_unique<GreedyPolicy>(std::move(spec));
-    case PolicyFamily::dynamic: return std::make_unique<DynamicPolicy>(std::move(spec));
+    case PolicyFamily::fixed:
+      return std::make_unique<FixedPolicy>(std::move(spec));
+    case PolicyFamily::greedy:
+      return std::make_unique<GreedyPolicy>(std::move(spec));
+    case PolicyFamily::dynamic:
+      return std::make_unique<DynamicPolicy>(std::move(spec));
     case PolicyFamily::slo:
       if (!spec.batch) spec.batch = kDefaultMaxBatch;
       return std::make_unique<SloPolicy>(std::move(spec));

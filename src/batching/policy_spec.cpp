@@ -1,14 +1,14 @@
 // Parsing and printing policy specs (see kPolicySyntax).
 #include "greenbatch/batching/policy_spec.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/text.h"
@@ -17,14 +17,15 @@ namespace greenbatch::batching {
 namespace {
 
 constexpr std::array<std::pair<std::string_view, PolicyFamily>, 4> kFamilies{{{"fixed", PolicyFamily::fixed},
-                                                                               {"greedy", PolicyFamily::greedy},
-                                                                               {"dynamic", PolicyFamily::dynamic},
-                                                                               {"slo", PolicyFamily::slo}}};
+                                                                              {"greedy", PolicyFamily::greedy},
+                                                                              {"dynamic", PolicyFamily::dynamic},
+                                                                              {"slo", PolicyFamily::slo}}};
 
 [[noreturn]] void fail(std::string_view spec, const std::string& problem) {
-  throw UsageError(fmt::format("policy '{}': {}; valid policies: {} (e.g. fixed:8, greedy:64, "
-                               "dynamic:16,5,preferred=4|8, slo:100,max=16)",
-                               spec, problem, kPolicySyntax));
+  throw UsageError(
+      fmt::format("policy '{}': {}; valid policies: {} (e.g. fixed:8, greedy:64, "
+                  "dynamic:16,5,preferred=4|8, slo:100,max=16)",
+                  spec, problem, kPolicySyntax));
 }
 
 std::size_t parse_size(std::string_view spec, std::string_view what, std::string_view text) {

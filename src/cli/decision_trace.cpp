@@ -1,10 +1,10 @@
 // The decision trace: a CSV of every batch with the reason it was dispatched.
 #include "decision_trace.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/os.h>
 
+#include <CLI/CLI.hpp>
 #include <cassert>
 #include <map>
 

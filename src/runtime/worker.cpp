@@ -14,8 +14,8 @@ void run_worker(SharedQueue& queue, const batching::Policy& policy, batching::Se
     const double now = clock.now_s();
     const auto decision = policy.decide(now, view, estimate);
     if (decision.dispatch == 0) {
-      queue.wait_for_change(view, decision.wake_at_s ? clock.at(*decision.wake_at_s)
-                                                     : std::chrono::steady_clock::time_point::max());
+      queue.wait_for_change(
+          view, decision.wake_at_s ? clock.at(*decision.wake_at_s) : std::chrono::steady_clock::time_point::max());
       continue;
     }
     taken.clear();

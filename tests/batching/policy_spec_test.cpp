@@ -18,9 +18,9 @@ TEST(PolicySpec, SpecsAreNormalised) {
 }
 
 TEST(PolicySpec, BadSpecsAreUsageErrors) {
-  for (const char* spec : {"fixed:0", "fixed", "fixed:x", "fixed:4,timeout=-1", "fixed:4,wait=3", "greedy:0",
-                           "greedy:1,2", "dynamic:8", "dynamic:8,-5", "dynamic:8,5,preferred=16",
-                           "dynamic:0,5", "batchy:3"}) {
+  for (const char* spec :
+       {"fixed:0", "fixed", "fixed:x", "fixed:4,timeout=-1", "fixed:4,wait=3", "greedy:0", "greedy:1,2", "dynamic:8",
+        "dynamic:8,-5", "dynamic:8,5,preferred=16", "dynamic:0,5", "batchy:3"}) {
     EXPECT_THROW(make_policy(spec), UsageError) << spec;
   }
   try {
@@ -47,7 +47,8 @@ TEST(PolicySpec, SloParsesPrintsAndRejectsBadValues) {
 }
 
 TEST(PolicySpec, EveryFamilyRoundTripsThroughItsNormalisedText) {
-  for (const char* text : {"fixed:8", "fixed:4,timeout=5", "greedy:64", "dynamic:16,5,preferred=4|8", "slo:250,max=4"}) {
+  for (const char* text :
+       {"fixed:8", "fixed:4,timeout=5", "greedy:64", "dynamic:16,5,preferred=4|8", "slo:250,max=4"}) {
     const auto spec = PolicySpec::parse(text);
     EXPECT_EQ(spec.to_string(), text);
     EXPECT_EQ(PolicySpec::parse(spec.to_string()), spec);

@@ -1,7 +1,7 @@
 // Policy::decide as tables: hand-made queues and estimates, the exact decision for each.
-#include <gtest/gtest.h>
-
 #include "greenbatch/batching/policy.h"
+
+#include <gtest/gtest.h>
 
 namespace greenbatch::batching {
 namespace {
@@ -43,15 +43,20 @@ TEST(StaticPolicies, DecisionTable) {
       {"fixed: B waiting", "fixed:4", {4, 0.0, false}, 0.0, {4, std::nullopt, R::full}},
       {"fixed: more than B waiting: B", "fixed:4", {9, 0.0, false}, 0.0, {4, std::nullopt, R::full}},
       {"fixed: the tail", "fixed:4", {3, 0.0, true}, 0.5, {3, std::nullopt, R::closed}},
-      {"fixed: timeout ahead: wake at oldest + 50 ms", "fixed:4,timeout=50", {2, 1.0, false}, 1.01,
-       {0, 1.05, R::none}},
+      {"fixed: timeout ahead: wake at oldest + 50 ms", "fixed:4,timeout=50", {2, 1.0, false}, 1.01, {0, 1.05, R::none}},
       {"fixed: timeout passed", "fixed:4,timeout=50", {2, 1.0, false}, 1.06, {2, std::nullopt, R::timeout}},
       {"greedy: nothing waits", "greedy:8", {0, std::nullopt, false}, 0.0, {0, std::nullopt, R::none}},
       {"greedy: what waits", "greedy:8", {3, 0.0, false}, 0.0, {3, std::nullopt, R::ready}},
       {"greedy: up to MAX", "greedy:8", {20, 0.0, false}, 0.0, {8, std::nullopt, R::full}},
-      {"dynamic: below every preferred size: wake after the delay", "dynamic:8,30,preferred=2|4", {1, 0.2, false},
-       0.2, {0, 0.23, R::none}},
-      {"dynamic: the largest preferred size available", "dynamic:8,30,preferred=2|4", {5, 0.2, false}, 0.2,
+      {"dynamic: below every preferred size: wake after the delay",
+       "dynamic:8,30,preferred=2|4",
+       {1, 0.2, false},
+       0.2,
+       {0, 0.23, R::none}},
+      {"dynamic: the largest preferred size available",
+       "dynamic:8,30,preferred=2|4",
+       {5, 0.2, false},
+       0.2,
        {4, std::nullopt, R::preferred}},
       {"dynamic: MAX", "dynamic:8,30,preferred=2|4", {8, 0.2, false}, 0.2, {8, std::nullopt, R::full}},
       {"dynamic: delay passed", "dynamic:8,30", {3, 0.2, false}, 0.24, {3, std::nullopt, R::timeout}},
@@ -66,15 +71,28 @@ TEST(SloPolicy, DecisionTable) {
       {"nothing waits", "slo:100,max=8", {0, std::nullopt, false}, 0.0, {0, std::nullopt, R::none}},
       {"one request: wake at 100 − s(1) = 88 ms", "slo:100,max=8", {1, 0.0, false}, 0.0, {0, 0.088, R::none}},
       {"three: wake at 100 − s(3) = 84 ms", "slo:100,max=8", {3, 0.0, false}, 0.05, {0, 0.084, R::none}},
-      {"three at the latest safe time: all go", "slo:100,max=8", {3, 0.0, false}, 0.084, {3, std::nullopt, R::deadline}},
-      {"five past their safe time: the 2 oldest still fit (85 + 14 <= 100 ms)", "slo:100,max=8", {5, 0.0, false}, 0.085,
+      {"three at the latest safe time: all go",
+       "slo:100,max=8",
+       {3, 0.0, false},
+       0.084,
+       {3, std::nullopt, R::deadline}},
+      {"five past their safe time: the 2 oldest still fit (85 + 14 <= 100 ms)",
+       "slo:100,max=8",
+       {5, 0.0, false},
+       0.085,
        {2, std::nullopt, R::deadline}},
-      {"even one misses (95 + 12 > 100 ms): all go at once, late", "slo:100,max=8", {2, 0.0, false}, 0.095,
+      {"even one misses (95 + 12 > 100 ms): all go at once, late",
+       "slo:100,max=8",
+       {2, 0.0, false},
+       0.095,
        {2, std::nullopt, R::late}},
       {"B waiting go at once", "slo:100,max=8", {8, 0.0, false}, 0.0, {8, std::nullopt, R::full}},
       {"more than B: B of them", "slo:100,max=8", {11, 0.0, false}, 0.0, {8, std::nullopt, R::full}},
       {"arrivals ended: the tail goes at once", "slo:100,max=8", {3, 0.0, true}, 0.001, {3, std::nullopt, R::closed}},
-      {"a margin moves the wake-up earlier: 80 − 12 = 68 ms", "slo:100,max=8,margin=20", {1, 0.0, false}, 0.0,
+      {"a margin moves the wake-up earlier: 80 − 12 = 68 ms",
+       "slo:100,max=8,margin=20",
+       {1, 0.0, false},
+       0.0,
        {0, 0.068, R::none}},
       {"deadlines count from the oldest arrival", "slo:50,max=8", {2, 1.0, false}, 1.0, {0, 1.036, R::none}},
   };

@@ -1,7 +1,7 @@
 // The request ring: bound, order, wrap-around, close.
-#include <gtest/gtest.h>
-
 #include "greenbatch/batching/request_queue.h"
+
+#include <gtest/gtest.h>
 
 namespace greenbatch::batching {
 namespace {

@@ -1,10 +1,10 @@
 // ServiceEstimate: nearest-rank quantiles over a window, interpolation across sizes, the
 // warm-up rule, forgetting old observations.
+#include "greenbatch/batching/service_estimate.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include "greenbatch/batching/service_estimate.h"
 
 namespace greenbatch::batching {
 namespace {

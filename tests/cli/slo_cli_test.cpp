@@ -2,9 +2,8 @@
 // slo input (clear error, the right exit code). Simulations read a checked-in profile document.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -18,7 +17,9 @@ using nlohmann::json;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string shufflenet_profile() { return std::string(GREENBATCH_SOURCE_DIR) + "/bench/profiles/shufflenet_v2_x1_0.json"; }
+std::string shufflenet_profile() {
+  return std::string(GREENBATCH_SOURCE_DIR) + "/bench/profiles/shufflenet_v2_x1_0.json";
+}
 
 // The rows of a decision trace CSV (header checked), each as its four fields.
 std::vector<std::vector<std::string>> trace_rows(const std::filesystem::path& path) {
@@ -85,13 +86,13 @@ TEST(SloCli, BadSloInputIsAClearErrorWithTheRightExitCode) {
     return run_cli({"simulate", "--profile", shufflenet_profile(), "--policy", policy, "--arrival", "poisson:5",
                     "--requests", "10"});
   };
-  for (const auto& [policy, says] : std::vector<std::pair<std::string, std::string>>{
-           {"slo:0", "MS must be > 0"},
-           {"slo:-3", "MS must be > 0"},
-           {"slo:100,max=0", "max must be a whole number >= 1"},
-           {"slo:100,quantile=1.5", "quantile must be in (0, 1)"},
-           {"slo:100,quantile=0", "quantile must be in (0, 1)"},
-           {"slo:100,margin=100", "use a margin below MS"}}) {
+  for (const auto& [policy, says] :
+       std::vector<std::pair<std::string, std::string>>{{"slo:0", "MS must be > 0"},
+                                                        {"slo:-3", "MS must be > 0"},
+                                                        {"slo:100,max=0", "max must be a whole number >= 1"},
+                                                        {"slo:100,quantile=1.5", "quantile must be in (0, 1)"},
+                                                        {"slo:100,quantile=0", "quantile must be in (0, 1)"},
+                                                        {"slo:100,margin=100", "use a margin below MS"}}) {
     const auto r = simulate(policy);
     EXPECT_EQ(r.exit_code, 2) << policy << "\n" << r.err;
     EXPECT_TRUE(contains(r.err, says)) << policy << "\n" << r.err;

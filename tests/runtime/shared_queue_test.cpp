@@ -1,12 +1,12 @@
 // The shared request queue: waking the consumer, and concurrent use (also built with
 // ThreadSanitizer as greenbatch_tsan_tests).
+#include "greenbatch/runtime/shared_queue.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
-
-#include "greenbatch/runtime/shared_queue.h"
 
 namespace greenbatch::runtime {
 namespace {

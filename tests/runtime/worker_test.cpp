@@ -1,6 +1,8 @@
 // The runtime worker with a scripted batch runner: every request runs once, in order, in
 // batches the policy chose; times are ordered; the estimate learns; failures are reported and
 // survived. Invariants only, no wall-clock thresholds (also built with ThreadSanitizer).
+#include "greenbatch/runtime/worker.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include <thread>
 
 #include "greenbatch/batching/policy.h"
-#include "greenbatch/runtime/worker.h"
 
 namespace greenbatch::runtime {
 namespace {
@@ -17,7 +18,7 @@ using batching::QueuedRequest;
 
 // What the worker reported, batch by batch.
 struct Seen {
-  std::vector<std::int64_t> ids;       // request ids in the order they were run
+  std::vector<std::int64_t> ids;  // request ids in the order they were run
   std::vector<BatchRun> runs;
   std::vector<bool> failed;
 };
@@ -101,8 +102,9 @@ TEST(Worker, AnExceptionFromBatchDoneStopsTheLoop) {
     ++done;
     throw std::runtime_error("stop");
   };
-  EXPECT_THROW(run_worker(queue, *policy, estimate, WorkerClock(std::chrono::steady_clock::now()), run_batch, batch_done),
-               std::runtime_error);
+  EXPECT_THROW(
+      run_worker(queue, *policy, estimate, WorkerClock(std::chrono::steady_clock::now()), run_batch, batch_done),
+      std::runtime_error);
   EXPECT_EQ(done, 1);
   EXPECT_EQ(queue.view().size, 2u);  // the rest stay queued
 }

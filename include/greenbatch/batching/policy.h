@@ -33,9 +33,9 @@ std::string_view to_string(DispatchReason reason);
 /// A policy's answer, asked whenever the backend is free and the queue changed or a wake-up
 /// time came.
 struct Decision {
-  std::size_t dispatch = 0;          ///< > 0: take this many oldest requests as one batch now
-  std::optional<double> wake_at_s;   ///< when dispatch is 0: ask again at this time even if
-                                     ///< nothing arrives (null: only on the next arrival)
+  std::size_t dispatch = 0;                      ///< > 0: take this many oldest requests as one batch now
+  std::optional<double> wake_at_s;               ///< when dispatch is 0: ask again at this time even if
+                                                 ///< nothing arrives (null: only on the next arrival)
   DispatchReason reason = DispatchReason::none;  ///< why it dispatches (none when it waits)
 };
 
@@ -48,7 +48,8 @@ class Policy {
   virtual ~Policy() = default;
   /// The decision at time `now_s` (trial clock) for queue state `queue`, given what is known of
   /// the service time of each batch size (`estimate`, fed by the driver).
-  [[nodiscard]] virtual Decision decide(double now_s, const QueueView& queue, const ServiceEstimate& estimate) const = 0;
+  [[nodiscard]] virtual Decision decide(double now_s, const QueueView& queue,
+                                        const ServiceEstimate& estimate) const = 0;
   /// The largest batch it ever dispatches.
   [[nodiscard]] std::size_t max_batch() const { return spec_.max_batch(); }
   /// The normalised spec, e.g. "fixed:8", "greedy:256", "dynamic:16,5,preferred=4|8", "slo:100,max=256".

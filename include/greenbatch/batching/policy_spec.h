@@ -38,11 +38,11 @@ struct PolicySpec {
   PolicyFamily family = PolicyFamily::greedy;  ///< which policy
   /// fixed: B; greedy and dynamic: MAX; slo: max= (null until given or resolved from a profile).
   std::optional<std::size_t> batch;
-  std::optional<double> delay_ms;              ///< fixed: timeout=; dynamic: DELAY_MS (null for the others)
-  std::vector<std::size_t> preferred;          ///< dynamic: preferred sizes, ascending
-  double slo_ms = 0.0;                         ///< slo: each request's deadline is its arrival + this
-  double quantile = ServiceEstimate::kDefaultQuantile;                    ///< slo: the service-time quantile it plans with, in (0, 1)
-  double margin_ms = 0.0;                      ///< slo: kept in reserve before each deadline, in [0, MS)
+  std::optional<double> delay_ms;                       ///< fixed: timeout=; dynamic: DELAY_MS (null for the others)
+  std::vector<std::size_t> preferred;                   ///< dynamic: preferred sizes, ascending
+  double slo_ms = 0.0;                                  ///< slo: each request's deadline is its arrival + this
+  double quantile = ServiceEstimate::kDefaultQuantile;  ///< slo: the service-time quantile it plans with, in (0, 1)
+  double margin_ms = 0.0;                               ///< slo: kept in reserve before each deadline, in [0, MS)
 
   /// Parses `text`. Throws UsageError naming the problem (B < 1, a preferred size above MAX, a
   /// negative delay, MS <= 0, a quantile outside (0, 1), a margin not below MS, an unknown

@@ -11,15 +11,15 @@ namespace greenbatch::batching {
 
 /// A request waiting for a batch.
 struct QueuedRequest {
-  std::int64_t id = 0;      ///< the request's id
-  double arrival_s = 0.0;   ///< when it entered the queue, on the trial's clock
+  std::int64_t id = 0;     ///< the request's id
+  double arrival_s = 0.0;  ///< when it entered the queue, on the trial's clock
 };
 
 /// What a policy sees of the queue.
 struct QueueView {
-  std::size_t size = 0;                   ///< requests waiting
-  std::optional<double> oldest_arrival_s; ///< arrival of the oldest waiting request
-  bool closed = false;                    ///< no request will arrive any more
+  std::size_t size = 0;                    ///< requests waiting
+  std::optional<double> oldest_arrival_s;  ///< arrival of the oldest waiting request
+  bool closed = false;                     ///< no request will arrive any more
 };
 
 /// Bounded FIFO ring. push() never blocks: when full or closed it rejects the request (the

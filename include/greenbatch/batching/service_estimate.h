@@ -62,8 +62,8 @@ class ServiceEstimate {
   [[nodiscard]] double quantile_of(std::size_t size, double quantile) const;
 
   std::size_t window_;
-  std::vector<Size> sizes_;        // index size - 1
-  std::vector<std::size_t> known_; // sizes with at least one observation, ascending
+  std::vector<Size> sizes_;         // index size - 1
+  std::vector<std::size_t> known_;  // sizes with at least one observation, ascending
 };
 
 }  // namespace greenbatch::batching

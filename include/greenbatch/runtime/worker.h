@@ -18,15 +18,15 @@ namespace greenbatch::runtime {
 
 /// One batch as the worker ran it.
 struct BatchRun {
-  BatchRecord batch;                                          ///< id (0, 1, ... per run_worker call), size, times
+  BatchRecord batch;  ///< id (0, 1, ... per run_worker call), size, times
   batching::DispatchReason reason = batching::DispatchReason::none;  ///< why the policy dispatched it
 };
 
 /// Runs one batch (its requests in queue order) to completion; throws when it fails.
 using RunBatch = std::function<void(std::span<const batching::QueuedRequest> requests)>;
 /// Told of each batch after it ran; `error` is null on success, else what run_batch threw.
-using BatchDone =
-    std::function<void(std::span<const batching::QueuedRequest> requests, const BatchRun& run, std::exception_ptr error)>;
+using BatchDone = std::function<void(std::span<const batching::QueuedRequest> requests, const BatchRun& run,
+                                     std::exception_ptr error)>;
 
 /// The worker's clock: seconds since `start` on the steady clock (the trial's time base).
 class WorkerClock {
