@@ -37,8 +37,6 @@ class RequestQueue {
   void close() { closed_ = true; }
   /// The current state.
   [[nodiscard]] QueueView view() const;
-  /// Requests waiting.
-  [[nodiscard]] std::size_t size() const { return size_; }
   /// The bound given at construction.
   [[nodiscard]] std::size_t capacity() const { return ring_.size(); }
 
