@@ -31,10 +31,11 @@ void run_trial_command(const RunFlags& flags) {
   settings.slo_ms = flags.workload.slo_ms;
   settings.queue_capacity = flags.workload.queue_capacity;
   (void)trial::resolve_workload(settings);
+  // The store is opened once the model and images loaded: a bad input never creates it.
   std::optional<store::ResultStore> db;
-  if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
-
-  const auto record = run_live(flags.live, settings);
+  const auto record = run_live(flags.live, settings, [&](const engine::BackendInfo&) {
+    if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
+  });
   const auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   if (flags.json) {
     print(std::cout, table, Format::json);

@@ -373,6 +373,38 @@ TEST(ResultStore, CompletedTrialIdsAreTheStudysTrialsInTheOrderSaved) {
   EXPECT_TRUE(store.completed_trial_ids("").empty());
 }
 
+TEST(ResultStore, AFailedTrialIsNotCompletedAndItsRetryReplacesIt) {
+  const testing::TempDir dir("store-retry");
+  const auto file = dir.path() / "results.db";
+  auto store = ResultStore::open(file);
+  auto failed = study_trial("t1", "s1", 0, 0);
+  failed.status = trial::TrialStatus::backend_failed;
+  store.save_trial(failed);
+  store.save_trial(study_trial("t2", "s1", 0, 1));
+  EXPECT_EQ(store.completed_trial_ids("s1"), (std::vector<std::string>{"t2"}));  // t1 is run again on resume
+
+  const SaveOptions retry{.replace_failed = true};
+  store.save_trial(study_trial("t1", "s1", 0, 0), retry);
+  EXPECT_EQ(store.completed_trial_ids("s1"), (std::vector<std::string>{"t2", "t1"}));
+  EXPECT_EQ(query(file, "SELECT COUNT(*) FROM trials WHERE trial_id = 't1'"), (std::vector<Row>{{i(1)}}));
+  // An ok trial is never replaced, even by a retry.
+  EXPECT_TRUE(contains(input_error([&] { store.save_trial(study_trial("t1", "s1", 0, 0), retry); }),
+                       "already in the result store"));
+}
+
+TEST(ResultStore, ReadOnlyOpeningNeverCreatesOrMigrates) {
+  const testing::TempDir dir("store-read-only");
+  const auto missing = dir.path() / "missing.db";
+  EXPECT_TRUE(contains(input_error([&] { (void)ResultStore::open_read_only(missing); }), "no result store at"));
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  EXPECT_TRUE(contains(input_error([&] { (void)ResultStore::open_read_only(dir.path()); }), "is a folder"));
+  const auto file = dir.path() / "results.db";
+  { auto store = ResultStore::open(file); store.save_trial(sample_trial("t1")); }
+  const auto store = ResultStore::open_read_only(file);
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1"}));
+  EXPECT_EQ(store.schema_version(), schema::latest_version());
+}
+
 TEST(ResultStore, RefusesAnotherProgramsDatabaseWithoutTouchingIt) {
   const testing::TempDir dir("store-foreign");
   const auto file = dir.path() / "notes.db";
