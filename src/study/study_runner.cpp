@@ -72,9 +72,10 @@ trial::Payload payload_for(const StudyConfig& config, const std::string& model, 
 
 }  // namespace
 
-StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer) {
+StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer,
+                       const std::optional<Shard>& shard) {
   StudyOutcome outcome{study_id(config), 0, 0, 0, 0};
-  const auto plan = expand_design(config);
+  const auto plan = shard ? select_shard(expand_design(config), *shard) : expand_design(config);
   outcome.planned = plan.size();
   store.register_study({outcome.study_id, config.name, canonical_json(config), trial::utc_now_iso()}, force);
   const auto stored = store.completed_trial_ids(outcome.study_id);

@@ -12,6 +12,9 @@ namespace greenbatch::trial {
 /// library and version), the meters with their notes, greenbatch's version and git commit.
 std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler);
 
+/// This machine's host name (gethostname), as the environment record and `{host}` in file names give it.
+std::string host_name();
+
 /// The current UTC time as ISO 8601 ("2026-11-26T09:41:07Z").
 std::string utc_now_iso();
 
