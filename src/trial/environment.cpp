@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "greenbatch/core/cpuinfo.h"
+#include "greenbatch/core/gpuinfo.h"
 
 namespace greenbatch::trial {
 std::string host_name() {
@@ -29,6 +30,7 @@ std::string environment_json(const engine::BackendInfo& backend, const energy::S
       {"kernel", fmt::format("{} {}", uts.sysname, uts.release)},
       {"cpu", cpuinfo_field("/proc", "model name").value_or("unknown")},
       {"logical_cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+      {"gpus", nvidia_gpu_models("/proc")},
       {"backend",
        {{"kind", backend.kind},
         {"model", backend.model},

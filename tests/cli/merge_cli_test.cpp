@@ -77,6 +77,14 @@ TEST(MergeCli, ShardsMergedHoldEveryTrialOfTheUnshardedRunOnce) {
   EXPECT_EQ(query(merged, "SELECT trial_id || ':' || position FROM trials ORDER BY position"),
             query(whole, "SELECT trial_id || ':' || position FROM trials ORDER BY position"));
 
+  // Every trial's environment can be grouped by host, CPU, GPUs, backend and meter across shards.
+  EXPECT_EQ(query_count(merged, "SELECT COUNT(*) FROM trials WHERE json_type(environment_json, '$.host') = 'text' "
+                                "AND json_type(environment_json, '$.cpu') = 'text' AND "
+                                "json_type(environment_json, '$.gpus') = 'array' AND "
+                                "json_extract(environment_json, '$.backend.kind') = 'synthetic' AND "
+                                "json_type(environment_json, '$.meters') = 'text'"),
+            12U);
+
   const auto again = run_cli(args);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_TRUE(contains(again.out, shards[0] + ": 0 trials added (0 requests, 0 batches, 0 power samples), 3 already "

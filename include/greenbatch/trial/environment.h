@@ -8,7 +8,8 @@
 
 namespace greenbatch::trial {
 
-/// JSON text: host, kernel, CPU model and logical CPUs, the backend (kind, device, threads,
+/// JSON text: host, kernel, CPU model and logical CPUs, the GPU models (the NVIDIA driver's list;
+/// empty without one), the backend (kind, device, threads,
 /// library and version), the meters with their notes, greenbatch's version and git commit.
 std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler);
 
