@@ -148,10 +148,13 @@ class LocalSlurm {
     fs::permissions(dir / "munge" / "munge.key", fs::perms::owner_read | fs::perms::owner_write);
     const auto host = host_name();
     const auto d = dir.string();
+    const int controller_port = free_port();
+    int node_port = free_port();
+    while (node_port == controller_port) node_port = free_port();
     write_file(conf_, "ClusterName=greenbatch-test\n"
                       "SlurmctldHost=" + host + "(127.0.0.1)\n"
-                      "SlurmctldPort=" + std::to_string(free_port()) + "\n"
-                      "SlurmdPort=" + std::to_string(free_port()) + "\n"
+                      "SlurmctldPort=" + std::to_string(controller_port) + "\n"
+                      "SlurmdPort=" + std::to_string(node_port) + "\n"
                       "SlurmUser=root\nSlurmdUser=root\n"
                       "AuthType=auth/munge\nCredType=cred/munge\n"
                       "AuthInfo=socket=" + d + "/munge/munge.socket\n"
