@@ -2,6 +2,7 @@
 // and merge the shards afterwards; optionally submits both.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -39,7 +40,6 @@ fs::path merge_script_path(const fs::path& out) {
 }
 
 void write_script(const fs::path& file, const std::string& text) {
-  if (fs::is_directory(file)) throw InputError(fmt::format("--out {} is a folder; give a file name", file.string()));
   std::ofstream out(file, std::ios::trunc);
   out << text;
   out.close();
@@ -59,6 +59,7 @@ void run(const SlurmFlags& flags) {
   }
   const auto stem = fs::path(flags.file).stem().string();
   const auto out = fs::absolute(flags.out.value_or(stem + "-slurm.sh"));
+  if (fs::is_directory(out)) throw InputError(fmt::format("--out {} is a folder; give a file name", out.string()));
   const auto merged = fs::absolute(flags.db.value_or(stem + ".db"));
   cluster::SlurmJob job;
   job.name = flags.name.value_or(job_name(config.name));
