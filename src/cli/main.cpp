@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_report_command(app);
   greenbatch::cli::add_timeline_command(app);
   greenbatch::cli::add_export_command(app);
+  greenbatch::cli::add_slurm_command(app);
+  greenbatch::cli::add_merge_command(app);
   std::vector<std::string> names;
   for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
   if (argc > 1 && argv[1][0] != '-' && std::ranges::find(names, argv[1]) == names.end()) {

@@ -181,32 +181,6 @@ std::string export_sql(std::string_view table, const ExportColumns& columns, boo
                      table == "requests" ? "request_id" : "batch_id");
 }
 
-// Refuses files that are not SQLite databases, other programs' databases and newer schemas.
-void check_owner(const sqlite::Database& db) {
-  std::int64_t application_id = 0, version = 0, objects = 0;
-  try {
-    application_id = db.query_int("PRAGMA application_id");
-    version = db.query_int("PRAGMA user_version");
-    objects = db.query_int("SELECT COUNT(*) FROM sqlite_master");
-  } catch (const sqlite::SqliteError& e) {
-    if (e.primary_code() != SQLITE_NOTADB) throw;
-    throw InputError(fmt::format("{} is not a SQLite database, so it cannot be a result store; give a new file name "
-                                 "or an existing greenbatch result store",
-                                 db.name()));
-  }
-  const bool empty = application_id == 0 && version == 0 && objects == 0;
-  if (application_id != schema::kApplicationId && !empty) {
-    throw InputError(fmt::format("{} is a SQLite database of another program, not a greenbatch result store; give a "
-                                 "new file name or an existing greenbatch result store",
-                                 db.name()));
-  }
-  if (version > schema::latest_version()) {
-    throw InputError(fmt::format("the result store {} has schema version {}: it was written by a newer greenbatch "
-                                 "(this one knows up to version {}); upgrade greenbatch to use it",
-                                 db.name(), version, schema::latest_version()));
-  }
-}
-
 }  // namespace
 
 namespace {
@@ -234,7 +208,7 @@ ResultStore ResultStore::open(const std::filesystem::path& file) {
                                  file.string(), sqlite3_errstr(e.primary_code())));
   }
   sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
-  check_owner(*db);  // before any write: a refused file is left as it was
+  schema::check_owner(*db);  // before any write: a refused file is left as it was
   db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   schema::migrate(*db);
   return ResultStore(std::move(db));
@@ -256,7 +230,7 @@ ResultStore ResultStore::open_read_only(const std::filesystem::path& file) {
                                  file.string(), sqlite3_errstr(e.primary_code())));
   }
   sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
-  check_owner(*db);
+  schema::check_owner(*db);
   if (db->query_int("SELECT COUNT(*) FROM sqlite_master") == 0) {
     throw InputError(fmt::format("{} is empty, not a result store; give the --db of a study or run", file.string()));
   }

@@ -43,9 +43,10 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   return settings;
 }
 
-StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer) {
+StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer,
+                       const std::optional<Shard>& shard) {
   StudyOutcome outcome{study_id(config), 0, 0, 0, 0};
-  const auto plan = expand_design(config);
+  const auto plan = shard ? select_shard(expand_design(config), *shard) : expand_design(config);
   outcome.planned = plan.size();
   // Everything that can fail on this machine is checked before the study is registered, so a
   // corrected file is not refused as "another study": meters, device, image folder.
