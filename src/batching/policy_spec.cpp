@@ -5,12 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <string>
 #include <vector>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/number.h"
 #include "greenbatch/core/text.h"
 
 namespace greenbatch::batching {
@@ -29,21 +28,15 @@ constexpr std::array<std::pair<std::string_view, PolicyFamily>, 4> kFamilies{{{"
 }
 
 std::size_t parse_size(std::string_view spec, std::string_view what, std::string_view text) {
-  std::size_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 1) {
-    fail(spec, fmt::format("{} must be a whole number >= 1, not '{}'", what, text));
-  }
-  return value;
+  const auto value = to_integer(text);
+  if (!value || *value < 1) fail(spec, fmt::format("{} must be a whole number >= 1, not '{}'", what, text));
+  return static_cast<std::size_t>(*value);
 }
 
 double parse_number(std::string_view spec, std::string_view what, std::string_view text) {
-  double value = 0.0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) {
-    fail(spec, fmt::format("{} must be a number, not '{}'", what, text));
-  }
-  return value;
+  const auto value = to_real(text);
+  if (!value) fail(spec, fmt::format("{} must be a number, not '{}'", what, text));
+  return *value;
 }
 
 double parse_ms(std::string_view spec, std::string_view what, std::string_view text) {

@@ -31,12 +31,17 @@ T parse_flag(const std::string& text, const std::string& flag, const NumberRange
   if constexpr (std::is_floating_point_v<T>) {
     return static_cast<T>(parse_real(text, flag, range));
   } else {
+    // Types narrower than 64 bits get their own bounds; wider values are refused by the parser.
     NumberRange bounded = range;
-    if (!bounded.min || *bounded.min < static_cast<double>(std::numeric_limits<T>::lowest())) {
-      bounded.min = static_cast<double>(std::numeric_limits<T>::lowest());
-    }
-    if (!bounded.max || *bounded.max > static_cast<double>(std::numeric_limits<T>::max())) {
-      bounded.max = static_cast<double>(std::numeric_limits<T>::max());
+    if constexpr (sizeof(T) < sizeof(std::int64_t)) {
+      if (!bounded.min || *bounded.min < static_cast<double>(std::numeric_limits<T>::lowest())) {
+        bounded.min = static_cast<double>(std::numeric_limits<T>::lowest());
+      }
+      if (!bounded.max || *bounded.max > static_cast<double>(std::numeric_limits<T>::max())) {
+        bounded.max = static_cast<double>(std::numeric_limits<T>::max());
+      }
+    } else if (std::is_unsigned_v<T> && (!bounded.min || *bounded.min < 0.0)) {
+      bounded.min = 0.0;
     }
     return static_cast<T>(parse_integer(text, flag, bounded));
   }

@@ -47,10 +47,11 @@ void run_trial_command(const RunFlags& flags) {
   std::vector<batching::DispatchReason> reasons;
   if (!flags.decisions.empty()) settings.dispatch_reasons = &reasons;
   (void)trial::resolve_workload(settings);
+  // The store is opened once the model and images loaded: a bad input never creates it.
   std::optional<store::ResultStore> db;
-  if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
-
-  const auto record = run_live(flags.live, settings);
+  const auto record = run_live(flags.live, settings, [&](const engine::BackendInfo&) {
+    if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
+  });
   if (!flags.decisions.empty()) write_decision_trace(flags.decisions, record.batches, reasons);
   const auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   if (flags.json) {

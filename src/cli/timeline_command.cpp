@@ -69,7 +69,7 @@ std::vector<report::TimelinePoint> measure(TimelineFlags& flags, const std::vect
 
 // Energy per image from a database: the mean energy per request of the trials with fixed:B.
 std::vector<report::TimelinePoint> from_db(const TimelineFlags& flags, const std::vector<std::string>& models) {
-  const auto db = store::ResultStore::open(flags.db);
+  const auto db = store::ResultStore::open_read_only(flags.db);
   const auto trials = db.read_table("trials");
   const auto col = [&](const char* name) {
     return static_cast<std::size_t>(std::ranges::find(trials.columns, name) - trials.columns.begin());

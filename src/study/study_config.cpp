@@ -38,6 +38,9 @@ constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
 
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 
+// The most trials one study may plan: its plan is kept in memory and each trial takes seconds.
+constexpr double kMaxStudyTrials = 1'000'000;
+
 // `text` as an absolute, normalised path; a relative one is taken from `base`.
 fs::path resolve(const fs::path& base, std::string_view text) {
   return (fs::path(text).is_absolute() ? fs::path(text) : base / text).lexically_normal();
@@ -214,26 +217,11 @@ std::vector<std::string> read_arrivals(const TomlReader& reader, const fs::path&
 std::string read_meter(const TomlReader& reader) {
   const auto meter = reader.string("meter");
   if (!meter) return "auto";
-  if (meter->value == "auto" || meter->value == "none") return meter->value;
-  const auto kinds = energy::meter_kinds();
-  std::vector<const energy::MeterKind*> chosen;
-  for (const auto name : split(meter->value, ',')) {
-    const auto kind = std::ranges::find(kinds, name, &energy::MeterKind::name);
-    if (kind == kinds.end()) {
-      std::vector<std::string_view> names{"auto", "none"};
-      for (const auto& k : kinds) names.push_back(k.name);
-      throw key_error(meter->where, "meter",
-                      fmt::format("unknown meter '{}'; valid: {} (or several names joined by ',')", name,
-                                  fmt::join(names, ", ")));
-    }
-    if (std::ranges::any_of(chosen, [&](const energy::MeterKind* k) { return k->covers == kind->covers; })) {
-      throw key_error(meter->where, "meter",
-                      fmt::format("'{}' names two {} meters, which would count the same energy twice; choose one",
-                                  meter->value, kind->covers));
-    }
-    chosen.push_back(&*kind);
+  try {
+    return energy::MeterSelection::parse(meter->value).to_string();
+  } catch (const Error& e) {
+    throw key_error(meter->where, "meter", e.what());
   }
-  return meter->value;
 }
 
 // `device`: cpu or cuda:N ("cuda" is normalised to "cuda:0").
@@ -354,6 +342,14 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   config.keep_requests = flag(reader, "keep_requests", true);
   config.keep_batches = flag(reader, "keep_batches", true);
   config.keep_power_trace = flag(reader, "keep_power_trace", false);
+  const double trials = static_cast<double>(config.models.size()) * static_cast<double>(config.policies.size()) *
+                        static_cast<double>(config.arrivals.size()) * static_cast<double>(config.repetitions);
+  if (trials > kMaxStudyTrials) {
+    throw key_error(reader.file(), "repetitions",
+                    fmt::format("the design has {:.0f} trials (models x policies x arrivals x repetitions), more than "
+                                "the {:.0f} a study may plan; split it into several studies or shard it",
+                                trials, kMaxStudyTrials));
+  }
   return config;
 }
 

@@ -6,6 +6,9 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/energy/meter_registry.h"
 #include "greenbatch/trial/trial_builder.h"
@@ -40,10 +43,20 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   return settings;
 }
 
-StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer) {
+StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer,
+                       const std::optional<Shard>& shard) {
   StudyOutcome outcome{study_id(config), 0, 0, 0, 0};
-  const auto plan = expand_design(config);
+  const auto plan = shard ? select_shard(expand_design(config), *shard) : expand_design(config);
   outcome.planned = plan.size();
+  // Everything that can fail on this machine is checked before the study is registered, so a
+  // corrected file is not refused as "another study": meters, device, image folder.
+  energy::Sampler sampler(energy::open_meters(config.meter, energy::MeterOptions::from_environment()));
+  if (engine::parse_device(config.device).cuda && !engine::torch_has_cuda()) {
+    throw UnsupportedError(fmt::format("device = \"{}\" in {}: this greenbatch's LibTorch has no CUDA; use device = "
+                                       "\"cpu\" or build against a CUDA LibTorch (README)",
+                                       config.device, config.file.string()));
+  }
+  if (!config.images.empty()) (void)trial::load_image_folder(config.images);
   store.register_study({outcome.study_id, config.name, canonical_json(config), utc_now_iso()}, force);
   const auto stored = store.completed_trial_ids(outcome.study_id);
   const std::set<std::string> done(stored.begin(), stored.end());
@@ -53,10 +66,9 @@ StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, boo
   observer.on_study_start(plan, outcome.already_done);
   if (to_run.empty()) return outcome;
 
-  energy::Sampler sampler(energy::open_meters(config.meter, energy::MeterOptions::from_environment()));
   sampler.start();
   trial::TrialBuilder builder(sampler, [&](const std::string& line) { observer.on_log(line); });
-  const store::SaveOptions save{config.keep_requests, config.keep_batches, config.keep_power_trace};
+  const store::SaveOptions save{config.keep_requests, config.keep_batches, config.keep_power_trace, true};
 
   for (std::size_t i = 0; i < to_run.size(); ++i) {
     const auto& planned = to_run[i];

@@ -10,20 +10,26 @@
 #include <nlohmann/json.hpp>
 
 #include "greenbatch/core/cpuinfo.h"
+#include "greenbatch/core/gpuinfo.h"
 
 namespace greenbatch::trial {
-std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler) {
+std::string host_name() {
   std::array<char, 256> host{};
   gethostname(host.data(), host.size() - 1);
+  return host.data();
+}
+
+std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler) {
   utsname uts{};
   uname(&uts);
   nlohmann::ordered_json meters = nlohmann::ordered_json::array();
   for (const auto& d : sampler.domains()) meters.push_back({{"domain", d.name}, {"source", d.source}});
   const nlohmann::ordered_json env{
-      {"host", host.data()},
+      {"host", host_name()},
       {"kernel", fmt::format("{} {}", uts.sysname, uts.release)},
       {"cpu", cpuinfo_field("/proc", "model name").value_or("unknown")},
       {"logical_cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+      {"gpus", nvidia_gpu_models("/proc")},
       {"backend",
        {{"kind", backend.kind},
         {"model", backend.model},

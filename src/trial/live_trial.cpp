@@ -1,6 +1,7 @@
 // The live trial: producer thread, the runtime worker, per-request and per-batch records, energy window.
 #include "greenbatch/trial/live_trial.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -48,7 +49,8 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
   TrialRecord record;
   const auto& schedule = options.schedule;
   record.requests.resize(schedule.size());
-  runtime::SharedQueue queue(options.queue_capacity);
+  // A queue never holds more than the schedule's requests, so a huge bound costs no memory.
+  runtime::SharedQueue queue(std::max<std::size_t>(1, std::min(options.queue_capacity, schedule.size())));
   BatchBuilder builder(backend, options.payload);
   std::atomic<bool> stop{false};
   std::size_t released = 0;  // written by the producer, read after join

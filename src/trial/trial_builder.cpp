@@ -77,8 +77,8 @@ ResolvedWorkload resolve_workload(const TrialSettings& settings) {
   const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
   w.queue_capacity = settings.queue_capacity.value_or(default_queue_capacity(w.policy->max_batch()));
   if (w.queue_capacity < batch) {
-    throw UsageError(fmt::format("queue capacity {} is below the policy's batch size {} ({}), so a full batch "
-                                 "could never form; raise --queue-capacity (queue_capacity in a study)",
+    throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
+                                 "could never form; raise --queue-capacity (queue_capacity in a study file)",
                                  w.queue_capacity, batch, w.policy->spec()));
   }
   w.schedule = workload::arrival_schedule(*arrival, settings.requests, settings.duration_s);
@@ -126,7 +126,18 @@ bool TrialBuilder::warm_up(const TrialSettings& settings, std::size_t policy_max
   for (const int size : {1, largest}) {
     if (!loaded.warm_sizes.insert(size).second) continue;
     if (log_) log_(fmt::format("warming up {} at batch size {} ...", settings.backend.target(), size));
-    loaded.backend->warm_up(size, settings.warmup_batches);
+    try {
+      loaded.backend->warm_up(size, settings.warmup_batches);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      // A model that loads but cannot run (a TorchScript module expecting another input) is the
+      // user's model to fix, not a bug of ours.
+      throw InputError(fmt::format("{} failed when run at batch size {} during warm-up: {}; check that the model "
+                                   "takes a batch of {}x{} RGB images (--crop, --resize)",
+                                   settings.backend.target(), size, e.what(), loaded.backend->input_shape().height,
+                                   loaded.backend->input_shape().width));
+    }
     warmed = size == largest;
   }
   return warmed;

@@ -4,11 +4,13 @@
 /// crash loses at most the trial in flight and a rerun resumes.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "greenbatch/store/result_store.h"
 #include "greenbatch/study/design.h"
+#include "greenbatch/study/shard.h"
 #include "greenbatch/study/study_config.h"
 #include "greenbatch/trial/trial_builder.h"
 #include "greenbatch/trial/trial_record.h"
@@ -33,7 +35,7 @@ class StudyObserver {
 /// What a run of the study did.
 struct StudyOutcome {
   std::string study_id;          ///< the configuration's id
-  std::size_t planned = 0;       ///< trials in the design
+  std::size_t planned = 0;       ///< trials in the design (in the shard, when one is run)
   std::size_t already_done = 0;  ///< found in the store and skipped
   std::size_t ran = 0;           ///< run and stored now
   std::size_t failed = 0;        ///< of those, with a status other than ok
@@ -45,7 +47,9 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
 
 /// Runs the trials of `config` missing from `store`. Refuses a store that holds a different
 /// study unless `force`. Opens the meters the config names (UnsupportedError if a named one is
-/// unavailable) and loads each model once, on first use.
-StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer);
+/// unavailable) and loads each model once, on first use. With `shard`, only that shard's trials
+/// are planned and run.
+StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer,
+                       const std::optional<Shard>& shard = std::nullopt);
 
 }  // namespace greenbatch::study

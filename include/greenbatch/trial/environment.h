@@ -8,8 +8,12 @@
 
 namespace greenbatch::trial {
 
-/// JSON text: host, kernel, CPU model and logical CPUs, the backend (kind, device, threads,
+/// JSON text: host, kernel, CPU model and logical CPUs, the GPU models (the NVIDIA driver's list;
+/// empty without one), the backend (kind, device, threads,
 /// library and version), the meters with their notes, greenbatch's version and git commit.
 std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler);
+
+/// This machine's host name (gethostname), as the environment record and `{host}` in file names give it.
+std::string host_name();
 
 }  // namespace greenbatch::trial
