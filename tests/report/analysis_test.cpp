@@ -55,8 +55,8 @@ TEST(ReportAnalysis, KruskalWallisWorkedByHand) {
 
 TEST(ReportAnalysis, MarkdownMatchesGolden) {
   const auto a = analyse(fixture(), 1);
-  const ReportContent content{"greenbatch report", "2026-01-01T00:00:00Z", "fixture.db", &a,
-                              {{"energy_m", "Energy per request against the batching policy, m"}}};
+  const std::vector<Figure> figures{{"tradeoff_m", "Energy per request against p95 response time, m", {}, 0, {}}};
+  const ReportContent content{"greenbatch report", "2026-01-01T00:00:00Z", "fixture.db", &a, &figures};
   std::ifstream in(GREENBATCH_SOURCE_DIR "/tests/report/golden/report.md");
   std::stringstream golden;
   golden << in.rdbuf();

@@ -94,6 +94,17 @@ class ResultStore {
   /// The stored power trace of `trial_id`, in time order (empty when none was kept).
   [[nodiscard]] std::vector<TracePoint> power_trace(std::string_view trial_id) const;
 
+  /// The stored trials (all, or those of `study_id`) in the order they were saved, as typed
+  /// records: id, status, configuration, environment, summary and study fields; their requests,
+  /// batches and power trace are left empty (load_batches, power_trace). A column the record
+  /// needs that the file lacks, or a value of the wrong kind, is an InputError naming the file,
+  /// the column (and the trial).
+  [[nodiscard]] std::vector<trial::TrialRecord> load_trials(std::optional<std::string> study_id = {}) const;
+
+  /// The stored batches of `trial_id`, in dispatch order, on the trial's clock (empty when the
+  /// batches were not kept).
+  [[nodiscard]] std::vector<BatchRecord> load_batches(std::string_view trial_id) const;
+
  private:
   explicit ResultStore(std::unique_ptr<sqlite::Database> db);
   std::unique_ptr<sqlite::Database> db_;

@@ -1,0 +1,75 @@
+// Opens a report.html in headless Chromium (Debian's, through puppeteer-core; nothing is
+// downloaded) with every network request refused, and prints what a reader would see as JSON:
+// console errors, per figure the marks drawn against the points it has, the tooltip shown on
+// hovering a mark, the marks left after hiding one series, the time until every figure was drawn.
+// Usage: node check_report.mjs REPORT.html SCREENSHOT.png [CHROMIUM]
+import puppeteer from 'puppeteer-core';
+import { pathToFileURL } from 'node:url';
+
+const [page_path, screenshot, chromium = '/usr/bin/chromium'] = process.argv.slice(2);
+if (!page_path || !screenshot) {
+  console.error('usage: node check_report.mjs REPORT.html SCREENSHOT.png [CHROMIUM]');
+  process.exit(2);
+}
+const url = pathToFileURL(page_path).href;
+const browser = await puppeteer.launch({
+  executablePath: chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+});
+const result = { console_errors: [], remote_requests: [], figures: [] };
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') result.console_errors.push(m.text()); });
+  page.on('pageerror', (e) => result.console_errors.push(String(e)));
+  await page.setRequestInterception(true);
+  page.on('request', (r) => {
+    if (r.url().startsWith('file:')) return r.continue();
+    result.remote_requests.push(r.url());
+    return r.abort();
+  });
+  const started = Date.now();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-figures-drawn], body[data-figures-error]', { timeout: 30000 });
+  result.open_ms = Date.now() - started;
+  result.figures_error = await page.$eval('body', (b) => b.getAttribute('data-figures-error'));
+
+  const names = await page.$$eval('figure[data-figure]', (fs) => fs.map((f) => f.getAttribute('data-figure')));
+  for (const name of names) {
+    const figure = { name };
+    const sel = `figure[data-figure="${name}"]`;
+    Object.assign(figure, await page.$eval(sel, (f) => ({
+      points: Number(f.getAttribute('data-points')),
+      series: JSON.parse(f.getAttribute('data-series')),
+      marks: f.querySelectorAll('.chart svg g.points_marks > path').length,
+    })));
+    // Hover the first mark: the tooltip shows its values.
+    const mark = await page.$(`${sel} .chart svg g.points_marks > path`);
+    if (mark) {
+      await mark.scrollIntoView();
+      await mark.hover();
+      await page.waitForFunction(() => document.getElementById('tooltip').style.display === 'block', { timeout: 3000 })
+        .catch(() => {});
+      figure.tooltip = await page.$eval('#tooltip', (t) => (t.style.display === 'block' ? t.textContent : ''));
+      await page.mouse.move(0, 0);
+    }
+    // Hide the first series: its marks go, the others stay.
+    const boxes = await page.$$(`${sel} .toggles input`);
+    if (boxes.length > 1) {
+      figure.toggled = await boxes[0].evaluate((b) => b.value);
+      await boxes[0].click();
+      await page.waitForFunction((s, want) => document.querySelectorAll(`${s} .chart svg g.points_marks > path`).length === want,
+        { timeout: 3000 }, sel, figure.points - figure.series[figure.toggled]).catch(() => {});
+      figure.marks_after_toggle = await page.$$eval(`${sel} .chart svg g.points_marks > path`, (p) => p.length);
+      await boxes[0].click();
+    }
+    result.figures.push(figure);
+  }
+  // Sorting a table by a column changes the row order.
+  result.sortable_tables = await page.$$eval('table.sortable', (t) => t.length);
+  await page.screenshot({ path: screenshot, fullPage: true });
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result, null, 1));
