@@ -127,7 +127,7 @@ Figure tradeoff_figure(const Group& g) {
   std::vector<const PolicyCell*> cells;
   for (const auto& c : g.cells) cells.push_back(&c);
   const auto [fewest, most] = repetition_range(cells);
-  Figure f{"tradeoff_" + slug(g.model + " " + g.arrival + " " + g.host),
+  Figure f{"tradeoff_" + slug(g.model + " " + g.arrival + (g.host.empty() ? "" : " " + g.host)),
            "Energy per request against p95 response time, " + where +
                ": one colour per policy; the line joins the Pareto front of the policy means (no other policy "
                "is both faster and more frugal)" +
@@ -210,7 +210,7 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
     for (const auto& s : sources) notes.insert(notes.begin(), source_note(s));
   }
   const auto where = first.model + (first.host.empty() ? "" : ", host " + first.host);
-  Figure f{fmt::format("batch_{}_{}", metric, slug(first.model + " " + first.host)),
+  Figure f{fmt::format("batch_{}_{}", metric, slug(first.model + (first.host.empty() ? "" : " " + first.host))),
            what + " against batch size, " + where +
                ": one colour per arrival process; filled marks joined by lines are fixed batch sizes, hollow "
                "marks are the other policies placed at the mean batch size they formed" +
@@ -252,7 +252,13 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
     }
   }
   const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", "arrival"}};
-  Json encoding{{"x", axis("x", "batch size (log2 scale)", {{"type", "log"}, {"base", 2}})},
+  double largest = 1.0;
+  for (const auto& r : rows) largest = std::max(largest, r.at("x").get<double>());
+  Json ticks = Json::array();
+  for (int b = 1; b <= 2 * largest; b *= 2) ticks.push_back(b);
+  auto x_axis = axis("x", "batch size (log2 scale)", {{"type", "log"}, {"base", 2}});
+  x_axis["axis"] = {{"values", ticks}, {"format", "d"}};
+  Json encoding{{"x", std::move(x_axis)},
                 {"y", axis("y", y_title)},
                 {"color", colour},
                 {"fillOpacity", {{"condition", {{"test", "datum.fixed"}, {"value", 1}}}, {"value", 0}}},
@@ -296,9 +302,8 @@ Figure power_figure(const PowerTrace& trace) {
                "(hover for its size).",
            figure_spec("Power and batches: " + trace.label,
                        {source_note(trace.source),
-                        "time 0 is the trial's first power sample: the store does not yet keep the offset between "
-                        "the sampler's clock and the trial's, so batches may be off by up to one sampling interval",
-                        "power from zero"}),
+                        "time 0: the trial's first power sample (the store keeps no clock offset yet),",
+                        "so batch bands may be off by up to one sampling interval; power from zero"}),
            0,
            {}};
   Json bands = Json::array();
@@ -325,7 +330,7 @@ Figure power_figure(const PowerTrace& trace) {
                              {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},
                                            {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
   add_points(f,
-             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 12}, {"color", "#0072B2"}}},
+             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 20}}},
               {"encoding", {{"x", axis("x", "time on the trial's clock (s)")},
                             {"y", axis("y", power_title)},
                             {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "series"}}},

@@ -165,10 +165,15 @@ std::string html_report(const ReportContent& content, const std::string& compile
     << kMinRepetitionsForInterval << " repetitions on; n = repetitions. Click a column header to sort.</p>\n";
   h << "<h2>Conclusions</h2>\n<ul>\n";
   for (const auto& c : conclusions(a)) h << "<li>" << escape(c) << "</li>\n";
-  h << "</ul>\n<h2>Best policy per model and arrival rate</h2>\n"
-    << table_head({"model", "arrival", "host", "least energy per request", "recommended", "finding"});
+  const bool hosts = a.hosts.size() > 1;
+  h << "</ul>\n<h2>Best policy per model and arrival rate</h2>\n";
+  std::vector<std::string> best_headers{"model", "arrival", "least energy per request", "recommended", "finding"};
+  if (hosts) best_headers.insert(best_headers.begin() + 2, "host");
+  h << table_head(best_headers);
   for (const auto& g : a.groups) {
-    h << row({g.model, g.arrival, g.host, g.best.value_or("–"), g.recommended.value_or("–"), g.best_sentence});
+    std::vector<std::string> cells{g.model, g.arrival, g.best.value_or("–"), g.recommended.value_or("–"), g.best_sentence};
+    if (hosts) cells.insert(cells.begin() + 2, g.host);
+    h << row(cells);
   }
   h << "</tbody></table>\n";
   hosts_html(h, a);
