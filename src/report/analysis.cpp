@@ -30,8 +30,9 @@ std::optional<Estimate> estimate(const std::vector<double>& values, std::uint64_
 }
 
 // Kruskal–Wallis across policies on one metric; Dunn + Holm and Cliff's delta when significant.
+// `factor` names what is compared ("the batching policy", "the batch size").
 PolicyEffect effect(const std::string& metric, const std::vector<PolicyCell>& cells,
-                    std::vector<double> PolicyCell::*values, const std::string& where) {
+                    std::vector<double> PolicyCell::*values, const std::string& where, const std::string& factor) {
   PolicyEffect e;
   e.metric = metric;
   std::vector<std::vector<double>> groups;
@@ -44,16 +45,16 @@ PolicyEffect effect(const std::string& metric, const std::vector<PolicyCell>& ce
   std::size_t n = 0;
   for (const auto& g : groups) n += g.size();
   if (groups.size() < 2 || n <= groups.size()) {
-    e.sentence = fmt::format("{}: too few repetitions to test whether the policy affects {} (need two or more "
+    e.sentence = fmt::format("{}: too few repetitions to test whether {} affects {} (need two or more "
                              "policies and more trials than policies).",
-                             where, metric);
+                             where, factor, metric);
     return e;
   }
   stats::KruskalWallis kw;
   try {
     kw = stats::kruskal_wallis(groups);
   } catch (const InputError& error) {
-    e.sentence = fmt::format("{}: cannot test whether the policy affects {}: {}.", where, metric, error.what());
+    e.sentence = fmt::format("{}: cannot test whether {} affects {}: {}.", where, factor, metric, error.what());
     return e;
   }
   e.h = kw.h;
@@ -61,8 +62,8 @@ PolicyEffect effect(const std::string& metric, const std::vector<PolicyCell>& ce
   e.df = kw.df;
   e.epsilon_squared = kw.epsilon_squared;
   e.significant = kw.p < 0.05;
-  e.sentence = fmt::format("{}: the batching policy {} {} (Kruskal–Wallis H = {:.2f}, df = {}, p = {:.3g}, ε² = {:.2f}).",
-                           where, e.significant ? "has a significant effect on" : "has no significant effect on",
+  e.sentence = fmt::format("{}: {} {} {} (Kruskal–Wallis H = {:.2f}, df = {}, p = {:.3g}, ε² = {:.2f}).",
+                           where, factor, e.significant ? "has a significant effect on" : "has no significant effect on",
                            metric, kw.h, e.df, kw.p, kw.epsilon_squared);
   if (!e.significant) return e;
   for (const auto& d : stats::dunn(groups)) {
@@ -151,7 +152,7 @@ void recommend(Group& g) {
   g.recommended_reason = g.slo_ms ? fmt::format("least energy per request with mean p95 response time within the SLO "
                                                 "of {:g} ms",
                                                 *g.slo_ms)
-                                  : std::string("least energy per request (the study set no SLO)");
+                                  : std::string("least energy per request; the study set no SLO");
 }
 
 // The group's estimates and tests from its trials, by policy.
@@ -184,15 +185,17 @@ Group make_group(const std::string& model, const std::string& arrival, const std
   }
   std::ranges::sort(g.cells, policy_before, &PolicyCell::policy);
   const auto where = fmt::format("{} at {}", g.model, g.arrival);
-  g.effects.push_back(effect("energy per request", g.cells, &PolicyCell::energy_values, where));
-  g.effects.push_back(effect("p95 response time", g.cells, &PolicyCell::p95_values, where));
+  g.effects.push_back(effect("energy per request", g.cells, &PolicyCell::energy_values, where, "the batching policy"));
+  g.effects.push_back(effect("p95 response time", g.cells, &PolicyCell::p95_values, where, "the batching policy"));
   std::vector<PolicyCell> fixed;
   for (const auto& c : g.cells) {
     if (c.facts.fixed_batch) fixed.push_back(c);
   }
   if (fixed.size() >= 2) {
-    g.batch_effects.push_back(effect("energy per request", fixed, &PolicyCell::energy_values, where + ", batch size"));
-    g.batch_effects.push_back(effect("p95 response time", fixed, &PolicyCell::p95_values, where + ", batch size"));
+    const auto fixed_where = where + fmt::format(" (fixed batch sizes, {} of them)", fixed.size());
+    g.batch_effects.push_back(
+        effect("energy per request", fixed, &PolicyCell::energy_values, fixed_where, "the batch size"));
+    g.batch_effects.push_back(effect("p95 response time", fixed, &PolicyCell::p95_values, fixed_where, "the batch size"));
   }
   pick_best(g);
   batch_finding(g);

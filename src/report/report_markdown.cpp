@@ -72,8 +72,9 @@ std::string markdown_report(const ReportContent& content) {
   std::ostringstream m;
   m << "# " << content.title << "\n\n" << a.trials << " trials from `" << content.database << "`, generated "
     << content.generated_at << "; " << a.failed << " with a problem status left out. Energy sources: "
-    << fmt::format("{}", fmt::join(a.sources, ", ")) << ". Hosts: " << fmt::format("{}", fmt::join(a.hosts, ", "))
-    << ".\n\n";
+    << fmt::format("{}", fmt::join(a.sources, ", ")) << "."
+    << (a.hosts.size() == 1 && a.hosts[0].empty() ? "" : fmt::format(" Hosts: {}.", fmt::join(a.hosts, ", ")))
+    << "\n\n";
   for (const auto& source : a.sources) {
     if (is_estimate(source)) m << "> **" << source << "**: an ESTIMATE from a power model, not a measurement.\n\n";
   }
