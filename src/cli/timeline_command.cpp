@@ -56,7 +56,7 @@ std::vector<report::TimelinePoint> measure(TimelineFlags& flags, const std::vect
   for (const auto& model : models) {
     fmt::print(stderr, "measuring {} at batch size {} ...\n", model, flags.batch_size);
     flags.backend.models = {model};
-    const auto backend = make_backend(flags.backend, model);
+    const auto backend = engine::make_backend(backend_specs(flags.backend).front());
     const auto r = profile::run_profile(*backend, options, {}, energy).at(0);
     if (!r.energy_per_image_j) {
       throw Error(fmt::format("no energy for {}: {} (see `greenbatch meters`)", model, r.energy_status));

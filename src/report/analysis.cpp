@@ -215,7 +215,7 @@ Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed) {
   std::map<Key, std::set<std::string>> sources;
   std::set<std::string> all_sources;
   for (const auto& r : rows) {
-    if (r.status != "ok") {
+    if (r.status != trial::TrialStatus::ok) {
       ++a.failed;
       continue;
     }

@@ -9,7 +9,7 @@
 
 #include "analysis.h"
 #include "greenbatch/core/error.h"
-#include "greenbatch/trial/environment.h"
+#include "greenbatch/core/stamp.h"
 #include "report_documents.h"
 #include "report_figures.h"
 
@@ -28,7 +28,7 @@ std::optional<PowerTrace> chosen_trace(const store::ResultStore& store, const st
                                        const ReportOptions& options) {
   const auto trace_of = [&store](const TrialRow& r) {
     return PowerTrace{fmt::format("{} {} {} (trial {})", r.model, r.policy, r.arrival, r.trial_id), r.energy_source,
-                      store.power_trace(r.trial_id), store.load_batches(r.trial_id)};
+                      store.power_trace(r.trial_id), store.trace_clock(r.trial_id), store.load_batches(r.trial_id)};
   };
   if (options.trace_trial) {
     const auto it = std::ranges::find(rows, *options.trace_trial, &TrialRow::trial_id);
@@ -82,7 +82,7 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   }
   const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);
   const auto compiled = render(figures, dir);
-  const ReportContent content{"greenbatch report", trial::utc_now_iso(), options.database, &analysis, &figures,
+  const ReportContent content{"greenbatch report", utc_now_iso(), options.database, &analysis, &figures,
                               validation ? &*validation : nullptr};
   ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
   write_file(files.html, html_report(content, compiled, web_dir()));

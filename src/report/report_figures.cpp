@@ -284,8 +284,9 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
   return f;
 }
 
-std::vector<store::TracePoint> on_trial_clock(const std::vector<store::TracePoint>& samples) {
+std::vector<store::TracePoint> on_trial_clock(const std::vector<store::TracePoint>& samples, store::TraceClock clock) {
   std::vector<store::TracePoint> out;
+  if (clock == store::TraceClock::trial) return samples;
   if (samples.empty()) return out;
   const double origin = samples.front().time_s;
   for (auto p : samples) {
@@ -301,9 +302,13 @@ Figure power_figure(const PowerTrace& trace) {
                ": total power over the trial's clock; each shaded band is a batch, from its start to its end "
                "(hover for its size).",
            figure_spec("Power and batches: " + trace.label,
-                       {source_note(trace.source),
-                        "time 0: the trial's first power sample (the store keeps no clock offset yet),",
-                        "so batch bands may be off by up to one sampling interval; power from zero"}),
+                       trace.clock == store::TraceClock::trial
+                           ? std::vector<std::string>{source_note(trace.source),
+                                                      "power samples and batches on the trial's clock; power from zero"}
+                           : std::vector<std::string>{source_note(trace.source),
+                                                      "stored before the trial clock: time 0 is the first power sample,",
+                                                      "so batch bands may be off by up to one sampling interval; power "
+                                                      "from zero"}),
            0,
            {}};
   Json bands = Json::array();
@@ -319,7 +324,7 @@ Figure power_figure(const PowerTrace& trace) {
                      {"tooltip", Json::array({tooltip("batch", "batch"), tooltip("size", "batch size"),
                                               tooltip("start", "start (s)", ".4f"), tooltip("end", "end (s)", ".4f")})}}}});
   Json rows = Json::array();
-  for (const auto& p : on_trial_clock(trace.samples)) {
+  for (const auto& p : on_trial_clock(trace.samples, trace.clock)) {
     if (p.total_w) rows.push_back({{"series", "total power"}, {"x", p.time_s}, {"y", *p.total_w}});
   }
   const auto power_title = fmt::format("total power (W, {})", trace.source);

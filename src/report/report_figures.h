@@ -26,15 +26,16 @@ Figure batch_figure(const std::vector<const Group*>& model_groups, const std::st
 struct PowerTrace {
   std::string label;                       ///< which trial
   std::string source;                      ///< energy source of the trial
-  std::vector<store::TracePoint> samples;  ///< as stored (the sampler's clock)
+  std::vector<store::TracePoint> samples;  ///< as stored, on `clock`
+  store::TraceClock clock = store::TraceClock::trial;
   std::vector<BatchRecord> batches;        ///< as stored (the trial's clock)
 };
 
-/// The stored samples on the trial's clock. The one place that lines the sampler's clock up with
-/// the trial's: the store does not yet keep the trial's start on the sampler's clock, so the
-/// first sample (taken when the trial's energy window opened, just before its clock started)
-/// stands for time 0.
-std::vector<store::TracePoint> on_trial_clock(const std::vector<store::TracePoint>& samples);
+/// The stored samples on the trial's clock: the one place that lines power up with batches.
+/// Samples stored on the trial clock are kept as they are; older trials' samples (on the
+/// sampler's epoch) are re-based on their first sample, taken when the energy window opened just
+/// before the trial's clock started: an approximation the figure states.
+std::vector<store::TracePoint> on_trial_clock(const std::vector<store::TracePoint>& samples, store::TraceClock clock);
 
 /// Total power against time for one trial, its batches as bands.
 Figure power_figure(const PowerTrace& trace);

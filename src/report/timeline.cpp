@@ -101,7 +101,7 @@ std::vector<StoredEnergy> stored_energy(const std::vector<trial::TrialRecord>& t
   const auto rows = trial_rows(trials);
   std::map<std::pair<std::string, std::string>, StoredEnergy> sums;
   for (const auto& r : rows) {
-    if (r.status != "ok" || !r.energy_per_request_j || policy_facts(r.policy).fixed_batch != batch_size) continue;
+    if (r.status != trial::TrialStatus::ok || !r.energy_per_request_j || policy_facts(r.policy).fixed_batch != batch_size) continue;
     auto& s = sums[{r.model, r.host}];
     s.model = r.model;
     s.host = r.host;

@@ -13,7 +13,8 @@ namespace greenbatch::report {
 
 /// One stored trial, as the report sees it.
 struct TrialRow {
-  std::string trial_id, model, policy, arrival, status, energy_source;
+  std::string trial_id, model, policy, arrival, energy_source;
+  trial::TrialStatus status = trial::TrialStatus::ok;
   std::string host;                                         ///< the machine it ran on (environment record)
   std::int64_t repetition = 0;
   std::optional<double> energy_per_request_j, dynamic_energy_per_request_j;

@@ -14,11 +14,11 @@ namespace {
 
 using trial::TrialConfig;
 using trial::TrialRecord;
-using trial::TrialSummary;
+using metrics::TrialSummary;
 
 // Thrown by the readers below; load_trials adds the file, the column and the trial.
 struct WrongKind {
-  const char* expected;
+  std::string expected;
 };
 
 void read(const FieldValue& v, std::string& out) {
@@ -77,17 +77,39 @@ void set_summary(TrialRecord& r, const FieldValue& v) {
   read(v, r.summary.*Member);
 }
 
+void set_status(TrialRecord& r, const FieldValue& v) {
+  std::string text;
+  read(v, text);
+  const auto status = trial::trial_status_from(text);
+  if (!status) throw WrongKind{fmt::format("a status this greenbatch knows (not '{}'; a newer greenbatch wrote it?)", text)};
+  r.status = *status;
+}
+
+// The energy window's ends: both or neither.
+void set_window_begin(TrialRecord& r, const FieldValue& v) {
+  std::optional<double> begin;
+  read(v, begin);
+  if (begin) r.energy_window = trial::TimeSpan{*begin, *begin};
+}
+void set_window_end(TrialRecord& r, const FieldValue& v) {
+  std::optional<double> end;
+  read(v, end);
+  if (end.has_value() != r.energy_window.has_value()) throw WrongKind{"a value exactly when the window's begin has one"};
+  if (end) r.energy_window->end_s = *end;
+}
+
 struct Column {
   std::string_view name;
   void (*set)(TrialRecord&, const FieldValue&);
 };
 
 // Every stored column of a trial row that the record holds (the row's field table, the
-// configuration and environment as JSON, and the study fields).
+// environment and requested settings as JSON, the energy window, and the study fields). The
+// resolved configuration's JSON is not read back: the record holds it as typed fields.
 constexpr Column kTrialColumns[] = {
     {"trial_id", set<&TrialRecord::trial_id>},
     {"started_at", set<&TrialRecord::started_at>},
-    {"status", set<&TrialRecord::status>},
+    {"status", set_status},
     {"status_detail", set<&TrialRecord::status_detail>},
     {"model", set_config<&TrialConfig::model>},
     {"backend", set_config<&TrialConfig::backend>},
@@ -136,6 +158,9 @@ constexpr Column kTrialColumns[] = {
     {"peak_power_w", set_summary<&TrialSummary::peak_power_w>},
     {"energy_by_domain_j", set_summary<&TrialSummary::energy_by_domain_j>},
     {"environment_json", set<&TrialRecord::environment_json>},
+    {"requested_json", set<&TrialRecord::requested_json>},
+    {"energy_window_begin_s", set_window_begin},
+    {"energy_window_end_s", set_window_end},
     {"study_id", set<&TrialRecord::study_id>},
     {"repetition", set<&TrialRecord::repetition>},
     {"position", set<&TrialRecord::position>},

@@ -101,12 +101,18 @@ void write_trial(const sqlite::Database& db, const trial::TrialRecord& record, c
                                  record.trial_id, db.name()));
   }
   auto columns = field_names<trial::TrialRecord>();
-  columns.insert(columns.end(), {"config_json", "environment_json", "seq"});
+  columns.insert(columns.end(), {"config_json", "environment_json", "seq", "requested_json", "trace_clock",
+                                 "energy_window_begin_s", "energy_window_end_s"});
   sqlite::Statement trial_row(db, insert_sql("trials", columns));
   const int next = bind_fields(trial_row, record, 1);
   trial_row.bind(next, trial::config_json(record.config));
   trial_row.bind(next + 1, record.environment_json);
   trial_row.bind(next + 2, db.query_int("SELECT IFNULL(MAX(seq), 0) + 1 FROM trials"));
+  trial_row.bind(next + 3, record.requested_json.empty() ? FieldValue{} : FieldValue{record.requested_json});
+  trial_row.bind(next + 4, std::string("trial"));
+  const auto& window = record.energy_window;
+  trial_row.bind(next + 5, window ? FieldValue{window->begin_s} : FieldValue{});
+  trial_row.bind(next + 6, window ? FieldValue{window->end_s} : FieldValue{});
   trial_row.run();
   if (options.requests) insert_records(db, "requests", record.trial_id, record.requests);
   if (options.batches) insert_records(db, "batches", record.trial_id, record.batches);

@@ -122,7 +122,18 @@ CREATE TABLE studies (
 );
 )sql";
 
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}};
+// Version 3: one trial clock and requested settings. Power samples of new trials are stored on the
+// trial clock (s since its start, as requests and batches) and `trace_clock` says so ('trial'; null
+// for older rows, whose samples are on the sampler's own epoch); the energy window's ends on that
+// clock; the settings as asked (`requested_json`) beside the resolved `config_json`.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE trials ADD COLUMN requested_json TEXT;
+ALTER TABLE trials ADD COLUMN trace_clock TEXT;
+ALTER TABLE trials ADD COLUMN energy_window_begin_s REAL;
+ALTER TABLE trials ADD COLUMN energy_window_end_s REAL;
+)sql";
+
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3}};
 
 constexpr std::array<std::string_view, 6> kTables{"trials",        "requests",      "batches",
                                                   "power_domains", "power_samples", "studies"};

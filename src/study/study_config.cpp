@@ -12,10 +12,11 @@
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/text.h"
 #include "greenbatch/energy/meter_registry.h"
+#include "greenbatch/engine/backend_spec.h"
 #include "greenbatch/engine/model_catalog.h"
 #include "greenbatch/engine/synthetic_backend.h"
 #include "greenbatch/engine/torch_backend.h"
-#include "greenbatch/trial/environment.h"
+#include "greenbatch/core/stamp.h"
 #include "greenbatch/workload/arrival.h"
 #include "toml_reader.h"
 
@@ -25,11 +26,12 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
-constexpr std::array<std::string_view, 22> kKeys{
+constexpr std::array<std::string_view, 26> kKeys{
     "name",           "models",         "policies",     "arrivals",      "rates",        "requests",
     "duration_s",     "repetitions",    "seed",         "shuffle",       "warmup_batches", "rest_seconds",
-    "idle_seconds",   "meter",          "threads",      "device",        "slo_ms",       "queue_capacity",
-    "images",         "keep_requests",  "keep_batches", "keep_power_trace"};
+    "idle_seconds",   "meter",          "threads",      "device",        "weights",      "resize",
+    "crop",           "optimize",       "slo_ms",       "queue_capacity", "images",      "keep_requests",
+    "keep_batches",   "keep_power_trace"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
 constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
@@ -261,6 +263,37 @@ std::string read_images(const TomlReader& reader, const fs::path& base) {
   return path.string();
 }
 
+// `weights`: "MODEL=FILE" entries, each naming a zoo model of `models` and an existing file.
+std::map<std::string, std::string> read_weights(const TomlReader& reader, const fs::path& base,
+                                                const std::vector<std::string>& models) {
+  std::map<std::string, std::string> weights;
+  const auto entries = reader.strings("weights");
+  if (!entries) return weights;
+  for (const auto& entry : *entries) {
+    const auto equals = entry.value.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == entry.value.size()) {
+      throw key_error(entry.where, "weights",
+                      fmt::format("'{}' is not MODEL=FILE; write e.g. weights = [\"resnet50=resnet50.pt\"]", entry.value));
+    }
+    const auto model = entry.value.substr(0, equals);
+    if (std::ranges::find(models, model) == models.end() || engine::BackendSpec::parse_target(model).kind != engine::BackendKind::zoo) {
+      throw key_error(entry.where, "weights",
+                      fmt::format("'{}' is not a zoo model listed in 'models'; weights apply to zoo models only", model));
+    }
+    const auto path = resolve(base, entry.value.substr(equals + 1));
+    std::error_code ignored;
+    if (!fs::is_regular_file(path, ignored)) {
+      throw key_error(entry.where, "weights",
+                      fmt::format("file '{}' does not exist (relative paths start at the study file's folder)",
+                                  path.string()));
+    }
+    if (!weights.emplace(model, path.string()).second) {
+      throw key_error(entry.where, "weights", fmt::format("'{}' is given weights twice; remove one", model));
+    }
+  }
+  return weights;
+}
+
 // `requests` or `duration_s`: exactly one of them.
 void read_length(const TomlReader& reader, StudyConfig& config) {
   if (const auto requests = reader.integer("requests")) {
@@ -312,6 +345,10 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   config.meter = read_meter(reader);
   config.threads = static_cast<int>(integer_in(reader, "threads", 0, kIntMax, 0));
   config.device = read_device(reader);
+  config.weights = read_weights(reader, base, config.models);
+  if (reader.has("resize")) config.resize = static_cast<int>(integer_in(reader, "resize", 1, 4096, 0));
+  if (reader.has("crop")) config.crop = static_cast<int>(integer_in(reader, "crop", 1, 4096, 0));
+  config.optimize = flag(reader, "optimize", true);
   config.slo_ms = real(reader, "slo_ms", true);
   config.images = read_images(reader, base);
   config.keep_requests = flag(reader, "keep_requests", true);
@@ -337,6 +374,11 @@ std::string canonical_json(const StudyConfig& config) {
   json["meter"] = config.meter;
   json["threads"] = config.threads;
   json["device"] = config.device;
+  // Model options join the id only when set, so studies written before they existed keep theirs.
+  if (!config.weights.empty()) json["weights"] = config.weights;
+  if (config.resize) json["resize"] = *config.resize;
+  if (config.crop) json["crop"] = *config.crop;
+  if (!config.optimize) json["optimize"] = false;
   json["slo_ms"] = or_null(config.slo_ms);
   json["queue_capacity"] = config.queue_capacity;
   json["images"] = config.images;
@@ -346,6 +388,6 @@ std::string canonical_json(const StudyConfig& config) {
   return json.dump();
 }
 
-std::string study_id(const StudyConfig& config) { return trial::short_hash(canonical_json(config)); }
+std::string study_id(const StudyConfig& config) { return short_hash(canonical_json(config)); }
 
 }  // namespace greenbatch::study

@@ -1,11 +1,10 @@
-// The measurement environment of a trial, timestamps and ids.
+// The measurement environment of a trial.
 #include "greenbatch/trial/environment.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <array>
-#include <ctime>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -39,24 +38,6 @@ std::string environment_json(const engine::BackendInfo& backend, const energy::S
       {"git_commit", GREENBATCH_GIT_COMMIT},
   };
   return env.dump();
-}
-
-std::string utc_now_iso() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text.data();
-}
-
-std::string short_hash(const std::string& text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return fmt::format("{:016x}", hash);
 }
 
 }  // namespace greenbatch::trial

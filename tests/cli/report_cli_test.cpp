@@ -4,6 +4,7 @@
 // hiding a series removes its marks, and a screenshot is saved.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -67,6 +68,10 @@ TEST(ReportCli, WritesFiguresTablesHtmlAndMarkdown) {
   EXPECT_TRUE(contains(r.out, "(9 figures)")) << r.out;
   const auto specs = nlohmann::json::parse(slurp(out.path() / "figures.json"));
   EXPECT_EQ(specs.size(), 9u);
+  const auto trace = std::ranges::find_if(specs, [](const auto& f) { return f.at("name") == "power_trace"; });
+  ASSERT_NE(trace, specs.end());
+  EXPECT_TRUE(contains(trace->at("spec").at("title").dump(), "power samples and batches on the trial's clock"));
+  EXPECT_GT(trace->at("spec").at("layer").at(0).at("data").at("values").size(), 0u) << "batches drawn as bands";
   const auto md = slurp(out.path() / "report.md");
   EXPECT_TRUE(contains(md, "## Conclusions")) << md;
   EXPECT_TRUE(contains(md, "the batch size has")) << md;

@@ -20,7 +20,6 @@ TrialRow trial(std::string id, std::string policy, std::int64_t rep, double ener
   r.model = "m";
   r.policy = std::move(policy);
   r.arrival = "poisson:10";
-  r.status = "ok";
   r.energy_source = "rapl";
   r.host = std::move(host);
   r.repetition = rep;
@@ -44,7 +43,6 @@ std::vector<TrialRow> fixture() {
     r.model = std::string("m");
     r.policy = std::move(policy);
     r.arrival = std::string("poisson:10");
-    r.status = std::string("ok");
     r.energy_source = std::string("rapl");
     r.repetition = rep;
     r.energy_per_request_j = energy;
@@ -52,7 +50,7 @@ std::vector<TrialRow> fixture() {
     return r;
   };
   auto failed = row("f", "fixed:1", 2, 9.0, 999.0);
-  failed.status = std::string("backend_failed");
+  failed.status = trial::TrialStatus::backend_failed;
   return {row("a", "fixed:1", 0, 0.5, 10.0), row("b", "fixed:1", 1, 0.5, 10.0), row("c", "greedy:8", 0, 0.4, 20.0),
           row("d", "greedy:8", 1, 0.4, 20.0),  row("e", "fixed:4", 0, 0.2, 50.0), row("g", "fixed:4", 1, 0.2, 50.0),
           failed};

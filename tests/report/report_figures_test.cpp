@@ -22,7 +22,6 @@ std::vector<TrialRow> rows() {
     r.model = "m";
     r.policy = policy;
     r.arrival = arrival;
-    r.status = "ok";
     r.energy_source = "estimate";
     r.repetition = rep;
     r.energy_per_request_j = energy;
@@ -99,13 +98,16 @@ TEST(ReportFigures, EveryFigureFlagsAnEstimate) {
   }
 }
 
-TEST(ReportFigures, PowerTraceStartsAtTheFirstSampleWithBatchesAsBands) {
-  const PowerTrace trace{"t", "rapl", {{10.5, 4.0}, {10.6, 6.0}, {10.7, std::nullopt}},
+TEST(ReportFigures, PowerTraceOnTheTrialClockWithBatchesAsBands) {
+  const PowerTrace trace{"t", "rapl", {{0.005, 4.0}, {0.105, 6.0}, {0.205, std::nullopt}}, store::TraceClock::trial,
                          {{.id = 0, .size = 2, .dispatch_s = 0.01, .start_s = 0.01, .end_s = 0.05}}};
-  const auto on_clock = on_trial_clock(trace.samples);
+  const auto on_clock = on_trial_clock(trace.samples, trace.clock);
   ASSERT_EQ(on_clock.size(), 3u);
-  EXPECT_DOUBLE_EQ(on_clock[0].time_s, 0.0);
-  EXPECT_NEAR(on_clock[2].time_s, 0.2, 1e-12);
+  EXPECT_DOUBLE_EQ(on_clock[0].time_s, 0.005) << "already on the trial clock";
+  // An older store's samples are on the sampler's epoch: re-based on the first.
+  const auto legacy = on_trial_clock({{10.5, 4.0}, {10.7, 6.0}}, store::TraceClock::sampler);
+  EXPECT_DOUBLE_EQ(legacy[0].time_s, 0.0);
+  EXPECT_NEAR(legacy[1].time_s, 0.2, 1e-12);
   const auto f = power_figure(trace);
   EXPECT_EQ(f.points, 2u) << "the sample without a total is not drawn";
   const auto& bands = f.spec.at("layer").at(0);

@@ -19,7 +19,7 @@ trial::TrialRecord full_trial(const std::string& id, std::optional<std::string> 
   trial::TrialRecord r;
   r.trial_id = id;
   r.started_at = "2024-05-01T12:00:00Z";
-  r.status = "meter_failed";
+  r.status = trial::TrialStatus::meter_failed;
   r.status_detail = "counter wrapped";
   r.config = {.model = "synthetic:alpha=2,tau0=1",
               .backend = "synthetic",
@@ -36,6 +36,8 @@ trial::TrialRecord full_trial(const std::string& id, std::optional<std::string> 
               .meter = "estimate",
               .idle_seconds = 0.25};
   r.environment_json = R"({"host":"node-7"})";
+  r.requested_json = R"({"policy":"fixed:4"})";
+  r.energy_window = trial::TimeSpan{0.001, 0.031};
   auto& s = r.summary;
   s.requests = 30;
   s.served = 28;
@@ -87,6 +89,11 @@ TEST(LoadTrials, EveryStoredFieldComesBack) {
     EXPECT_EQ(field.get(loaded[0]), field.get(saved)) << field.name;
   }
   EXPECT_EQ(loaded[0].environment_json, saved.environment_json);
+  EXPECT_EQ(loaded[0].requested_json, saved.requested_json);
+  ASSERT_TRUE(loaded[0].energy_window.has_value());
+  EXPECT_DOUBLE_EQ(loaded[0].energy_window->begin_s, 0.001);
+  EXPECT_DOUBLE_EQ(loaded[0].energy_window->end_s, 0.031);
+  EXPECT_EQ(store.trace_clock("t1"), TraceClock::trial);
   EXPECT_EQ(loaded[0].study_id, "study-a");
   EXPECT_EQ(loaded[0].repetition, 2);
   EXPECT_EQ(loaded[0].position, 12);
@@ -116,6 +123,18 @@ TEST(LoadTrials, AMissingColumnIsAnErrorNamingIt) {
   const auto message = message_of<InputError>([&] { (void)store.load_trials(); });
   EXPECT_NE(message.find("no column 'response_p95_ms'"), std::string::npos) << message;
   EXPECT_NE(message.find(file.string()), std::string::npos) << message;
+}
+
+TEST(LoadTrials, AnUnknownStatusIsAnErrorNamingIt) {
+  TempDir dir("load_trials_status");
+  const auto file = dir.path() / "s.db";
+  ResultStore::open(file).save_trial(full_trial("t1", std::nullopt, 0));
+  sqlite::Database(file, SQLITE_OPEN_READWRITE).exec("UPDATE trials SET status = 'exploded'");
+  const auto store = ResultStore::open(file);
+  const auto message = message_of<InputError>([&] { (void)store.load_trials(); });
+  EXPECT_NE(message.find("column 'status' of trial t1 should hold a status this greenbatch knows (not 'exploded'"),
+            std::string::npos)
+      << message;
 }
 
 TEST(LoadTrials, AValueOfTheWrongKindNamesColumnAndTrial) {

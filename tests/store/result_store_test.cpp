@@ -161,14 +161,16 @@ TEST(ResultStore, CreatesAndReopensKeepingTrialsInOrder) {
   EXPECT_EQ(query(file, "PRAGMA application_id"), (std::vector<Row>{{i(schema::kApplicationId)}}));
 }
 
-// The trials columns are the field table's, in its order, with the extras config_json,
-// environment_json and seq (in that order) among them anywhere: ALTER TABLE appends the fields a
+// The trials columns are the field table's, in its order, with the extras (config_json,
+// environment_json, seq, then version 3's, in that order) among them anywhere: ALTER TABLE appends the fields a
 // later schema version adds after the extras.
 TEST(ResultStore, SchemaColumnsEqualTheFieldTables) {
   const testing::TempDir dir("store-columns");
   const auto file = dir.path() / "results.db";
   const auto store = ResultStore::open(file);
-  const std::vector<std::string> extras{"config_json", "environment_json", "seq"};
+  const std::vector<std::string> extras{"config_json",   "environment_json",      "seq",
+                                        "requested_json", "trace_clock",          "energy_window_begin_s",
+                                        "energy_window_end_s"};
   std::vector<std::string> field_columns, extra_columns;
   for (const auto& column : columns(file, "trials")) {
     (std::ranges::find(extras, column) != extras.end() ? extra_columns : field_columns).push_back(column);
@@ -257,7 +259,7 @@ TEST(ResultStore, DuplicateTrialIdIsRefusedAndChangesNothing) {
   const auto before = query(file, "SELECT * FROM requests");
 
   auto again = sample_trial("t1");
-  again.status = "meter_failed";
+  again.status = trial::TrialStatus::meter_failed;
   again.requests.push_back({.id = 3, .scheduled_s = 0.5, .arrival_s = 0.5, .rejected = true});
   const auto message = input_error([&] { store.save_trial(again); });
   EXPECT_TRUE(contains(message, "trial t1 is already in the result store")) << message;
@@ -311,11 +313,12 @@ TEST(ResultStore, UpgradesAVersion1StoreKeepingItsRows) {
                INSERT INTO requests (trial_id, request_id, arrival_s, rejected) VALUES ('old', 0, 0.25, 0))");
   }
   auto store = ResultStore::open(file);
-  EXPECT_EQ(schema::latest_version(), 2);
-  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(2)}}));
-  EXPECT_EQ(query(file, "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position "
-                        "FROM trials"),
-            (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null}}));
+  EXPECT_EQ(schema::latest_version(), 3);
+  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(3)}}));
+  // An old row keeps its values; what later versions add is null (its trace is on the sampler's epoch).
+  EXPECT_EQ(query(file, "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position, "
+                        "trace_clock FROM trials"),
+            (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null, null}}));
   EXPECT_EQ(query(file, "SELECT trial_id, request_id, arrival_s, rejected FROM requests"),
             (std::vector<Row>{{s("old"), i(0), 0.25, i(0)}}));
 

@@ -40,8 +40,14 @@ inline constexpr std::array<std::string_view, 4> kExportTables{"trials", "reques
 
 /// One stored power sample of a trial.
 struct TracePoint {
-  double time_s = 0.0;            ///< the sampler's clock, seconds
+  double time_s = 0.0;            ///< seconds, on the clock trace_clock names
   std::optional<double> total_w;  ///< total power over the domains that count; null when unknown
+};
+
+/// The clock a trial's stored power samples are on.
+enum class TraceClock {
+  trial,    ///< the trial's own clock (s since its start), like its requests and batches
+  sampler,  ///< the sampler's epoch (trials stored before schema version 3): no common origin
 };
 
 /// An open result store file. Owns its SQLite connection; move-only. Not thread-safe: use one
@@ -93,6 +99,9 @@ class ResultStore {
 
   /// The stored power trace of `trial_id`, in time order (empty when none was kept).
   [[nodiscard]] std::vector<TracePoint> power_trace(std::string_view trial_id) const;
+
+  /// The clock the stored power samples of `trial_id` are on.
+  [[nodiscard]] TraceClock trace_clock(std::string_view trial_id) const;
 
   /// The stored trials (all, or those of `study_id`) in the order they were saved, as typed
   /// records: id, status, configuration, environment, summary and study fields; their requests,

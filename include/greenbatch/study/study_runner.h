@@ -10,6 +10,7 @@
 #include "greenbatch/store/result_store.h"
 #include "greenbatch/study/design.h"
 #include "greenbatch/study/study_config.h"
+#include "greenbatch/trial/trial_builder.h"
 #include "greenbatch/trial/trial_record.h"
 
 namespace greenbatch::study {
@@ -21,8 +22,8 @@ class StudyObserver {
   virtual ~StudyObserver() = default;
   /// Before the first trial: the whole plan, and how many of its trials the store already holds.
   virtual void on_study_start(const std::vector<PlannedTrial>& plan, std::size_t already_done) = 0;
-  /// A model is being loaded and warmed up (not recorded).
-  virtual void on_model_load(const std::string& model) = 0;
+  /// A progress line of the trial builder ("loading resnet50 ...", "warming up ...").
+  virtual void on_log(const std::string& line) = 0;
   /// A trial starts; `index` counts the trials of this run from 0, out of `to_run`.
   virtual void on_trial_start(const PlannedTrial& trial, std::size_t index, std::size_t to_run) = 0;
   /// A trial was stored; `seconds` is its wall time including baseline and rest.
@@ -37,6 +38,10 @@ struct StudyOutcome {
   std::size_t ran = 0;           ///< run and stored now
   std::size_t failed = 0;        ///< of those, with a status other than ok
 };
+
+/// The trial builder's settings for one planned trial of `config` (the same settings `run`
+/// builds from its flags, so a one-cell study and `run` store the same configuration).
+trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTrial& planned);
 
 /// Runs the trials of `config` missing from `store`. Refuses a store that holds a different
 /// study unless `force`. Opens the meters the config names (UnsupportedError if a named one is

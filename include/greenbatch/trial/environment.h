@@ -12,10 +12,4 @@ namespace greenbatch::trial {
 /// library and version), the meters with their notes, greenbatch's version and git commit.
 std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler);
 
-/// The current UTC time as ISO 8601 ("2026-11-26T09:41:07Z").
-std::string utc_now_iso();
-
-/// A 16-hex-digit FNV-1a hash of `text` (trial ids).
-std::string short_hash(const std::string& text);
-
 }  // namespace greenbatch::trial
