@@ -15,6 +15,7 @@
 #include "greenbatch/stats/effect_sizes.h"
 #include "greenbatch/stats/quantile.h"
 #include "greenbatch/stats/rank_tests.h"
+#include "timeline_finding.h"
 
 namespace greenbatch::report {
 namespace {
@@ -226,6 +227,7 @@ Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed) {
     if (std::ranges::find(a.hosts, r.host) == a.hosts.end()) a.hosts.push_back(r.host);
   }
   a.sources.assign(all_sources.begin(), all_sources.end());
+  a.timeline = timeline_findings(rows);
   for (const auto& [key, policies] : cells) {
     const auto& [model, arrival, host] = key;
     a.groups.push_back(

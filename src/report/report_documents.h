@@ -38,7 +38,7 @@ std::string validation_sentence(const Validation& v);
 
 /// The study's conclusions in the paper's terms, each a sentence with its numbers: per group,
 /// whether batch size (then the policy) affects energy and response time, which batch size
-/// minimises energy, the least-energy and the recommended policy.
+/// minimises energy, the least-energy and the recommended policy; then the timeline's growth rates.
 std::vector<std::string> conclusions(const Analysis& analysis);
 
 /// The HTML report: tables (sortable), findings, and every figure drawn in the page by Vega from

@@ -63,6 +63,7 @@ std::vector<std::string> conclusions(const Analysis& a) {
       out.push_back(fmt::format("{} at {}{}: no recommendation: {}.", g.model, g.arrival, on, g.recommended_reason));
     }
   }
+  out.insert(out.end(), a.timeline.begin(), a.timeline.end());
   return out;
 }
 

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "figure.h"
-#include "trial_rows.h"
+#include "timeline_finding.h"
 #include "greenbatch/core/error.h"
 
 namespace greenbatch::report {
@@ -98,7 +98,10 @@ Timeline build_timeline(std::vector<TimelinePoint> points, std::string origin) {
 }
 
 std::vector<StoredEnergy> stored_energy(const std::vector<trial::TrialRecord>& trials, int batch_size) {
-  const auto rows = trial_rows(trials);
+  return stored_energy(trial_rows(trials), batch_size);
+}
+
+std::vector<StoredEnergy> stored_energy(const std::vector<TrialRow>& rows, int batch_size) {
   std::map<std::pair<std::string, std::string>, StoredEnergy> sums;
   for (const auto& r : rows) {
     if (r.status != trial::TrialStatus::ok || !r.energy_per_request_j || policy_facts(r.policy).fixed_batch != batch_size) continue;

@@ -167,3 +167,25 @@ TEST(ReportAnalysis, GroupsByHostAndComparesTheSameCellsAcrossHosts) {
 
 }  // namespace
 }  // namespace greenbatch::report
+
+namespace greenbatch::report {
+namespace {
+
+TEST(ReportAnalysis, TimelineGrowthFromTheStudysFixedOneTrialsOfZooModels) {
+  // alexnet (2012, 56.522 %) and resnet50 (2015, 76.13 %) at batch size 1: energy 0.1 J then
+  // 0.8 J, so ln-energy rises ln 8 over 3 years: +100 % per year; a greedy trial and a synthetic
+  // model are left out.
+  std::vector<TrialRow> rows{trial("a", "fixed:1", 0, 0.1, 10.0), trial("b", "fixed:1", 0, 0.8, 10.0),
+                             trial("c", "greedy:8", 0, 9.0, 10.0), trial("d", "fixed:1", 0, 5.0, 10.0)};
+  rows[0].model = "alexnet";
+  rows[1].model = "resnet50";
+  rows[2].model = "resnet50";
+  const auto a = analyse(rows, 1);
+  ASSERT_EQ(a.timeline.size(), 1u);
+  EXPECT_NE(a.timeline[0].find("over 2 zoo models from 2012 to 2015"), std::string::npos) << a.timeline[0];
+  EXPECT_NE(a.timeline[0].find("energy per image grows +100.0 % per year"), std::string::npos) << a.timeline[0];
+  EXPECT_TRUE(analyse({rows[0], rows[3]}, 1).timeline.empty()) << "one zoo model: no growth to fit";
+}
+
+}  // namespace
+}  // namespace greenbatch::report
