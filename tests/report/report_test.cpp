@@ -1,4 +1,5 @@
-// The whole report of a study the size of the paper's (800 trials: 5 models × 8 policies × 4
+// The whole report: several hosts side by side; a clear error without the charting packages; and
+// the report of a study the size of the paper's (800 trials: 5 models × 8 policies × 4
 // rates × 5 repetitions), written through the store API: the HTML stays under 5 MB and, opened in
 // headless Chromium, draws one mark per data point. The time it takes to open is printed, never
 // asserted (it depends on the machine).
@@ -12,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "greenbatch/core/error.h"
+#include "support/error_message.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::report {
@@ -98,6 +101,59 @@ TEST(Report, PaperSizedStudyStaysSmallAndDrawsEveryPoint_Slow) {
             << check.at("open_ms") << " ms\n";
   RecordProperty("html_bytes", std::to_string(bytes));
   RecordProperty("open_ms", check.at("open_ms").dump());
+}
+
+// Two hosts, the same two cells on each.
+void write_two_host_store(const std::filesystem::path& file) {
+  auto store = store::ResultStore::open(file);
+  int id = 0;
+  for (const std::string host : {"laptop", "server"}) {
+    for (const int b : {1, 4}) {
+      for (int rep = 0; rep < 2; ++rep) {
+        trial::TrialRecord r;
+        r.trial_id = "t" + std::to_string(id++);
+        r.config.model = "m";
+        r.config.policy = "fixed:" + std::to_string(b);
+        r.config.arrival = "poisson:10";
+        r.environment_json = R"({"host":")" + host + R"("})";
+        r.repetition = rep;
+        r.summary.energy_source = "rapl";
+        r.summary.mean_batch_size = b;
+        r.summary.energy_per_request_j = (host == "laptop" ? 0.5 : 2.0) / (b == 1 ? 1.0 : 2.0) + 0.01 * rep;
+        r.summary.response_p95_ms = 10.0 * b + rep;
+        store.save_trial(r);
+      }
+    }
+  }
+}
+
+TEST(Report, SeveralHostsAreComparedSideBySide) {
+  testing::TempDir dir("report_hosts");
+  write_two_host_store(dir.path() / "hosts.db");
+  const auto store = store::ResultStore::open(dir.path() / "hosts.db");
+  const auto files = write_report(store, dir.path() / "out", {.database = "hosts.db"});
+  const auto md = slurp(files.markdown);
+  EXPECT_NE(md.find("Hosts: laptop, server."), std::string::npos) << md;
+  EXPECT_NE(md.find("| m | poisson:10 | fixed:1 | 0.505 (n=2) | 10.5 (n=2) | 2.005 (n=2) | 10.5 (n=2) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| m | poisson:10 | laptop | 49.5 % (fixed:4) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| m | poisson:10 | server | 49.9 % (fixed:4) |"), std::string::npos) << md;
+  for (const char* figure : {"tradeoff_m_poisson_10_laptop.svg", "tradeoff_m_poisson_10_server.svg",
+                             "batch_energy_m_laptop.png", "batch_latency_m_server.png"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / figure)) << figure;
+  }
+}
+
+TEST(Report, MissingChartingPackagesAreAnUnsupportedErrorNamingTheFix) {
+  testing::TempDir dir("report_no_web");
+  write_two_host_store(dir.path() / "hosts.db");
+  const auto store = store::ResultStore::open(dir.path() / "hosts.db");
+  ::setenv("GREENBATCH_WEB_DIR", dir.path().c_str(), 1);
+  const auto message = testing::message_of<UnsupportedError>(
+      [&] { write_report(store, dir.path() / "out", {.database = "hosts.db"}); });
+  ::unsetenv("GREENBATCH_WEB_DIR");
+  EXPECT_NE(message.find("npm ci --prefix " + dir.path().string()), std::string::npos) << message;
 }
 
 }  // namespace
