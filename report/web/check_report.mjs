@@ -1,7 +1,8 @@
 // Opens a report.html in headless Chromium (Debian's, through puppeteer-core; nothing is
 // downloaded) with every network request refused, and prints what a reader would see as JSON:
 // console errors, per figure the marks drawn against the points it has, the tooltip shown on
-// hovering a mark, the marks left after hiding one series, the time until every figure was drawn.
+// hovering a mark, the marks left after hiding one series, a table sorted by a numeric column, the
+// time until every figure was drawn.
 // Usage: node check_report.mjs REPORT.html SCREENSHOT.png [CHROMIUM]
 import puppeteer from 'puppeteer-core';
 import { pathToFileURL } from 'node:url';
@@ -66,8 +67,27 @@ try {
     }
     result.figures.push(figure);
   }
-  // Sorting a table by a column changes the row order.
+  // Clicking a numeric column's header sorts the rows by it, ascending, then descending.
   result.sortable_tables = await page.$$eval('table.sortable', (t) => t.length);
+  const tables = await page.$$('table.sortable');
+  for (const [index, t] of tables.entries()) {
+    const rows = await t.$$eval('tbody tr', (r) => r.length);
+    const th = await t.$('th:nth-child(2)');
+    const values = await t.$$eval('tbody tr td:nth-child(2)', (cells) => cells.map((c) => parseFloat(c.textContent)));
+    if (rows < 2 || !th || values.some(Number.isNaN) || new Set(values).size < 2) continue;
+    await th.click();
+    const up = await t.$$eval('tbody tr td:nth-child(2)', (cells) => cells.map((c) => parseFloat(c.textContent)));
+    await th.click();
+    const down = await t.$$eval('tbody tr td:nth-child(2)', (cells) => cells.map((c) => parseFloat(c.textContent)));
+    const sorted = [...values].sort((a, b) => a - b);
+    result.sorting = {
+      table: index,
+      column: await th.evaluate((h) => h.textContent),
+      ascending: JSON.stringify(up) === JSON.stringify(sorted),
+      descending: JSON.stringify(down) === JSON.stringify([...sorted].reverse()),
+    };
+    break;
+  }
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();

@@ -115,6 +115,9 @@ TEST(ReportCli, HtmlWorksOfflineInHeadlessChromium) {
     EXPECT_EQ(f.at("marks_after_toggle").get<int>(), f.at("points").get<int>() - hidden) << name;
   }
   EXPECT_EQ(toggled, 2u) << "the trade-off figures have three policies each";
+  ASSERT_TRUE(check.contains("sorting")) << "no table with a numeric column to sort";
+  EXPECT_TRUE(check.at("sorting").at("ascending")) << check.at("sorting");
+  EXPECT_TRUE(check.at("sorting").at("descending")) << check.at("sorting");
   EXPECT_GT(std::filesystem::file_size(screenshot), 10000u);
   std::cout << "report opened and drew every figure in " << check.at("open_ms") << " ms\n";
 }
