@@ -40,13 +40,16 @@ nlohmann::ordered_json figure_spec(const std::string& title, const std::vector<s
           {"layer", nlohmann::ordered_json::array()}};
 }
 
+nlohmann::ordered_json points_data() { return {{"name", "points"}}; }
+
 nlohmann::ordered_json visible_rows() { return {{"filter", "indexof(hidden, datum.series) < 0"}}; }
 
 void add_points(Figure& figure, nlohmann::ordered_json layer, nlohmann::ordered_json rows) {
   for (const auto& row : rows) ++figure.series[row.at("series").get<std::string>()];
   figure.points += rows.size();
   layer["name"] = "points";
-  layer["data"] = {{"values", std::move(rows)}};
+  layer["data"] = points_data();
+  figure.spec["datasets"]["points"] = std::move(rows);
   layer["transform"] = nlohmann::ordered_json::array({visible_rows()});
   figure.spec["layer"].push_back(std::move(layer));
 }

@@ -29,8 +29,12 @@ nlohmann::ordered_json figure_spec(const std::string& title, const std::vector<s
 nlohmann::ordered_json visible_rows();
 
 /// Adds `layer` as the figure's "points" layer with `rows` (objects with a "series" field) as its
-/// data, one mark per row, and counts them into points and series.
+/// data, one mark per row, and counts them into points and series. The rows are stored once, as
+/// the spec's dataset "points", which other layers (intervals, lines) read through points_data().
 void add_points(Figure& figure, nlohmann::ordered_json layer, nlohmann::ordered_json rows);
+
+/// A layer's data: the rows of the figure's "points" layer.
+nlohmann::ordered_json points_data();
 
 /// The folder of the report's browser-side code (report/web with its installed node_modules):
 /// $GREENBATCH_WEB_DIR, or the source tree's at build time.

@@ -85,8 +85,7 @@ void cell_rows(Json& rows, const PolicyCell& c, const Json& common, X x, Y y, co
 }
 
 // Error bars for the rows that carry an interval.
-Json interval_layer(const Json& rows, const std::string& low, const std::string& high, bool vertical,
-                    const Json& colour) {
+Json interval_layer(const std::string& low, const std::string& high, bool vertical, const Json& colour) {
   Json encoding = vertical ? Json{{"x", {{"field", "x"}, {"type", "quantitative"}}},
                                   {"y", {{"field", low}, {"type", "quantitative"}}},
                                   {"y2", {{"field", high}}}}
@@ -95,7 +94,7 @@ Json interval_layer(const Json& rows, const std::string& low, const std::string&
                                   {"x2", {{"field", high}}}};
   encoding["color"] = colour;
   return {{"name", vertical ? "y_intervals" : "x_intervals"},
-          {"data", {{"values", rows}}},
+          {"data", points_data()},
           {"transform", {visible_rows(), {{"filter", fmt::format("isValid(datum.{})", low)}}}},
           {"mark", {{"type", "rule"}, {"strokeWidth", 1.5}}},
           {"encoding", std::move(encoding)}};
@@ -143,8 +142,8 @@ Figure tradeoff_figure(const Group& g) {
     cell_rows(rows, c, {{"series", c.policy}, {"policy", c.policy}}, p95_of, energy_of, c.p95, c.energy);
   }
   const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", "policy"}, {"sort", nullptr}};
-  f.spec["layer"].push_back(interval_layer(rows, "y_low", "y_high", true, colour));
-  f.spec["layer"].push_back(interval_layer(rows, "x_low", "x_high", false, colour));
+  f.spec["layer"].push_back(interval_layer("y_low", "y_high", true, colour));
+  f.spec["layer"].push_back(interval_layer("x_low", "x_high", false, colour));
   Json front = Json::array();
   for (const auto& policy : g.pareto) {
     const auto& c = *std::ranges::find(g.cells, policy, &PolicyCell::policy);
@@ -267,14 +266,14 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
                                          tooltip("x", "batch size", ".3g"), tooltip("y", y_title, ".4g"),
                                          tooltip("ci", "interval")})}};
   if (latency) encoding["shape"] = {{"field", "statistic"}, {"type", "nominal"}, {"title", "statistic"}};
-  f.spec["layer"].push_back(interval_layer(rows, "y_low", "y_high", true, colour));
+  f.spec["layer"].push_back(interval_layer("y_low", "y_high", true, colour));
   Json line_encoding{{"x", {{"field", "x"}, {"type", "quantitative"}}},
                      {"y", {{"aggregate", "mean"}, {"field", "y"}, {"type", "quantitative"}}},
                      {"color", colour},
                      {"detail", {{"field", "statistic"}}}};
   if (latency) line_encoding["strokeDash"] = {{"field", "statistic"}, {"type", "nominal"}, {"legend", nullptr}};
   f.spec["layer"].push_back({{"name", "lines"},
-                             {"data", {{"values", rows}}},
+                             {"data", points_data()},
                              {"transform", {visible_rows(), {{"filter", "datum.fixed"}}}},
                              {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
                              {"encoding", std::move(line_encoding)}});
@@ -329,7 +328,7 @@ Figure power_figure(const PowerTrace& trace) {
   }
   const auto power_title = fmt::format("total power (W, {})", trace.source);
   f.spec["layer"].push_back({{"name", "line"},
-                             {"data", {{"values", rows}}},
+                             {"data", points_data()},
                              {"transform", {visible_rows()}},
                              {"mark", {{"type", "line"}, {"color", "#0072B2"}}},
                              {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},

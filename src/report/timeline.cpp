@@ -61,7 +61,7 @@ Figure timeline_figure(const Timeline& t, const std::string& name, const std::st
     f.caption += fmt::format(" Fitted growth: {:+.0f} % per year.", std::expm1(fit->slope) * 100.0);
   }
   f.spec["layer"].push_back({{"name", "labels"},
-                             {"data", {{"values", rows}}},
+                             {"data", points_data()},
                              {"transform", {visible_rows()}},
                              {"mark", {{"type", "text"}, {"align", "left"}, {"dx", 6}, {"dy", -6}, {"fontSize", 9}}},
                              {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},
@@ -139,10 +139,12 @@ std::filesystem::path write_timeline(const Timeline& t, const std::filesystem::p
   std::ofstream md(md_path);
   md << "# Accuracy and energy over a decade of ImageNet classifiers\n\n";
   md << "Energy per image: " << t.origin << ".\n\n";
-  md << "| model | year | top-1 (%) | energy per image (J) | source |\n|---|---|---|---|---|\n";
+  const bool hosts = std::ranges::any_of(t.points, [](const TimelinePoint& p) { return !p.host.empty(); });
+  md << "| model | year | top-1 (%) | energy per image (J) | source |" << (hosts ? " host |" : "") << "\n|---|---|---|---|---|"
+     << (hosts ? "---|" : "") << "\n";
   for (const auto& p : t.points) {
-    md << fmt::format("| {}{} | {} | {:.3f} | {:.4g} | {} |\n", p.model, highlighted(p) ? " (highlighted)" : "", p.year,
-                      p.top1, p.energy_per_image_j, p.source);
+    md << fmt::format("| {}{} | {} | {:.3f} | {:.4g} | {} |{}\n", p.model, highlighted(p) ? " (highlighted)" : "", p.year,
+                      p.top1, p.energy_per_image_j, p.source, hosts ? " " + p.host + " |" : "");
   }
   md << fmt::format(
       "\nFitted yearly growth (log-linear): energy per image **{:+.1f} % per year** (R² {:.2f}), top-1 accuracy "

@@ -56,7 +56,8 @@ void expect_one_mark_per_point(const Figure& f) {
   for (const auto& layer : f.spec.at("layer")) {
     if (layer.value("name", "") != "points") continue;
     ++layers;
-    EXPECT_EQ(layer.at("data").at("values").size(), f.points) << f.name;
+    EXPECT_EQ(layer.at("data"), points_data()) << f.name;
+    EXPECT_EQ(f.spec.at("datasets").at("points").size(), f.points) << f.name;
   }
   EXPECT_EQ(layers, 1u) << f.name;
   std::size_t total = 0;
