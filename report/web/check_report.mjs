@@ -34,6 +34,7 @@ try {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForSelector('body[data-figures-drawn], body[data-figures-error]', { timeout: 30000 });
   result.open_ms = Date.now() - started;
+  result.draw_ms = Number(await page.$eval('body', (b) => b.getAttribute('data-draw-ms')));
   result.figures_error = await page.$eval('body', (b) => b.getAttribute('data-figures-error'));
 
   const names = await page.$$eval('figure[data-figure]', (fs) => fs.map((f) => f.getAttribute('data-figure')));

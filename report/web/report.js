@@ -2,6 +2,7 @@
 // the page, shows tooltips, toggles series, sorts tables. Inlined into report.html (offline).
 (function () {
   'use strict';
+  var started = performance.now();
   var specs = JSON.parse(document.getElementById('figure-specs').textContent);
   var tip = document.getElementById('tooltip');
 
@@ -39,6 +40,7 @@
     });
   });
   Promise.all(pending).then(function () {
+    document.body.setAttribute('data-draw-ms', String(Math.round(performance.now() - started)));
     document.body.setAttribute('data-figures', String(pending.length));
     document.body.setAttribute('data-figures-drawn',
       String(document.querySelectorAll('figure[data-figure] .chart svg').length));
