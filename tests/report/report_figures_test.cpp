@@ -119,3 +119,23 @@ TEST(ReportFigures, PowerTraceOnTheTrialClockWithBatchesAsBands) {
 
 }  // namespace
 }  // namespace greenbatch::report
+
+namespace greenbatch::report {
+namespace {
+
+TEST(ReportFigures, ValidationHasAPointPerSimulatedTrialAndTheDiagonal) {
+  Validation v;
+  v.rows.push_back({.trial_id = "a", .live_p95_ms = 10.0, .sim_p95_ms = 10.5, .within = true});
+  v.rows.push_back({.trial_id = "b", .live_p95_ms = 20.0, .sim_p95_ms = 30.0, .within = false});
+  v.rows.push_back({.trial_id = "c", .live_p95_ms = 20.0});  // not simulated: no point
+  const auto f = validation_figure(v);
+  EXPECT_EQ(f.points, 2u);
+  EXPECT_EQ(f.series, (std::map<std::string, std::size_t>{{"outside", 1}, {"within", 1}}));
+  const auto& diagonal = f.spec.at("layer").at(0);
+  EXPECT_EQ(diagonal.at("name"), "diagonal");
+  EXPECT_EQ(diagonal.at("data").at("values").at(1).at("x"), 30.0) << "up to the largest value";
+  expect_one_mark_per_point(f);
+}
+
+}  // namespace
+}  // namespace greenbatch::report
