@@ -224,7 +224,10 @@ Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed) {
     cells[key][r.policy].push_back(&r);
     sources[key].insert(r.energy_source);
     all_sources.insert(r.energy_source);
-    if (std::ranges::find(a.hosts, r.host) == a.hosts.end()) a.hosts.push_back(r.host);
+    if (std::ranges::find(a.hosts, r.host) == a.hosts.end()) {
+      a.hosts.push_back(r.host);
+      a.machines.push_back(r.machine);
+    }
   }
   a.sources.assign(all_sources.begin(), all_sources.end());
   a.timeline = timeline_findings(rows);

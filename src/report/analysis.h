@@ -83,6 +83,7 @@ struct Analysis {
   std::size_t failed = 0;              ///< with a status other than ok (left out)
   std::vector<std::string> sources;    ///< every energy source seen
   std::vector<std::string> hosts;      ///< every host seen, in order
+  std::vector<Machine> machines;       ///< what each host is (as its first trial recorded it), same order
   std::vector<std::string> timeline;   ///< growth of energy per image and accuracy per year, per host
 };
 

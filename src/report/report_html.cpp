@@ -102,7 +102,9 @@ void group_html(std::ostringstream& h, const Group& g) {
 void hosts_html(std::ostringstream& h, const Analysis& a) {
   const auto rows = host_rows(a);
   if (rows.empty()) return;
-  h << "<h2>Across hosts</h2>\n<p>The same cell on each host: mean energy per request and mean p95 response "
+  h << "<h2>Across hosts</h2>\n" << table_head({"host", "CPU", "device", "backend", "meters"});
+  for (const auto& m : a.machines) h << row({m.host, m.cpu, m.device, m.backend, m.meters});
+  h << "</tbody></table>\n<p>The same cell on each host: mean energy per request and mean p95 response "
        "time.</p>\n";
   std::vector<std::string> headers{"model", "arrival", "policy"};
   for (const auto& host : a.hosts) {

@@ -89,8 +89,12 @@ std::string markdown_report(const ReportContent& content) {
       << " | " << g.recommended.value_or("–") << " | " << g.best_sentence << " |\n";
   }
   if (hosts) {
-    m << "\n## Across hosts\n\nMean energy per request (J) and mean p95 response time (ms) of the same cell on each "
-         "host.\n\n| model | arrival | policy |";
+    m << "\n## Across hosts\n\n| host | CPU | device | backend | meters |\n|---|---|---|---|---|\n";
+    for (const auto& h : a.machines) {
+      m << "| " << h.host << " | " << h.cpu << " | " << h.device << " | " << h.backend << " | " << h.meters << " |\n";
+    }
+    m << "\nMean energy per request (J) and mean p95 response time (ms) of the same cell on each host.\n\n| model | "
+         "arrival | policy |";
     for (const auto& h : a.hosts) m << " " << h << " energy (J) | " << h << " p95 (ms) |";
     m << "\n|---|---|---|";
     for (std::size_t i = 0; i < a.hosts.size(); ++i) m << "---|---|";

@@ -9,10 +9,26 @@
 namespace greenbatch::report {
 namespace {
 
-std::string host_of(const std::string& environment_json) {
+Machine machine_of(const std::string& environment_json) {
   const auto env = nlohmann::json::parse(environment_json, nullptr, false);
-  if (env.is_object() && env.contains("host") && env["host"].is_string()) return env["host"].get<std::string>();
-  return "unknown";
+  const auto text = [](const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string("unknown");
+  };
+  Machine m{text(env, "host"), text(env, "cpu"), "unknown", "unknown", "unknown"};
+  if (env.is_object() && env.contains("backend")) {
+    const auto& b = env["backend"];
+    m.device = text(b, "device");
+    m.backend = text(b, "library") + " " + text(b, "library_version");
+  }
+  if (env.is_object() && env.contains("meters")) {
+    const auto& meters = env["meters"];
+    if (meters.is_string()) m.meters = meters.get<std::string>();
+    if (meters.is_array()) {
+      m.meters.clear();
+      for (const auto& name : meters) m.meters += (m.meters.empty() ? "" : "+") + (name.is_string() ? name.get<std::string>() : name.dump());
+    }
+  }
+  return m;
 }
 
 // (kind, batch size, spec): fixed:B sorts by B.
@@ -51,7 +67,8 @@ std::vector<TrialRow> trial_rows(const std::vector<trial::TrialRecord>& trials) 
     row.arrival = c.arrival;
     row.status = t.status;
     row.energy_source = s.energy_source;
-    row.host = host_of(t.environment_json);
+    row.machine = machine_of(t.environment_json);
+    row.host = row.machine.host;
     row.repetition = t.repetition.value_or(0);
     row.energy_per_request_j = s.energy_per_request_j;
     row.dynamic_energy_per_request_j = s.dynamic_energy_per_request_j;

@@ -11,11 +11,18 @@
 
 namespace greenbatch::report {
 
+/// The machine a trial ran on, from its environment record ("unknown" for what it lacks). The
+/// record does not name a GPU model yet: `device` is the backend's device (cpu, cuda:0, ...).
+struct Machine {
+  std::string host, cpu, device, backend, meters;
+};
+
 /// One stored trial, as the report sees it.
 struct TrialRow {
   std::string trial_id, model, policy, arrival, energy_source;
   trial::TrialStatus status = trial::TrialStatus::ok;
   std::string host;                                         ///< the machine it ran on (environment record)
+  Machine machine;                                          ///< what that machine is
   std::int64_t repetition = 0;
   std::optional<double> energy_per_request_j, dynamic_energy_per_request_j;
   std::optional<double> response_p50_ms, response_p95_ms, response_max_ms;

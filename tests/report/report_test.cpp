@@ -119,7 +119,8 @@ void write_two_host_store(const std::filesystem::path& file) {
         r.config.model = "m";
         r.config.policy = "fixed:" + std::to_string(b);
         r.config.arrival = "poisson:10";
-        r.environment_json = R"({"host":")" + host + R"("})";
+        r.environment_json = R"({"host":")" + host + R"(","cpu":"CPU of )" + host +
+                             R"(","backend":{"device":"cpu","library":"torch","library_version":"2.1"},"meters":["rapl"]})";
         r.repetition = rep;
         r.summary.energy_source = "rapl";
         r.summary.mean_batch_size = b;
@@ -138,6 +139,7 @@ TEST(Report, SeveralHostsAreComparedSideBySide) {
   const auto files = write_report(store, dir.path() / "out", {.database = "hosts.db"});
   const auto md = slurp(files.markdown);
   EXPECT_NE(md.find("Hosts: laptop, server."), std::string::npos) << md;
+  EXPECT_NE(md.find("| server | CPU of server | cpu | torch 2.1 | rapl |"), std::string::npos) << md;
   EXPECT_NE(md.find("| m | poisson:10 | fixed:1 | 0.505 (n=2) | 10.5 (n=2) | 2.005 (n=2) | 10.5 (n=2) |"),
             std::string::npos)
       << md;
