@@ -4,6 +4,7 @@
 #include <charconv>
 #include <tuple>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace greenbatch::report {
@@ -18,14 +19,16 @@ Machine machine_of(const std::string& environment_json) {
   if (env.is_object() && env.contains("backend")) {
     const auto& b = env["backend"];
     m.device = text(b, "device");
-    m.backend = text(b, "library") + " " + text(b, "library_version");
+    m.backend = fmt::format("{} {}", text(b, "library"), text(b, "library_version"));
   }
   if (env.is_object() && env.contains("meters")) {
     const auto& meters = env["meters"];
     if (meters.is_string()) m.meters = meters.get<std::string>();
     if (meters.is_array()) {
       m.meters.clear();
-      for (const auto& name : meters) m.meters += (m.meters.empty() ? "" : "+") + (name.is_string() ? name.get<std::string>() : name.dump());
+      for (const auto& name : meters) {
+        m.meters += fmt::format("{}{}", m.meters.empty() ? "" : "+", name.is_string() ? name.get<std::string>() : name.dump());
+      }
     }
   }
   return m;
