@@ -2,7 +2,8 @@
 // downloaded) with every network request refused, and prints what a reader would see as JSON:
 // console errors, per figure the marks drawn against the points it has, the tooltip shown on
 // hovering a mark, the marks left after hiding one series, a table sorted by a numeric column, the
-// time until every figure was drawn.
+// time until every figure was drawn. Waits are generous bounds (a slow machine only waits longer);
+// what is checked is what the page shows, never how fast.
 // Usage: node check_report.mjs REPORT.html SCREENSHOT.png [CHROMIUM]
 import puppeteer from 'puppeteer-core';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,8 @@ const result = { console_errors: [], remote_requests: [], figures: [] };
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 900 });
+  page.setDefaultTimeout(120000);
+  page.setDefaultNavigationTimeout(120000);
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') result.console_errors.push(m.text()); });
   page.on('pageerror', (e) => result.console_errors.push(String(e)));
   await page.setRequestInterception(true);
@@ -32,7 +35,7 @@ try {
   });
   const started = Date.now();
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForSelector('body[data-figures-drawn], body[data-figures-error]', { timeout: 30000 });
+  await page.waitForSelector('body[data-figures-drawn], body[data-figures-error]', { timeout: 120000 });
   result.open_ms = Date.now() - started;
   result.draw_ms = Number(await page.$eval('body', (b) => b.getAttribute('data-draw-ms')));
   result.figures_error = await page.$eval('body', (b) => b.getAttribute('data-figures-error'));
@@ -51,7 +54,7 @@ try {
     if (mark) {
       await mark.scrollIntoView();
       await mark.hover();
-      await page.waitForFunction(() => document.getElementById('tooltip').style.display === 'block', { timeout: 3000 })
+      await page.waitForFunction(() => document.getElementById('tooltip').style.display === 'block', { timeout: 30000 })
         .catch(() => {});
       figure.tooltip = await page.$eval('#tooltip', (t) => (t.style.display === 'block' ? t.textContent : ''));
       await page.mouse.move(0, 0);
@@ -62,7 +65,7 @@ try {
       figure.toggled = await boxes[0].evaluate((b) => b.value);
       await boxes[0].click();
       await page.waitForFunction((s, want) => document.querySelectorAll(`${s} .chart svg g.points_marks > path`).length === want,
-        { timeout: 3000 }, sel, figure.points - figure.series[figure.toggled]).catch(() => {});
+        { timeout: 30000 }, sel, figure.points - figure.series[figure.toggled]).catch(() => {});
       figure.marks_after_toggle = await page.$$eval(`${sel} .chart svg g.points_marks > path`, (p) => p.length);
       await boxes[0].click();
     }
