@@ -11,12 +11,16 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev libboost-math-dev
-  # report figures
-  gnuplot-nox
+  # report figures: Vega-Lite/Vega from npm (report/web, pinned by its lock file) run by node,
+  # PNG files by rsvg-convert
+  nodejs librsvg2-bin
   # tests and benchmarks: GoogleTest, Google Benchmark, and torchvision (the reference the zoo
   # is checked against and the peer the benchmark compares with)
   libgtest-dev libbenchmark-dev python3-torchvision
 )
+
+# Debian's npm, unless the installed node brings its own (a node from elsewhere conflicts with it)
+command -v npm >/dev/null || packages+=(npm)
 
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(chromium)  # the HTML report is checked in a real headless browser
@@ -33,14 +37,21 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all packages present"
-  exit 0
-fi
-if [[ $(id -u) -ne 0 ]]; then
+elif [[ $(id -u) -ne 0 ]]; then
   echo "install-deps: missing packages: ${missing[*]}" >&2
   echo "install-deps: run as root (sudo $0) to install them" >&2
   exit 1
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# The report's charting packages, exactly as report/web/package-lock.json pins them (the
+# browser check's puppeteer-core too; it drives Debian's chromium and downloads no browser).
+web="$(dirname "$0")/../report/web"
+if [[ ! -f "$web/node_modules/.package-lock.json" || "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+  echo "install-deps: npm ci in report/web"
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix "$web" --no-audit --no-fund
+fi

@@ -57,7 +57,8 @@ PolicySpec parse_fixed(std::string_view text, const std::vector<std::string_view
   for (std::size_t i = 1; i < args.size(); ++i) {
     const auto timeout = value_of(args[i], "timeout");
     if (!timeout) fail(text, fmt::format("unknown parameter '{}'", args[i]));
-    spec.delay_ms = parse_ms(text, "timeout", *timeout);
+    // "inf" (stored by earlier versions) is no timeout at all.
+    spec.delay_ms = *timeout == "inf" ? std::nullopt : std::optional(parse_ms(text, "timeout", *timeout));
   }
   return spec;
 }
@@ -139,14 +140,6 @@ PolicySpec PolicySpec::parse(std::string_view text) {
   if (name == "dynamic") return parse_dynamic(text, args);
   if (name == "slo") return parse_slo(text, args);
   fail(text, fmt::format("unknown policy '{}'", name));
-}
-
-bool is_unbatched(std::string_view spec) {
-  try {
-    return PolicySpec::parse(spec).max_batch() == 1;
-  } catch (const UsageError&) {
-    return false;
-  }
 }
 
 std::string PolicySpec::to_string() const {

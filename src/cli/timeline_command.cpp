@@ -6,7 +6,6 @@
 
 #include "backend_flags.h"
 #include "commands.h"
-#include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/text.h"
 #include "greenbatch/engine/model_catalog.h"
@@ -67,40 +66,21 @@ std::vector<report::TimelinePoint> measure(TimelineFlags& flags, const std::vect
   return points;
 }
 
-// Energy per image from a database: the mean energy per request of the trials with fixed:B.
+// Energy per image from a database: the mean energy per request of the trials with a fixed batch
+// of the chosen size, per model and host.
 std::vector<report::TimelinePoint> from_db(const TimelineFlags& flags, const std::vector<std::string>& models) {
   const auto db = store::ResultStore::open_read_only(flags.db);
-  const auto trials = db.read_table("trials");
-  const auto col = [&](const char* name) {
-    return static_cast<std::size_t>(std::ranges::find(trials.columns, name) - trials.columns.begin());
-  };
-  const auto model_c = col("model"), policy_c = col("policy"), energy_c = col("energy_per_request_j"),
-             source_c = col("energy_source");
-  const std::string policy =
-      batching::PolicySpec{.family = batching::PolicyFamily::fixed, .batch = static_cast<std::size_t>(flags.batch_size)}
-          .to_string();
-  std::map<std::string, std::pair<double, int>> sums;
-  std::map<std::string, std::string> sources;
-  for (const auto& row : trials.rows) {
-    const auto* model = std::get_if<std::string>(&row[model_c]);
-    const auto* spec = std::get_if<std::string>(&row[policy_c]);
-    const auto* energy = std::get_if<double>(&row[energy_c]);
-    if (model == nullptr || spec == nullptr || energy == nullptr || *spec != policy) continue;
-    auto& [sum, n] = sums[*model];
-    sum += *energy;
-    ++n;
-    sources[*model] = std::get<std::string>(row[source_c]);
-  }
   std::vector<report::TimelinePoint> points;
-  for (const auto& model : models) {
-    if (const auto it = sums.find(model); it != sums.end()) {
-      points.push_back(point(model, it->second.first / it->second.second, sources[model]));
-    }
+  for (const auto& e : report::stored_energy(db.load_trials(), flags.batch_size)) {
+    if (std::ranges::find(models, e.model) == models.end()) continue;
+    auto p = point(e.model, e.energy_per_image_j, e.source);
+    p.host = e.host;
+    points.push_back(std::move(p));
   }
   if (points.empty()) {
-    throw InputError(fmt::format("{} holds no {} trial of the chosen models; run a study with policy {} or measure "
-                                 "now without --db",
-                                 flags.db, policy, policy));
+    throw InputError(fmt::format("{} holds no trial with a fixed batch of {} (no fixed:{} trial) of the chosen "
+                                 "models; run a study with policy fixed:{} or measure now without --db",
+                                 flags.db, flags.batch_size, flags.batch_size, flags.batch_size));
   }
   return points;
 }

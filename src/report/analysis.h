@@ -1,9 +1,11 @@
 #pragma once
-// The study's answers as numbers: per model and arrival, each policy's energy and response time
-// with confidence intervals; whether the policy matters (Kruskal–Wallis, Dunn, effect sizes);
-// the best policy per cell. Pure: no I/O.
+// The study's answers as numbers: per model, arrival and host, each policy's energy and response
+// time over repetitions; whether the policy and the batch size matter (Kruskal–Wallis, Dunn–Holm,
+// Cliff's delta); the least-energy policy, the recommended one under the SLO, the Pareto front;
+// and the same cells compared across hosts. Pure: no I/O.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,22 +14,30 @@
 
 namespace greenbatch::report {
 
-/// A mean over repetitions with its bootstrap 95 % confidence interval.
+/// Below this many repetitions a cell shows each repetition and no interval: a bootstrap
+/// interval from two or three values says nothing about the spread.
+inline constexpr std::size_t kMinRepetitionsForInterval = 5;
+
+/// A mean over repetitions, with its bootstrap 95 % confidence interval from
+/// kMinRepetitionsForInterval repetitions on.
 struct Estimate {
-  std::size_t n = 0;    ///< repetitions with a value
-  double mean = 0.0;    ///< their mean
-  double low = 0.0;     ///< 2.5th percentile of the bootstrap means
-  double high = 0.0;    ///< 97.5th percentile
+  std::size_t n = 0;            ///< repetitions with a value
+  double mean = 0.0;            ///< their mean
+  std::optional<double> low;    ///< 2.5th percentile of the bootstrap means (null: too few repetitions)
+  std::optional<double> high;   ///< 97.5th percentile
 };
 
-/// One policy within a (model, arrival) group.
+/// One policy within a (model, arrival, host) group.
 struct PolicyCell {
   std::string policy;
+  PolicyFacts facts;                       ///< family and fixed batch size
   std::optional<Estimate> energy;          ///< energy per request, J
   std::optional<Estimate> dynamic_energy;  ///< dynamic energy per request, J
   std::optional<Estimate> p50, p95, max;   ///< response times, ms
-  std::vector<double> energy_values;       ///< per repetition (for tests)
+  std::optional<Estimate> batch_size;      ///< mean batch size achieved
+  std::vector<double> energy_values;       ///< per repetition
   std::vector<double> p95_values;          ///< per repetition
+  std::vector<TrialRow> trials;            ///< its ok trials, one per repetition
 };
 
 /// One pair of policies compared after a Kruskal–Wallis test.
@@ -39,33 +49,46 @@ struct PairComparison {
   std::string magnitude;     ///< negligible, small, medium, large
 };
 
-/// Does the policy affect `metric` for one (model, arrival)?
+/// Does the policy (or the batch size) affect `metric` for one group?
 struct PolicyEffect {
   std::string metric;                  ///< "energy per request" or "p95 response time"
   std::optional<double> h, p, epsilon_squared;  ///< null when the test cannot run (too few values)
   std::size_t df = 0;
   bool significant = false;            ///< p < 0.05
   std::vector<PairComparison> pairs;   ///< Dunn + Holm, only when significant
-  std::string sentence;                ///< the finding in plain words
+  std::string sentence;                ///< the finding in plain words, with its numbers
 };
 
-/// All policies of one model under one arrival process.
+/// All policies of one model under one arrival process on one host.
 struct Group {
-  std::string model, arrival;
+  std::string model, arrival, host;
   std::string energy_source;           ///< the sources of its energy figures
+  std::optional<double> slo_ms;        ///< the response-time objective its trials ran with
   std::vector<PolicyCell> cells;       ///< in policy order
-  std::vector<PolicyEffect> effects;   ///< energy, then response time
+  std::vector<PolicyEffect> effects;   ///< across all policies: energy, then response time
+  std::vector<PolicyEffect> batch_effects;  ///< across fixed batch sizes only (the paper's question)
   std::optional<std::string> best;     ///< least mean energy per request
   std::string best_sentence;           ///< its saving and latency cost in words
+  std::string batch_sentence;          ///< which fixed batch size minimises energy, in words
+  std::optional<double> saving;        ///< best against fixed:1: 1 − best/unbatched energy per request
+  std::optional<std::string> recommended;  ///< least energy among policies whose mean p95 meets the SLO
+  std::string recommended_reason;      ///< why it was chosen
+  std::vector<std::string> pareto;     ///< policies on the energy–p95 Pareto front, by p95
 };
 
 /// The analysis of a set of trials.
 struct Analysis {
-  std::vector<Group> groups;           ///< by model, then arrival
+  std::vector<Group> groups;           ///< by model, arrival, then host
   std::size_t trials = 0;              ///< trials read
   std::size_t failed = 0;              ///< with a status other than ok (left out)
   std::vector<std::string> sources;    ///< every energy source seen
+  std::vector<std::string> hosts;      ///< every host seen, in order
+  std::vector<Machine> machines;       ///< what each host is (as its first trial recorded it), same order
+  std::vector<std::string> timeline;   ///< growth of energy per image and accuracy per year, per host
 };
+
+/// True when any of `source`'s parts is the power-model estimate.
+bool is_estimate(const std::string& source);
 
 /// Analyses `rows`; bootstrap resampling is seeded with `seed`.
 Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed);

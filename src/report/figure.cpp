@@ -1,9 +1,12 @@
-// Drawing figures with gnuplot.
+// Drawing figures: the Vega-Lite specs go to report/web/render.mjs, which compiles them with
+// Vega-Lite, draws SVG with Vega and PNG with rsvg-convert.
 #include "figure.h"
 
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,94 +16,79 @@
 namespace greenbatch::report {
 namespace {
 
-// Colour-blind-safe palette (Okabe & Ito), and the highlight colour.
-constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
-constexpr const char* kHighlight = "#D55E00";
-
 std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
-// A series as an inline data block: x y [low high] [label].
-void write_block(std::ostringstream& s, std::size_t index, const Series& series) {
-  s << "$s" << index << " << EOD\n";
-  for (std::size_t i = 0; i < series.x.size(); ++i) {
-    s << fmt::format("{:.10g} {:.10g}", series.x[i], series.y[i]);
-    if (!series.y_low.empty()) s << fmt::format(" {:.10g} {:.10g}", series.y_low[i], series.y_high[i]);
-    if (!series.labels.empty()) s << ' ' << quoted(series.labels[i]);
-    s << '\n';
-  }
-  s << "EOD\n";
+std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
 
-std::string gnuplot_script(const Figure& figure, const std::string& terminal, const std::filesystem::path& output) {
-  std::ostringstream s;
-  s << "set terminal " << terminal << "\n";
-  s << "set output " << quoted(output.string()) << "\n";
-  s << "set title " << quoted(figure.title) << " noenhanced\n";
-  s << "set xlabel " << quoted(figure.x_label) << " noenhanced\n";
-  s << "set ylabel " << quoted(figure.y_label) << " noenhanced\n";
-  s << "set key outside right top noenhanced\nset grid\nset border 3\nset tics nomirror\n";
-  if (figure.log_y) s << "set logscale y\n";
-  if (!figure.categories.empty()) {
-    s << "set xrange [-0.5:" << figure.categories.size() - 0.5 << "]\nset xtics rotate by -30 (";
-    for (std::size_t i = 0; i < figure.categories.size(); ++i) {
-      s << (i ? ", " : "") << quoted(figure.categories[i]) << ' ' << i;
-    }
-    s << ") noenhanced\n";
-  }
-  for (std::size_t i = 0; i < figure.series.size(); ++i) write_block(s, i, figure.series[i]);
-  s << "plot ";
-  bool first = true;
-  for (std::size_t i = 0; i < figure.series.size(); ++i) {
-    const auto& series = figure.series[i];
-    if (series.x.empty()) continue;
-    const std::string colour = series.highlight ? kHighlight : kColours[i % std::size(kColours)];
-    const std::string style = fmt::format("lc rgb {} pt {} ps {}", quoted(colour), series.highlight ? 5 : 7,
-                                          series.highlight ? 1.6 : 0.9);
-    s << (first ? "" : ", \\\n     ");
-    first = false;
-    if (!series.y_low.empty()) {
-      s << "$s" << i << " using 1:2:3:4 with " << (series.line ? "yerrorlines" : "yerrorbars") << ' ' << style
-        << " title " << quoted(series.title) << " noenhanced";
-    } else {
-      s << "$s" << i << " using 1:2 with " << (series.line ? "linespoints" : "points") << ' ' << style
-        << " title " << quoted(series.title) << " noenhanced";
-    }
-    if (!series.labels.empty()) {
-      const int label_column = series.y_low.empty() ? 3 : 5;
-      s << ", $s" << i << " using 1:2:" << label_column << " with labels offset 0.8,0.6 left font \",9\" notitle noenhanced";
-    }
-  }
-  if (first) s << "NaN notitle";
-  s << "\nunset output\n";
-  return s.str();
+nlohmann::ordered_json figure_spec(const std::string& title, const std::vector<std::string>& notes) {
+  return {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
+          {"title", {{"text", title}, {"subtitle", notes}, {"anchor", "start"}}},
+          {"width", 640},
+          {"height", 340},
+          {"params", {{{"name", "hidden"}, {"value", nlohmann::ordered_json::array()}}}},
+          {"layer", nlohmann::ordered_json::array()}};
 }
 
-void render(const Figure& figure, const std::filesystem::path& dir) {
-  const std::pair<std::string, std::string> outputs[] = {
-      {"svg size 900,500 dynamic font \"sans,12\" background rgb \"white\"", ".svg"},
-      {"pngcairo size 900,500 font \"sans,10\"", ".png"}};
-  for (const auto& [terminal, extension] : outputs) {
-    const auto script = gnuplot_script(figure, terminal, dir / (figure.name + extension));
-    std::FILE* pipe = popen("gnuplot 2>&1", "w");
-    if (pipe == nullptr) throw UnsupportedError("cannot start gnuplot; install it (apt-get install gnuplot-nox)");
-    std::fwrite(script.data(), 1, script.size(), pipe);
-    const int status = pclose(pipe);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
-      throw UnsupportedError("gnuplot is not installed; install it (apt-get install gnuplot-nox) to draw figures");
-    }
-    if (WEXITSTATUS(status) != 0) {
-      throw Error(fmt::format("gnuplot failed drawing {}{} (exit {})", figure.name, extension, WEXITSTATUS(status)));
-    }
+nlohmann::ordered_json points_data() { return {{"name", "points"}}; }
+
+nlohmann::ordered_json visible_rows() { return {{"filter", "indexof(hidden, datum.series) < 0"}}; }
+
+void add_points(Figure& figure, nlohmann::ordered_json layer, nlohmann::ordered_json rows) {
+  for (const auto& row : rows) ++figure.series[row.at("series").get<std::string>()];
+  figure.points += rows.size();
+  layer["name"] = "points";
+  layer["data"] = points_data();
+  figure.spec["datasets"]["points"] = std::move(rows);
+  layer["transform"] = nlohmann::ordered_json::array({visible_rows()});
+  figure.spec["layer"].push_back(std::move(layer));
+}
+
+std::filesystem::path web_dir() {
+  if (const char* dir = std::getenv("GREENBATCH_WEB_DIR"); dir != nullptr && *dir != '\0') return dir;
+  return GREENBATCH_WEB_DIR;
+}
+
+std::string render(const std::vector<Figure>& figures, const std::filesystem::path& dir) {
+  const auto web = web_dir();
+  if (!std::filesystem::exists(web / "node_modules" / "vega")) {
+    throw UnsupportedError(fmt::format("the report's charting packages are not installed in {}; run `npm ci --prefix "
+                                       "{}` (scripts/install-deps.sh does) or set GREENBATCH_WEB_DIR",
+                                       web.string(), web.string()));
   }
+  auto specs = nlohmann::ordered_json::array();
+  for (const auto& f : figures) specs.push_back({{"name", f.name}, {"spec", f.spec}});
+  const auto input = dir / "figures.json";
+  {
+    std::ofstream out(input);
+    out << specs.dump(1) << '\n';
+    if (!out) throw Error(fmt::format("cannot write {} (disk full or no permission?)", input.string()));
+  }
+  const auto compiled = dir / "figures.vega.json";
+  const auto log = dir / "render.log";
+  const auto command = fmt::format("node {} {} {} > {} 2>&1", quoted((web / "render.mjs").string()),
+                                   quoted(input.string()), quoted(dir.string()), quoted(log.string()));
+  const int status = std::system(command.c_str());
+  const auto output = slurp(log);
+  std::filesystem::remove(log);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+    throw UnsupportedError("node is not installed; install it (apt-get install nodejs) to draw the report's figures");
+  }
+  if (WEXITSTATUS(status) == 3) throw UnsupportedError(output);
+  if (WEXITSTATUS(status) != 0) throw Error(fmt::format("drawing the figures failed: {}", output));
+  auto text = slurp(compiled);
+  std::filesystem::remove(compiled);
+  return text;
 }
 
 }  // namespace greenbatch::report

@@ -24,64 +24,68 @@ void write_file(const std::filesystem::path& file, const std::string& text) {
 }
 
 // The trial whose power trace is drawn: the one asked for, or the first with a stored trace.
-std::optional<std::pair<std::string, std::vector<store::TracePoint>>> chosen_trace(
-    const store::ResultStore& store, const std::vector<TrialRow>& rows, const ReportOptions& options) {
+std::optional<PowerTrace> chosen_trace(const store::ResultStore& store, const std::vector<TrialRow>& rows,
+                                       const ReportOptions& options) {
+  const auto trace_of = [&store](const TrialRow& r) {
+    return PowerTrace{fmt::format("{} {} {} (trial {})", r.model, r.policy, r.arrival, r.trial_id), r.energy_source,
+                      store.power_trace(r.trial_id), store.trace_clock(r.trial_id), store.load_batches(r.trial_id)};
+  };
   if (options.trace_trial) {
     const auto it = std::ranges::find(rows, *options.trace_trial, &TrialRow::trial_id);
     if (it == rows.end()) throw InputError(fmt::format("--trace-trial {}: no such trial in the report", *options.trace_trial));
-    auto trace = store.power_trace(it->trial_id);
-    if (trace.empty()) throw InputError(fmt::format("--trace-trial {}: its power trace was not kept", it->trial_id));
-    return std::pair{fmt::format("{} {} {} (trial {})", it->model, it->policy, it->arrival, it->trial_id), std::move(trace)};
+    auto trace = trace_of(*it);
+    if (trace.samples.empty()) throw InputError(fmt::format("--trace-trial {}: its power trace was not kept", it->trial_id));
+    return trace;
   }
   for (const auto& r : rows) {
-    auto trace = store.power_trace(r.trial_id);
-    if (trace.size() >= 2) {
-      return std::pair{fmt::format("{} {} {} (trial {})", r.model, r.policy, r.arrival, r.trial_id), std::move(trace)};
-    }
+    if (store.power_trace(r.trial_id).size() >= 2) return trace_of(r);
   }
   return std::nullopt;
+}
+
+// Every figure of the report, in order: per group the trade-off, per model and host the paper's
+// figures, the power trace, the validation.
+std::vector<Figure> figures_of(const Analysis& analysis, const std::optional<PowerTrace>& trace,
+                               const std::optional<Validation>& validation) {
+  std::vector<Figure> figures;
+  for (const auto& g : analysis.groups) figures.push_back(tradeoff_figure(g));
+  std::map<std::pair<std::string, std::string>, std::vector<const Group*>> by_model;
+  for (const auto& g : analysis.groups) by_model[{g.model, g.host}].push_back(&g);
+  for (const auto& [key, groups] : by_model) {
+    const bool has_fixed = std::ranges::any_of(groups, [](const Group* g) {
+      return std::ranges::any_of(g->cells, [](const PolicyCell& c) { return c.facts.fixed_batch.has_value(); });
+    });
+    if (!has_fixed) continue;
+    for (const char* metric : {"energy", "dynamic", "latency"}) figures.push_back(batch_figure(groups, metric));
+  }
+  if (trace) figures.push_back(power_figure(*trace));
+  if (validation) figures.push_back(validation_figure(*validation));
+  return figures;
 }
 
 }  // namespace
 
 ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir, const ReportOptions& options) {
-  const auto rows = trial_rows(store.read_table("trials", options.study_id));
+  const auto rows = trial_rows(store.load_trials(options.study_id));
   if (rows.empty()) throw InputError("there are no trials to report; run a study (or `greenbatch run --db`) first");
-  const auto analysis = analyse(rows, options.seed);
+  auto analysis = analyse(rows, options.seed);
+  if (analysis.hosts.size() < 2) {
+    for (auto& g : analysis.groups) g.host.clear();  // one machine: no host dimension to show
+  }
   std::filesystem::create_directories(dir);
-
-  std::vector<DrawnFigure> figures;
-  std::map<std::string, std::vector<const Group*>> by_model;
-  for (const auto& g : analysis.groups) by_model[g.model].push_back(&g);
-  for (const auto& [model, groups] : by_model) {
-    const auto f = energy_figure(groups);
-    render(f, dir);
-    figures.push_back({f.name, "Energy per request against the batching policy, " + model});
-  }
-  for (const auto& g : analysis.groups) {
-    const auto f = latency_figure(g);
-    render(f, dir);
-    figures.push_back({f.name, "Response time (p50, p95, max) against the batching policy, " + g.model + ", " + g.arrival});
-  }
-  if (const auto trace = chosen_trace(store, rows, options)) {
-    const auto f = power_figure(trace->first, trace->second);
-    render(f, dir);
-    figures.push_back({f.name, "Power trace of " + trace->first});
-  }
 
   std::optional<Validation> validation;
   if (!options.profiles.empty()) {
     std::vector<profile::ProfileDocument> documents;
     for (const auto& file : options.profiles) documents.push_back(profile::load_profile_document(file));
     validation = validate(rows, documents);
-    const auto f = validation_figure(*validation);
-    render(f, dir);
-    figures.push_back({f.name, "Simulated against live p95 response time (the line is perfect agreement)"});
   }
-  const ReportContent content{"greenbatch report", utc_now_iso(), options.database, &analysis, figures,
+  const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);
+  const auto compiled = render(figures, dir);
+  const ReportContent content{"greenbatch report", utc_now_iso(), options.database, &analysis, &figures,
                               validation ? &*validation : nullptr};
   ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
-  write_file(files.html, html_report(content, dir));
+  write_file(files.html, html_report(content, compiled, web_dir()));
   write_file(files.markdown, markdown_report(content));
   return files;
 }

@@ -6,15 +6,10 @@
 #include <vector>
 
 #include "analysis.h"
+#include "figure.h"
 #include "validation.h"
 
 namespace greenbatch::report {
-
-/// A drawn figure and where its files are.
-struct DrawnFigure {
-  std::string name;     ///< file stem (NAME.svg, NAME.png)
-  std::string caption;  ///< what it shows
-};
 
 /// What the documents show.
 struct ReportContent {
@@ -22,9 +17,18 @@ struct ReportContent {
   std::string generated_at;           ///< UTC time
   std::string database;               ///< the store's path
   const Analysis* analysis = nullptr; ///< the numbers
-  std::vector<DrawnFigure> figures;   ///< in order of appearance
+  const std::vector<Figure>* figures = nullptr;  ///< in order of appearance
   const Validation* validation = nullptr;  ///< simulated against live (null: no profile given)
 };
+
+/// The same (model, arrival, policy) cell on every host, for the cross-host comparison.
+struct HostRow {
+  std::string model, arrival, policy;
+  std::vector<const PolicyCell*> cells;  ///< one per Analysis::hosts entry; null where that host lacks it
+};
+
+/// The cells of `analysis` side by side across its hosts (empty with fewer than two hosts).
+std::vector<HostRow> host_rows(const Analysis& analysis);
 
 /// "+4.2 %" for a relative error, "–" for none.
 std::string percent_text(std::optional<double> relative);
@@ -32,14 +36,22 @@ std::string percent_text(std::optional<double> relative);
 /// The validation's headline: how many trials agree within the tolerance.
 std::string validation_sentence(const Validation& v);
 
-/// The HTML report: tables, findings and every figure's SVG inlined (opens offline). `dir` holds
-/// the SVG files.
-std::string html_report(const ReportContent& content, const std::filesystem::path& dir);
+/// The study's conclusions in the paper's terms, each a sentence with its numbers: per group,
+/// whether batch size (then the policy) affects energy and response time, which batch size
+/// minimises energy, the least-energy and the recommended policy; then the timeline's growth rates.
+std::vector<std::string> conclusions(const Analysis& analysis);
+
+/// The HTML report: tables (sortable), findings, and every figure drawn in the page by Vega from
+/// `compiled_specs` (JSON text, by figure name) with tooltips and series toggles; the Vega
+/// library is inlined from `web_dir`, so the file opens offline.
+std::string html_report(const ReportContent& content, const std::string& compiled_specs,
+                        const std::filesystem::path& web_dir);
 
 /// The Markdown summary: the same tables and findings, figures linked.
 std::string markdown_report(const ReportContent& content);
 
-/// The number formatted for a table cell: 4 significant digits, "–" for none.
+/// The number formatted for a table cell: 4 significant digits, the interval from
+/// kMinRepetitionsForInterval repetitions on, else the count; "–" for none.
 std::string cell_text(const std::optional<Estimate>& e);
 
 }  // namespace greenbatch::report

@@ -1,24 +1,39 @@
-// Typed trial rows from the stored trials table, and the order of policies.
+// The report's rows from typed trial records, and the policy facts the report needs.
 #include "trial_rows.h"
 
 #include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
 
-#include <algorithm>
 #include <tuple>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace greenbatch::report {
 namespace {
 
-std::optional<double> real(const FieldValue& v) {
-  if (const auto* d = std::get_if<double>(&v)) return *d;
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
-  return std::nullopt;
-}
-
-std::string text(const FieldValue& v) {
-  const auto* s = std::get_if<std::string>(&v);
-  return s ? *s : std::string();
+Machine machine_of(const std::string& environment_json) {
+  const auto env = nlohmann::json::parse(environment_json, nullptr, false);
+  const auto text = [](const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string("unknown");
+  };
+  Machine m{text(env, "host"), text(env, "cpu"), "unknown", "unknown", "unknown"};
+  if (env.is_object() && env.contains("backend")) {
+    const auto& b = env["backend"];
+    m.device = text(b, "device");
+    m.backend = fmt::format("{} {}", text(b, "library"), text(b, "library_version"));
+  }
+  if (env.is_object() && env.contains("meters")) {
+    const auto& meters = env["meters"];
+    if (meters.is_string()) m.meters = meters.get<std::string>();
+    if (meters.is_array()) {
+      m.meters.clear();
+      for (const auto& name : meters) {
+        m.meters += fmt::format("{}{}", m.meters.empty() ? "" : "+", name.is_string() ? name.get<std::string>() : name.dump());
+      }
+    }
+  }
+  return m;
 }
 
 // (kind, batch size, spec): fixed:B sorts by B, then dynamic, greedy, slo; unparsable specs last.
@@ -39,31 +54,51 @@ std::tuple<int, std::size_t, std::string> policy_key(const std::string& spec) {
 
 }  // namespace
 
+PolicyFacts policy_facts(const std::string& spec) {
+  try {
+    const auto typed = batching::PolicySpec::parse(spec);
+    PolicyFacts facts{std::string(batching::to_string(typed.family)), std::nullopt};
+    if (typed.family == batching::PolicyFamily::fixed) facts.fixed_batch = static_cast<int>(typed.max_batch());
+    return facts;
+  } catch (const Error&) {
+    return {"unknown", std::nullopt};  // a spec this build cannot parse (e.g. from a newer one)
+  }
+}
+
 bool policy_before(const std::string& a, const std::string& b) { return policy_key(a) < policy_key(b); }
 
-std::vector<TrialRow> trial_rows(const store::Table& trials) {
-  const auto column = [&](const std::string& name) {
-    const auto it = std::ranges::find(trials.columns, name);
-    return static_cast<std::size_t>(it - trials.columns.begin());
-  };
-  const auto id = column("trial_id"), model = column("model"), policy = column("policy"), arrival = column("arrival"),
-             status = column("status"), source = column("energy_source"), repetition = column("repetition"),
-             energy = column("energy_per_request_j"), dynamic = column("dynamic_energy_per_request_j"),
-             p50 = column("response_p50_ms"), p95 = column("response_p95_ms"), max = column("response_max_ms"),
-             throughput = column("throughput_rps"), power = column("avg_power_w"),
-             response_mean = column("response_mean_ms"), service_mean = column("service_mean_ms"),
-             requests = column("requests_planned"), duration = column("duration_planned_s"), seed = column("seed"),
-             capacity = column("queue_capacity"), late = column("late_requests");
+std::vector<TrialRow> trial_rows(const std::vector<trial::TrialRecord>& trials) {
   std::vector<TrialRow> rows;
-  for (const auto& r : trials.rows) {
-    TrialRow row{text(r[id]), text(r[model]), text(r[policy]), text(r[arrival]), text(r[status]), text(r[source]),
-                 static_cast<std::int64_t>(real(r[repetition]).value_or(0)), real(r[energy]), real(r[dynamic]),
-                 real(r[p50]), real(r[p95]), real(r[max]), real(r[throughput]), real(r[power]),
-                 real(r[response_mean]), real(r[service_mean]), std::nullopt, real(r[duration]),
-                 static_cast<std::uint64_t>(real(r[seed]).value_or(1)),
-                 static_cast<std::int64_t>(real(r[capacity]).value_or(1024)),
-                 static_cast<std::int64_t>(real(r[late]).value_or(0))};
-    if (const auto n = real(r[requests])) row.requests_planned = static_cast<std::int64_t>(*n);
+  rows.reserve(trials.size());
+  for (const auto& t : trials) {
+    const auto& c = t.config;
+    const auto& s = t.summary;
+    TrialRow row;
+    row.trial_id = t.trial_id;
+    row.model = c.model;
+    row.policy = c.policy;
+    row.arrival = c.arrival;
+    row.status = t.status;
+    row.energy_source = s.energy_source;
+    row.machine = machine_of(t.environment_json);
+    row.host = row.machine.host;
+    row.repetition = t.repetition.value_or(0);
+    row.energy_per_request_j = s.energy_per_request_j;
+    row.dynamic_energy_per_request_j = s.dynamic_energy_per_request_j;
+    row.response_p50_ms = s.response_p50_ms;
+    row.response_p95_ms = s.response_p95_ms;
+    row.response_max_ms = s.response_max_ms;
+    row.throughput_rps = s.throughput_rps;
+    row.avg_power_w = s.avg_power_w;
+    row.response_mean_ms = s.response_mean_ms;
+    row.service_mean_ms = s.service_mean_ms;
+    row.requests_planned = c.requests;
+    row.duration_planned_s = c.duration_s;
+    row.seed = c.seed;
+    row.queue_capacity = c.queue_capacity;
+    row.late_requests = s.late_requests;
+    row.mean_batch_size = s.mean_batch_size;
+    row.slo_ms = c.slo_ms;
     rows.push_back(std::move(row));
   }
   return rows;

@@ -55,7 +55,7 @@ std::optional<double> relative_error(std::optional<double> live, std::optional<d
 Validation validate(const std::vector<TrialRow>& rows, const std::vector<profile::ProfileDocument>& profiles) {
   Validation out;
   for (const auto& r : rows) {
-    if (r.status != "ok") continue;
+    if (r.status != trial::TrialStatus::ok) continue;
     const auto* doc = profile_for(profiles, r.model);
     if (doc == nullptr) continue;
     try {

@@ -1,4 +1,4 @@
-// Reading a trial's stored power trace.
+// Reading a trial's stored power trace and the clock it is on.
 #include "greenbatch/store/result_store.h"
 
 #include "sqlite_handle.h"
@@ -18,6 +18,15 @@ std::vector<TracePoint> ResultStore::power_trace(std::string_view trial_id) cons
     points.push_back(p);
   }
   return points;
+}
+
+TraceClock ResultStore::trace_clock(std::string_view trial_id) const {
+  sqlite::Statement query(*db_, "SELECT trace_clock FROM trials WHERE trial_id = ?1");
+  query.bind(1, std::string(trial_id));
+  if (!query.step()) return TraceClock::sampler;
+  const auto clock = query.column(0);
+  const auto* name = std::get_if<std::string>(&clock);
+  return name != nullptr && *name == "trial" ? TraceClock::trial : TraceClock::sampler;
 }
 
 }  // namespace greenbatch::store

@@ -54,10 +54,7 @@ TEST(PolicySpec, EveryFamilyRoundTripsThroughItsNormalisedText) {
     EXPECT_EQ(PolicySpec::parse(spec.to_string()), spec);
   }
   EXPECT_EQ(PolicySpec::parse("greedy").to_string(), "greedy:256");
-  EXPECT_TRUE(is_unbatched("fixed:1"));
-  EXPECT_TRUE(is_unbatched("greedy:1"));
-  EXPECT_FALSE(is_unbatched("fixed:2"));
-  EXPECT_FALSE(is_unbatched("not a policy"));
+  EXPECT_EQ(PolicySpec::parse("fixed:8,timeout=inf").to_string(), "fixed:8");  // no timeout, as stored before
 }
 
 }  // namespace

@@ -57,8 +57,4 @@ struct PolicySpec {
   bool operator==(const PolicySpec&) const = default;
 };
 
-/// Whether `spec` is a valid spec that never batches: every batch holds one request (fixed:1,
-/// greedy:1, ...). The reference point "no batching" of reports.
-bool is_unbatched(std::string_view spec);
-
 }  // namespace greenbatch::batching

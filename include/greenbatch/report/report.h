@@ -1,6 +1,7 @@
 #pragma once
-/// The study report: figures (SVG and PNG, drawn by gnuplot), tables, statistics in plain words,
-/// one self-contained HTML file that opens offline, and a Markdown summary.
+/// The study report: figures (Vega-Lite specs drawn in the page and as SVG and PNG files), tables,
+/// statistics and conclusions in plain words, one self-contained HTML file that opens offline, and
+/// a Markdown summary.
 
 #include <cstdint>
 #include <filesystem>
@@ -31,7 +32,9 @@ struct ReportFiles {
 };
 
 /// Reads the trials of `store`, analyses them and writes the report into `dir` (created when
-/// missing). Throws InputError when there are no trials to report.
+/// missing): report.html, report.md, figures.json (every figure's spec and data) and NAME.svg /
+/// NAME.png per figure. Throws InputError when there are no trials to report, UnsupportedError
+/// when the charting tools are not installed.
 ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir, const ReportOptions& options);
 
 }  // namespace greenbatch::report

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "greenbatch/stats/regression.h"
+#include "greenbatch/trial/trial_record.h"
 
 namespace greenbatch::report {
 
@@ -17,7 +18,19 @@ struct TimelinePoint {
   double top1 = 0.0;               ///< ImageNet-1K top-1 accuracy, %
   double energy_per_image_j = 0.0; ///< measured (or estimated) energy per image, J
   std::string source;              ///< the energy's source label (rapl, nvml, estimate, ...)
+  std::string host;                ///< the machine it was measured on ("" when measured now)
 };
+
+/// One model's stored energy per image on one host.
+struct StoredEnergy {
+  std::string model, host, source;  ///< zoo name, machine, energy source
+  double energy_per_image_j = 0.0;  ///< mean energy per request of its trials
+  std::size_t trials = 0;           ///< how many trials the mean is over
+};
+
+/// The mean energy per request of the ok trials with a fixed batch of `batch_size`, per model
+/// and host (the environment record's), in order of model then host.
+std::vector<StoredEnergy> stored_energy(const std::vector<trial::TrialRecord>& trials, int batch_size);
 
 /// The points and the fitted growth rates.
 struct Timeline {
@@ -31,7 +44,8 @@ struct Timeline {
 Timeline build_timeline(std::vector<TimelinePoint> points, std::string origin);
 
 /// Writes DIR/timeline.csv, DIR/timeline.md and the figures timeline_year and timeline_accuracy
-/// (SVG and PNG). Returns the Markdown file's path.
+/// (SVG and PNG, drawn like the report's; one series per host when there are several). Returns the
+/// Markdown file's path.
 std::filesystem::path write_timeline(const Timeline& timeline, const std::filesystem::path& dir);
 
 }  // namespace greenbatch::report

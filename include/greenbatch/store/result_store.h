@@ -42,8 +42,14 @@ inline constexpr std::array<std::string_view, 4> kExportTables{"trials", "reques
 
 /// One stored power sample of a trial.
 struct TracePoint {
-  double time_s = 0.0;            ///< the sampler's clock, seconds
+  double time_s = 0.0;            ///< seconds, on the clock trace_clock names
   std::optional<double> total_w;  ///< total power over the domains that count; null when unknown
+};
+
+/// The clock a trial's stored power samples are on.
+enum class TraceClock {
+  trial,    ///< the trial's own clock (s since its start), like its requests and batches
+  sampler,  ///< the sampler's epoch (trials stored before schema version 3): no common origin
 };
 
 /// An open result store file. Owns its SQLite connection; move-only. Not thread-safe: use one
@@ -103,6 +109,20 @@ class ResultStore {
 
   /// The stored power trace of `trial_id`, in time order (empty when none was kept).
   [[nodiscard]] std::vector<TracePoint> power_trace(std::string_view trial_id) const;
+
+  /// The clock the stored power samples of `trial_id` are on.
+  [[nodiscard]] TraceClock trace_clock(std::string_view trial_id) const;
+
+  /// The stored trials (all, or those of `study_id`) in the order they were saved, as typed
+  /// records: id, status, configuration, environment, summary and study fields; their requests,
+  /// batches and power trace are left empty (load_batches, power_trace). A column the record
+  /// needs that the file lacks, or a value of the wrong kind, is an InputError naming the file,
+  /// the column (and the trial).
+  [[nodiscard]] std::vector<trial::TrialRecord> load_trials(std::optional<std::string> study_id = {}) const;
+
+  /// The stored batches of `trial_id`, in dispatch order, on the trial's clock (empty when the
+  /// batches were not kept).
+  [[nodiscard]] std::vector<BatchRecord> load_batches(std::string_view trial_id) const;
 
  private:
   explicit ResultStore(std::unique_ptr<sqlite::Database> db);
