@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_report_command(app);
   greenbatch::cli::add_timeline_command(app);
   greenbatch::cli::add_export_command(app);
+  greenbatch::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

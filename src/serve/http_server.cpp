@@ -94,8 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
                     {}},
                    /*counted=*/false, /*keep_alive=*/false);
     }
-    if (ec.category() == beast::error_code(http::error::end_of_stream).category() && ec != http::error::end_of_stream &&
-        ec != http::error::partial_message) {
+    // A parse error, or a request cut short by the client's end of stream: answer 400 (the
+    // client may still read). A clean end of stream before any byte needs no answer.
+    if (ec.category() == beast::error_code(http::error::end_of_stream).category() && ec != http::error::end_of_stream) {
       return write({400, "application/json", error_json(fmt::format("malformed HTTP request: {}", ec.message())), {}},
                    /*counted=*/false, /*keep_alive=*/false);
     }

@@ -36,24 +36,20 @@ ModelSignature signature_of(engine::Backend& backend, const std::string& name) {
   return {name, info.kind, backend.input_shape(), probe.classes};
 }
 
-InferenceService::InferenceService(engine::Backend& backend, batching::RequestQueue& queue, ServiceOptions options)
+InferenceService::InferenceService(engine::Backend& backend, runtime::SharedQueue& queue, ServiceOptions options,
+                                   std::chrono::steady_clock::time_point start)
     : backend_(backend),
       queue_(queue),
       options_(std::move(options)),
       signature_(signature_of(backend, options_.model_name)),
       preprocessing_(backend.preprocessing()),
-      t0_(std::chrono::steady_clock::now()) {
-  if (options_.sampler) last_mark_ = options_.sampler->mark();
-}
+      t0_(start) {}
 
 double InferenceService::now_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
 }
 
-std::size_t InferenceService::pending() const {
-  const std::lock_guard lock(pending_mutex_);
-  return pending_.size();
-}
+std::size_t InferenceService::pending() const { return in_flight_.load(); }
 
 void InferenceService::answer(const Responder& respond, HttpResponse response) {
   metrics_.count_response(response.status);
@@ -61,7 +57,7 @@ void InferenceService::answer(const Responder& respond, HttpResponse response) {
 }
 
 MetricGauges InferenceService::gauges() const {
-  MetricGauges g{queue_.view().size, queue_.capacity(), std::nullopt, {}};
+  MetricGauges g{queue_.view().size, pending(), queue_.capacity(), std::nullopt, {}};
   if (options_.sampler) {
     const double now = options_.sampler->mark().time_s;
     const auto recent = options_.sampler->trace(now - 1.0, now);
@@ -146,30 +142,59 @@ void InferenceService::infer(const HttpRequest& http, const Responder& respond) 
   {
     const std::lock_guard lock(pending_mutex_);
     pending_.emplace(id, Pending{std::move(request), respond, arrival});
+    ++in_flight_;
   }
   if (!queue_.push({id, arrival})) {
     {
       const std::lock_guard lock(pending_mutex_);
       pending_.erase(id);
+      --in_flight_;
     }
+    if (draining_) return refuse("draining", "the server is shutting down; retry on another instance");
     refuse("queue_full", fmt::format("the request queue is full ({} waiting); retry later", queue_.capacity()));
   }
 }
 
-const engine::ImageBatch& InferenceService::gather(const std::vector<Pending>& batch) {
-  const int n = static_cast<int>(batch.size());
+const engine::ImageBatch& InferenceService::gather() {
+  const int n = static_cast<int>(batch_.size());
   auto it = inputs_.find(n);
   if (it == inputs_.end()) it = inputs_.emplace(n, engine::ImageBatch::zeros(n, backend_.input_shape())).first;
   if (signature_.platform != "synthetic") {  // the synthetic backend only counts images
     for (int i = 0; i < n; ++i) {
-      const auto& t = batch[static_cast<std::size_t>(i)].request.input.tensor;
+      const auto& t = batch_[static_cast<std::size_t>(i)].request.input.tensor;
       std::memcpy(it->second.image(i), t.data(), t.size() * sizeof(float));
     }
   }
   return it->second;
 }
 
-std::vector<DomainJoules> InferenceService::joules(const energy::EnergyWindow& window) const {
+void InferenceService::run_batch(std::span<const batching::QueuedRequest> requests) {
+  batch_.clear();
+  {
+    const std::lock_guard lock(pending_mutex_);
+    for (const auto& q : requests) {
+      const auto it = pending_.find(q.id);
+      batch_.push_back(std::move(it->second));
+      pending_.erase(it);
+    }
+  }
+  scores_ = {};
+  begin_.reset();
+  end_.reset();
+  const auto& input = gather();
+  if (options_.sampler) begin_ = options_.sampler->mark();
+  try {
+    scores_ = backend_.run(input);
+  } catch (...) {
+    if (options_.sampler) end_ = options_.sampler->mark();
+    throw;
+  }
+  if (options_.sampler) end_ = options_.sampler->mark();
+}
+
+namespace {
+
+std::vector<DomainJoules> domain_joules(const energy::EnergyWindow& window) {
   std::vector<DomainJoules> out;
   for (const auto& d : window.domains) {
     if (d.joules) out.push_back({d.name, d.source, *d.joules});
@@ -177,76 +202,68 @@ std::vector<DomainJoules> InferenceService::joules(const energy::EnergyWindow& w
   return out;
 }
 
-BatchRecord InferenceService::execute(const std::vector<batching::QueuedRequest>& requests, double dispatch_s) {
-  std::vector<Pending> batch;
-  batch.reserve(requests.size());
-  {
-    const std::lock_guard lock(pending_mutex_);
-    for (const auto& q : requests) {
-      const auto it = pending_.find(q.id);
-      batch.push_back(std::move(it->second));
-      pending_.erase(it);
+}  // namespace
+
+ResponseParameters InferenceService::account_batch(int size, bool failed) {
+  ResponseParameters params;
+  std::vector<DomainJoules> busy;
+  if (begin_ && end_) {
+    if (last_end_) metrics_.add_idle_energy(domain_joules(options_.sampler->window(*last_end_, *begin_)));
+    last_end_ = end_;
+    const auto window = options_.sampler->window(*begin_, *end_);
+    busy = domain_joules(window);
+    params.energy_source = window.source;
+    if (window.total_j) params.energy_j = *window.total_j / size;
+    if (const auto dynamic = energy::split_energy(window, options_.idle).dynamic_j) params.dynamic_energy_j = *dynamic / size;
+  }
+  metrics_.observe_batch(size, failed, busy);
+  params.batch_size = size;
+  return params;
+}
+
+void InferenceService::batch_done(std::span<const batching::QueuedRequest> requests, const BatchRecord& batch,
+                                  std::exception_ptr error) {
+  const int n = static_cast<int>(batch_.size());
+  auto params = account_batch(n, error != nullptr);
+  params.service_ms = (batch.end_s - batch.start_s) * 1e3;
+  std::string failure;
+  if (error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    } catch (...) {
+      failure = "unknown error";
     }
   }
-  const int n = static_cast<int>(batch.size());
-  BatchRecord record{next_batch_++, n, dispatch_s, 0.0, 0.0};
-  const auto& input = gather(batch);
-  std::optional<energy::EnergyMark> begin;
-  if (options_.sampler) {
-    begin = options_.sampler->mark();
-    metrics_.add_idle_energy(joules(options_.sampler->window(*last_mark_, *begin)));
-  }
-  record.start_s = now_s();
-  engine::Scores scores;
-  std::optional<std::string> failure;
-  try {
-    scores = backend_.run(input);
-  } catch (const std::exception& e) {
-    failure = e.what();
-  }
-  record.end_s = now_s();
-
-  ResponseParameters params{0.0, (record.end_s - record.start_s) * 1e3, n, std::nullopt, "none", std::nullopt};
-  std::vector<DomainJoules> batch_joules;
-  if (options_.sampler) {
-    last_mark_ = options_.sampler->mark();
-    const auto window = options_.sampler->window(*begin, *last_mark_);
-    batch_joules = joules(window);
-    params.energy_source = window.source;
-    if (window.total_j) params.energy_j = *window.total_j / n;
-    if (const auto dynamic = energy::split_energy(window, options_.idle).dynamic_j) params.dynamic_energy_j = *dynamic / n;
-  }
-  metrics_.observe_batch(n, failure.has_value(), batch_joules);
-
   std::vector<RequestRecord> records;
   for (int i = 0; i < n; ++i) {
-    auto& p = batch[static_cast<std::size_t>(i)];
+    auto& p = batch_[static_cast<std::size_t>(i)];
     const auto id = requests[static_cast<std::size_t>(i)].id;
-    if (failure) {
-      answer(p.respond, error_response(500, fmt::format("the backend failed on this request's batch: {}", *failure)));
-      records.push_back({id, p.arrival_s, p.arrival_s, false, std::nullopt, dispatch_s, record.start_s, std::nullopt});
+    if (error) {
+      answer(p.respond, error_response(500, fmt::format("the backend failed on this request's batch: {}", failure)));
+      records.push_back({id, p.arrival_s, p.arrival_s, false, std::nullopt, batch.dispatch_s, batch.start_s, std::nullopt});
       continue;
     }
-    params.queue_ms = (record.start_s - p.arrival_s) * 1e3;
-    const auto row = signature_.classes == 0
-                         ? std::span<const float>()
-                         : std::span<const float>(scores.values).subspan(static_cast<std::size_t>(i) * static_cast<std::size_t>(scores.classes),
-                                                                         static_cast<std::size_t>(scores.classes));
+    params.queue_ms = (batch.start_s - p.arrival_s) * 1e3;
+    const auto classes = static_cast<std::size_t>(signature_.classes);
+    const auto row = classes == 0 ? std::span<const float>()
+                                  : std::span<const float>(scores_.values).subspan(static_cast<std::size_t>(i) * classes, classes);
     auto encoded = encode_infer_response(p.request, row, params, signature_);
     HttpResponse response{200, encoded.json_length ? "application/octet-stream" : "application/json", std::move(encoded.body), {}};
     if (encoded.json_length) response.headers.emplace_back("Inference-Header-Content-Length", std::to_string(*encoded.json_length));
     answer(p.respond, std::move(response));
-    metrics_.observe_request(record.end_s - p.arrival_s, record.start_s - p.arrival_s, record.end_s - record.start_s);
-    records.push_back({id, p.arrival_s, p.arrival_s, false, record.id, dispatch_s, record.start_s, record.end_s});
+    metrics_.observe_request(batch.end_s - p.arrival_s, batch.start_s - p.arrival_s, batch.end_s - batch.start_s);
+    records.push_back({id, p.arrival_s, p.arrival_s, false, batch.id, batch.dispatch_s, batch.start_s, batch.end_s});
   }
-  if (options_.recorder) {
-    if (failure) {
-      options_.recorder->add_failure(*failure, records);
-    } else {
-      options_.recorder->add_batch(record, records);
-    }
+  in_flight_ -= batch_.size();
+  batch_.clear();
+  if (!options_.recorder) return;
+  if (error) {
+    options_.recorder->add_failure(failure, records);
+  } else {
+    options_.recorder->add_batch(batch, records);
   }
-  return record;
 }
 
 }  // namespace greenbatch::serve

@@ -110,6 +110,8 @@ std::string ServeMetrics::exposition(const MetricGauges& gauges) const {
   batch_size_.write(out, "greenbatch_batch_size");
   header(out, "greenbatch_queue_depth", "gauge", "Requests waiting in the queue.");
   out += fmt::format("greenbatch_queue_depth {}\n", gauges.queue_depth);
+  header(out, "greenbatch_requests_in_flight", "gauge", "Infer requests accepted and not yet answered.");
+  out += fmt::format("greenbatch_requests_in_flight {}\n", gauges.in_flight);
   header(out, "greenbatch_queue_capacity", "gauge", "The queue's bound; requests beyond it are answered 503.");
   out += fmt::format("greenbatch_queue_capacity {}\n", gauges.queue_capacity);
   if (gauges.power_w) {

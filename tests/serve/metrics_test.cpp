@@ -19,7 +19,7 @@ TEST(ServeMetrics, CountsAndCumulativeBuckets) {
   m.observe_batch(1, true, {{"package-0", "rapl", 0.5}});
   m.add_idle_energy({{"package-0", "rapl", 4.0}});
   m.observe_request(0.003, 0.001, 0.002);
-  const auto text = m.exposition({2, 64, 12.5, "rapl"});
+  const auto text = m.exposition({2, 3, 64, 12.5, "rapl"});
   EXPECT_TRUE(has_line(text, "greenbatch_http_responses_total{code=\"200\"} 2"));
   EXPECT_TRUE(has_line(text, "greenbatch_http_responses_total{code=\"503\"} 1"));
   EXPECT_TRUE(has_line(text, "greenbatch_rejected_requests_total{reason=\"queue_full\"} 1"));
@@ -35,8 +35,9 @@ TEST(ServeMetrics, CountsAndCumulativeBuckets) {
   EXPECT_TRUE(has_line(text, "greenbatch_response_seconds_bucket{le=\"0.0025\"} 0"));
   EXPECT_TRUE(has_line(text, "greenbatch_response_seconds_bucket{le=\"0.005\"} 1"));
   EXPECT_TRUE(has_line(text, "greenbatch_queue_depth 2"));
+  EXPECT_TRUE(has_line(text, "greenbatch_requests_in_flight 3"));
   EXPECT_TRUE(has_line(text, "greenbatch_power_watts{source=\"rapl\"} 12.5"));
-  EXPECT_FALSE(has_line(m.exposition({0, 64, std::nullopt, {}}), "greenbatch_power_watts{source=\"rapl\"} 12.5"));
+  EXPECT_FALSE(has_line(m.exposition({0, 0, 64, std::nullopt, {}}), "greenbatch_power_watts{source=\"rapl\"} 12.5"));
 }
 
 }  // namespace

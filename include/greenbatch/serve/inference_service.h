@@ -2,7 +2,8 @@
 /// The Open Inference Protocol service: routes HTTP requests, decodes and preprocesses infer
 /// payloads on the I/O side, enqueues them in the bounded request queue, and — called by the
 /// runtime worker with each batch the policy dispatched — runs the batch on the backend,
-/// measures its energy window and answers every request in it.
+/// measures its energy window and answers every request in it. It holds no batching logic: the
+/// runtime worker and the policy decide when and what to run.
 
 #include <atomic>
 #include <chrono>
@@ -10,13 +11,14 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
-#include "greenbatch/batching/request_queue.h"
 #include "greenbatch/energy/baseline.h"
 #include "greenbatch/energy/sampler.h"
 #include "greenbatch/engine/backend.h"
+#include "greenbatch/runtime/shared_queue.h"
 #include "greenbatch/serve/http_server.h"
 #include "greenbatch/serve/inference_protocol.h"
 #include "greenbatch/serve/metrics.h"
@@ -37,19 +39,23 @@ struct ServiceOptions {
 /// for the synthetic backend (whose time depends only on the batch size).
 ModelSignature signature_of(engine::Backend& backend, const std::string& name);
 
-/// The service. handle() runs on I/O threads, execute() on the worker thread; both are
-/// thread-safe against each other. The backend and queue outlive it.
+/// The service. handle() runs on I/O threads; run_batch() and batch_done() on the runtime
+/// worker's thread (they are its callbacks); all are thread-safe against each other. The backend
+/// and the queue outlive it; the server clock starts at `start` (the worker's clock too).
 class InferenceService {
  public:
-  /// Serves `backend` through `queue`; the server clock starts now.
-  InferenceService(engine::Backend& backend, batching::RequestQueue& queue, ServiceOptions options);
+  /// Serves `backend` through `queue`.
+  InferenceService(engine::Backend& backend, runtime::SharedQueue& queue, ServiceOptions options,
+                   std::chrono::steady_clock::time_point start);
 
-  /// Routes one HTTP request and answers it (infer requests later, from execute()).
+  /// Routes one HTTP request and answers it (infer requests later, from batch_done()).
   void handle(HttpRequest&& request, const Responder& respond);
-  /// Runs the batch of `requests` (popped from the queue) dispatched at `dispatch_s`, answers
-  /// each request and returns the batch's record. A backend failure answers 500 to each request
-  /// of the batch, is recorded, and the service goes on.
-  BatchRecord execute(const std::vector<batching::QueuedRequest>& requests, double dispatch_s);
+  /// The worker's RunBatch: runs the batch of `requests` on the backend inside an energy window;
+  /// throws what the backend throws.
+  void run_batch(std::span<const batching::QueuedRequest> requests);
+  /// The worker's BatchDone: answers each request of the batch (its logits and figures, or 500
+  /// with the backend's error when `error` is set) and records it; the service goes on.
+  void batch_done(std::span<const batching::QueuedRequest> requests, const BatchRecord& batch, std::exception_ptr error);
   /// From now on infer requests are answered 503 (draining); the queue is not touched.
   void stop_accepting() { draining_ = true; }
   /// Seconds since the service started (the server clock requests and batches are timed on).
@@ -69,11 +75,13 @@ class InferenceService {
   void infer(const HttpRequest& http, const Responder& respond);
   HttpResponse route_get(const std::string& path);
   [[nodiscard]] MetricGauges gauges() const;
-  const engine::ImageBatch& gather(const std::vector<Pending>& batch);
-  std::vector<DomainJoules> joules(const energy::EnergyWindow& window) const;
+  const engine::ImageBatch& gather();
+  // The batch's energy (its window, and the idle window before it) into the metrics; returns
+  // the per-request share.
+  ResponseParameters account_batch(int size, bool failed);
 
   engine::Backend& backend_;
-  batching::RequestQueue& queue_;
+  runtime::SharedQueue& queue_;
   ServiceOptions options_;
   ModelSignature signature_;
   engine::Preprocessing preprocessing_;
@@ -81,12 +89,15 @@ class InferenceService {
   ServeMetrics metrics_;
   std::atomic<bool> draining_{false};
   std::atomic<std::int64_t> next_id_{0};
+  std::atomic<std::size_t> in_flight_{0};  // accepted, not yet answered
   mutable std::mutex pending_mutex_;
   std::unordered_map<std::int64_t, Pending> pending_;
-  // Worker-only state: reusable input tensors per batch size, the last batch's energy mark.
+  // Worker-only state: the batch in service, its scores and energy marks, reusable input
+  // tensors per batch size, and the end of the previous batch (idle energy runs from there).
+  std::vector<Pending> batch_;
+  engine::Scores scores_;
+  std::optional<energy::EnergyMark> begin_, end_, last_end_;
   std::unordered_map<int, engine::ImageBatch> inputs_;
-  std::optional<energy::EnergyMark> last_mark_;
-  std::int64_t next_batch_ = 0;
 };
 
 }  // namespace greenbatch::serve

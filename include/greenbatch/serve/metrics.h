@@ -40,6 +40,7 @@ struct DomainJoules {
 /// What is read at scrape time rather than counted.
 struct MetricGauges {
   std::size_t queue_depth = 0;          ///< requests waiting
+  std::size_t in_flight = 0;            ///< requests accepted and not yet answered (queued or in service)
   std::size_t queue_capacity = 0;       ///< the queue's bound
   std::optional<double> power_w;        ///< latest sampled total power; absent without a meter
   std::string power_source;             ///< its source label

@@ -1,0 +1,182 @@
+// `greenbatch serve`: an Open Inference Protocol server batching with a policy, energy per
+// request, Prometheus metrics, served traffic stored as trials; SIGTERM/SIGINT drain and stop.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <optional>
+
+#include "backend_flags.h"
+#include "commands.h"
+#include "greenbatch/core/error.h"
+#include "greenbatch/serve/server.h"
+#include "greenbatch/store/result_store.h"
+#include "greenbatch/trial/environment.h"
+#include "meter_flags.h"
+
+namespace greenbatch::cli {
+namespace {
+
+struct ServeFlags {
+  BackendFlags backend;
+  MeterFlags meter;
+  std::string policy = "greedy";
+  std::string name;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  int io_threads = 2;
+  std::optional<std::int64_t> queue_capacity;
+  std::size_t max_body_bytes = 16u << 20;
+  double header_timeout_s = 10.0;
+  double body_timeout_s = 30.0;
+  double drain_timeout_s = 60.0;
+  int warmup_batches = 2;
+  std::optional<double> slo_ms;
+  std::string db;
+  double record_every_s = 0.0;
+};
+
+std::string model_name(const ServeFlags& flags, const std::string& target) {
+  if (!flags.name.empty()) return flags.name;
+  if (!flags.backend.synthetic.empty()) return "synthetic";
+  if (!flags.backend.model_file.empty()) return std::filesystem::path(target).stem().string();
+  return target;
+}
+
+// Blocks SIGINT and SIGTERM in this thread and every thread started after, so that the main
+// loop alone receives them (sigtimedwait) and the life cycle stays ordered.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// Waits up to `seconds` for SIGINT/SIGTERM; true when one came.
+bool wait_for_stop(const sigset_t& set, double seconds) {
+  timespec timeout{static_cast<time_t>(seconds), static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) * 1e9)};
+  return sigtimedwait(&set, nullptr, &timeout) > 0;
+}
+
+void store_window(serve::TrafficRecorder& recorder, store::ResultStore& db, const std::string& file) {
+  if (auto record = recorder.cut()) {
+    db.save_trial(*record);
+    fmt::print(stderr, "stored trial {} ({} requests, {} served) in {}\n", record->trial_id, record->summary.requests,
+               record->summary.served, file);
+  }
+}
+
+void run_serve(const ServeFlags& flags) {
+  const auto signals = block_stop_signals();
+  // Every input is checked before the model loads and before the database is touched.
+  const auto targets = backend_targets(flags.backend);
+  if (targets.size() != 1) throw UsageError("serve takes one model");
+  const auto policy = batching::make_policy(flags.policy);
+  const auto batch = static_cast<std::int64_t>(policy->max_batch());
+  const auto capacity = flags.queue_capacity.value_or(std::max<std::int64_t>(1024, batch));
+  if (capacity < batch) {
+    throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}); raise --queue-capacity",
+                                 capacity, batch, policy->spec()));
+  }
+  if (flags.record_every_s > 0.0 && flags.db.empty()) throw UsageError("--record-every needs --db FILE to store into");
+  std::optional<store::ResultStore> db;
+  if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
+
+  auto backend = make_backend(flags.backend, targets.front());
+  const auto warm_size = static_cast<int>(std::min<std::int64_t>(batch, 32));
+  fmt::print(stderr, "warming up {} at batch sizes 1 and {} ...\n", targets.front(), warm_size);
+  backend->warm_up(1, flags.warmup_batches);
+  backend->warm_up(warm_size, flags.warmup_batches);
+  const auto sampler = start_sampler(flags.meter);
+  const auto idle = measure_idle_baseline(flags.meter, *sampler);
+  energy::Sampler* energy = sampler->domains().empty() ? nullptr : sampler.get();
+
+  const auto info = backend->info();
+  std::optional<serve::TrafficRecorder> recorder;
+  if (db) {
+    recorder.emplace(trial::TrialConfig{.model = info.model,
+                                        .backend = info.kind,
+                                        .device = info.device,
+                                        .threads = info.threads,
+                                        .weights = info.weights,
+                                        .policy = policy->spec(),
+                                        .arrival = "http",
+                                        .seed = flags.backend.seed,
+                                        .slo_ms = flags.slo_ms,
+                                        .queue_capacity = capacity,
+                                        .images = "http",
+                                        .meter = sampler->meter_names(),
+                                        .idle_seconds = flags.meter.idle_seconds},
+                     trial::environment_json(info, *sampler), energy, idle);
+  }
+  serve::ServerOptions options{
+      .http = {flags.host, flags.port, flags.io_threads, flags.max_body_bytes, flags.header_timeout_s, flags.body_timeout_s},
+      .queue_capacity = static_cast<std::size_t>(capacity),
+      .service = {model_name(flags, targets.front()), energy, idle, recorder ? &*recorder : nullptr, 1.0},
+      .drain_timeout_s = flags.drain_timeout_s};
+  serve::Server server(*backend, *policy, options);
+  server.start();
+  fmt::print(stderr, "serving {} as \"{}\" on http://{}:{} with {} (queue {}); SIGTERM or Ctrl-C drains and stops\n",
+             info.model, options.service.model_name, flags.host, server.port(), policy->spec(), capacity);
+
+  const double period = flags.record_every_s > 0.0 ? flags.record_every_s : 3600.0;
+  while (!wait_for_stop(signals, period)) {
+    if (flags.record_every_s > 0.0) store_window(*recorder, *db, flags.db);
+  }
+  fmt::print(stderr, "stopping: no new requests; answering the {} accepted ...\n", server.service().pending());
+  const bool answered = server.drain();
+  if (recorder) store_window(*recorder, *db, flags.db);
+  for (const auto& fault : sampler->faults()) fmt::print(stderr, "energy: {}\n", fault);
+  if (const auto error = server.worker_error()) std::rethrow_exception(error);
+  if (!answered) throw Error(fmt::format("{} answers were not written within --drain-timeout {} s",
+                                         server.service().pending(), flags.drain_timeout_s));
+  fmt::print(stderr, "stopped: every accepted request was answered\n");
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "serve", "An Open Inference Protocol (KServe v2) HTTP server that batches with a policy and reports energy "
+               "per request and Prometheus metrics");
+  auto flags = std::make_shared<ServeFlags>();
+  add_backend_flags(*cmd, flags->backend, /*several_models=*/false, /*synthetic=*/true);
+  add_meter_flags(*cmd, flags->meter);
+  cmd->add_option("--policy,-p", flags->policy, "fixed:B[,timeout=MS] | greedy[:MAX] | dynamic:MAX,DELAY_MS[,preferred=a|b|c]")
+      ->capture_default_str();
+  cmd->add_option("--name", flags->name, "the model's name in /v2/models/NAME (default: the model, file stem, or synthetic)");
+  cmd->add_option("--host", flags->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
+  cmd->add_option("--port", flags->port, "port to listen on (0: any free port, printed)")->capture_default_str();
+  cmd->add_option("--io-threads", flags->io_threads, "HTTP threads (decoding and preprocessing run on them)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--queue-capacity", flags->queue_capacity,
+                  "bound of the request queue; requests beyond it are answered 503 (default: max(1024, batch size))")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-body-bytes", flags->max_body_bytes, "larger request bodies are answered 413")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--header-timeout", flags->header_timeout_s, "seconds a connection may take to send a request header")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--body-timeout", flags->body_timeout_s, "seconds a request body (or reading an answer) may take")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--drain-timeout", flags->drain_timeout_s, "seconds to wait for the last answers on shutdown")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup-batches", flags->warmup_batches, "uncounted batches at sizes 1 and the policy's maximum")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--slo", flags->slo_ms, "response-time objective, ms (slo_attainment of stored trials)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--db", flags->db, "store the served traffic as a trial (requests, batches, power trace) in this SQLite file");
+  cmd->add_option("--record-every", flags->record_every_s, "with --db: store one trial per window of this many seconds")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([flags] { run_serve(*flags); });
+}
+
+}  // namespace greenbatch::cli
