@@ -9,13 +9,13 @@ namespace greenbatch::batching {
 
 FixedPolicy::FixedPolicy(std::size_t batch, std::optional<double> timeout_ms) : batch_(batch), timeout_ms_(timeout_ms) {}
 
-Decision FixedPolicy::decide(double now_s, const QueueView& queue) const {
-  if (queue.size >= batch_) return {batch_, std::nullopt};
+Decision FixedPolicy::decide(double now_s, const QueueView& queue, const ServiceEstimate& /*estimate*/) const {
+  if (queue.size >= batch_) return {batch_, std::nullopt, DispatchReason::full};
   if (queue.size == 0) return {};
-  if (queue.closed) return {queue.size, std::nullopt};  // the tail: never dropped
+  if (queue.closed) return {queue.size, std::nullopt, DispatchReason::closed};  // the tail: never dropped
   if (!timeout_ms_) return {};
   const double deadline = *queue.oldest_arrival_s + *timeout_ms_ / 1e3;
-  if (now_s >= deadline) return {queue.size, std::nullopt};
+  if (now_s >= deadline) return {queue.size, std::nullopt, DispatchReason::timeout};
   return {0, deadline};
 }
 
@@ -25,8 +25,9 @@ std::string FixedPolicy::spec() const {
 
 GreedyPolicy::GreedyPolicy(std::size_t max) : max_(max) {}
 
-Decision GreedyPolicy::decide(double /*now_s*/, const QueueView& queue) const {
-  return {std::min(queue.size, max_), std::nullopt};
+Decision GreedyPolicy::decide(double /*now_s*/, const QueueView& queue, const ServiceEstimate& /*estimate*/) const {
+  if (queue.size == 0) return {};
+  return {std::min(queue.size, max_), std::nullopt, queue.size >= max_ ? DispatchReason::full : DispatchReason::ready};
 }
 
 std::string GreedyPolicy::spec() const { return fmt::format("greedy:{}", max_); }
@@ -36,14 +37,15 @@ DynamicPolicy::DynamicPolicy(std::size_t max, double delay_ms, std::vector<std::
   std::ranges::sort(preferred_, std::greater<>());
 }
 
-Decision DynamicPolicy::decide(double now_s, const QueueView& queue) const {
+Decision DynamicPolicy::decide(double now_s, const QueueView& queue, const ServiceEstimate& /*estimate*/) const {
   if (queue.size == 0) return {};
-  if (queue.size >= max_) return {max_, std::nullopt};
+  if (queue.size >= max_) return {max_, std::nullopt, DispatchReason::full};
   for (const std::size_t p : preferred_) {  // largest first
-    if (p <= queue.size) return {p, std::nullopt};
+    if (p <= queue.size) return {p, std::nullopt, DispatchReason::preferred};
   }
+  if (queue.closed) return {queue.size, std::nullopt, DispatchReason::closed};
   const double deadline = *queue.oldest_arrival_s + delay_ms_ / 1e3;
-  if (queue.closed || now_s >= deadline) return {queue.size, std::nullopt};
+  if (now_s >= deadline) return {queue.size, std::nullopt, DispatchReason::timeout};
   return {0, deadline};
 }
 

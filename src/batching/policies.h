@@ -12,7 +12,7 @@ class FixedPolicy final : public Policy {
  public:
   /// Batches of `batch`; with a timeout, a partial batch leaves `timeout_ms` after its oldest arrived.
   FixedPolicy(std::size_t batch, std::optional<double> timeout_ms);
-  [[nodiscard]] Decision decide(double now_s, const QueueView& queue) const override;
+  [[nodiscard]] Decision decide(double now_s, const QueueView& queue, const ServiceEstimate& estimate) const override;
   [[nodiscard]] std::size_t max_batch() const override { return batch_; }
   [[nodiscard]] std::string spec() const override;
 
@@ -26,7 +26,7 @@ class GreedyPolicy final : public Policy {
  public:
   /// Everything waiting, up to `max`.
   explicit GreedyPolicy(std::size_t max);
-  [[nodiscard]] Decision decide(double now_s, const QueueView& queue) const override;
+  [[nodiscard]] Decision decide(double now_s, const QueueView& queue, const ServiceEstimate& estimate) const override;
   [[nodiscard]] std::size_t max_batch() const override { return max_; }
   [[nodiscard]] std::string spec() const override;
 
@@ -39,7 +39,7 @@ class DynamicPolicy final : public Policy {
  public:
   /// Up to `max`, holding the oldest request at most `delay_ms`; `preferred` sizes go at once.
   DynamicPolicy(std::size_t max, double delay_ms, std::vector<std::size_t> preferred);
-  [[nodiscard]] Decision decide(double now_s, const QueueView& queue) const override;
+  [[nodiscard]] Decision decide(double now_s, const QueueView& queue, const ServiceEstimate& estimate) const override;
   [[nodiscard]] std::size_t max_batch() const override { return max_; }
   [[nodiscard]] std::string spec() const override;
 
