@@ -309,6 +309,9 @@ std::string model_metadata_json(const ModelSignature& s) {
       .dump();
 }
 
-std::string error_json(std::string_view message) { return json{{"error", message}}.dump(); }
+std::string error_json(std::string_view message) {
+  // Messages may quote request bytes that are not UTF-8: replace those rather than throw.
+  return json{{"error", message}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace greenbatch::serve

@@ -12,7 +12,7 @@
 
 namespace greenbatch::testing {
 
-std::string exchange(std::uint16_t port, std::string_view bytes, double timeout_s) {
+std::string send_raw(std::uint16_t port, std::string_view bytes, double timeout_s) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return {};
   timeval tv{static_cast<time_t>(timeout_s), 0};
@@ -77,7 +77,7 @@ HttpReply http_request(std::uint16_t port, const std::string& method, const std:
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   if (!body.empty() || method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   request += "\r\n" + body;
-  return parse_reply(exchange(port, request)).value_or(HttpReply{});
+  return parse_reply(send_raw(port, request)).value_or(HttpReply{});
 }
 
 }  // namespace greenbatch::testing

@@ -19,7 +19,7 @@ struct HttpReply {
 
 /// Connects to 127.0.0.1:`port`, sends `bytes`, closes its sending side and returns every byte
 /// received until the server closes (at most `timeout_s` of silence). Empty when it cannot connect.
-std::string exchange(std::uint16_t port, std::string_view bytes, double timeout_s = 30.0);
+std::string send_raw(std::uint16_t port, std::string_view bytes, double timeout_s = 30.0);
 
 /// The first complete, valid HTTP response in `bytes`; nullopt when there is none.
 std::optional<HttpReply> parse_reply(std::string_view bytes);
