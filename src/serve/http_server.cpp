@@ -216,6 +216,8 @@ void HttpServer::stop() {
   state_->ioc.stop();
   for (auto& t : state_->threads) t.join();
   state_->threads.clear();
+  beast::error_code ignored;
+  state_->acceptor.close(ignored);  // no I/O thread runs now: closing cannot race an accept
 }
 
 }  // namespace greenbatch::serve

@@ -46,6 +46,7 @@ std::string send_raw(std::uint16_t port, std::string_view bytes, double timeout_
 
 std::optional<HttpReply> parse_reply(std::string_view bytes) {
   namespace http = boost::beast::http;
+  if (bytes.empty()) return std::nullopt;  // Beast takes an empty stream's end as a complete message
   http::response_parser<http::string_body> parser;
   parser.eager(true);
   parser.body_limit(1u << 30);
