@@ -49,7 +49,9 @@ trial::TrialRecord run_live(LiveSetup& setup, const LiveTrialFlags& flags, const
                                   .slo_ms = workload.slo_ms,
                                   .payload = std::move(setup.payload),
                                   .sampler = sampler.get(),
-                                  .idle = measure_idle_baseline(flags.meter, *sampler)};
+                                  .idle = measure_idle_baseline(flags.meter, *sampler),
+                                  .estimate = workload.estimate,
+                                  .dispatch_reasons = workload.dispatch_reasons};
 
   const auto info = backend.info();
   const trial::TrialConfig config{.model = info.model,

@@ -53,6 +53,8 @@ struct LiveWorkload {
   std::optional<double> duration_s;         ///< or its horizon, when given as a duration
   std::int64_t queue_capacity = 0;          ///< bound of the request queue
   std::optional<double> slo_ms;             ///< for slo_attainment
+  batching::ServiceEstimate estimate;       ///< service times known before the trial (e.g. from a profile)
+  std::vector<batching::DispatchReason>* dispatch_reasons = nullptr;  ///< when set: the decision trace
 };
 
 /// Warms the backend up at sizes 1 and the policy's maximum (at most 32), starts the meters,

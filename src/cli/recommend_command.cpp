@@ -27,7 +27,7 @@ struct RecommendFlags {
   LiveTrialFlags live;  // --model / --backend / --model-file also choose the profile's model
   std::string arrival;
   std::optional<double> slo_p95_ms, slo_p99_ms;
-  std::string policies = "fixed,greedy,dynamic";
+  std::string policies = "fixed,greedy,dynamic,slo";
   std::int64_t requests = 20'000;
   std::optional<std::int64_t> queue_capacity;
   bool deterministic = false;

@@ -5,7 +5,10 @@
 #include <optional>
 
 #include "commands.h"
+#include "decision_trace.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/profile/profile_document.h"
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/store/result_store.h"
 #include "live_trial_runner.h"
 #include "output.h"
@@ -19,12 +22,21 @@ struct RunFlags {
   WorkloadFlags workload;
   bool json = false;
   std::string db;
+  std::string profile;    // seeds the policy's service-time estimate
+  std::string decisions;  // decision trace CSV
 };
 
 void run_trial_command(const RunFlags& flags) {
   // Every input is checked before the model loads and before the database is touched.
-  live_trial_target(flags.live);  // exactly one model
-  const auto [policy, arrival, capacity] = resolve_workload(flags.workload, flags.live.backend.seed);
+  const auto target = live_trial_target(flags.live);  // exactly one model
+  std::optional<profile::ProfileDocument> document;
+  std::vector<profile::ProfileCell> cells;
+  if (!flags.profile.empty()) {
+    document = profile::load_profile_document(flags.profile);
+    cells = profile::model_cells(*document, target);
+  }
+  const auto [policy, arrival, capacity, slo_ms] =
+      resolve_workload(flags.workload, flags.live.backend.seed, cells, flags.profile);
   auto schedule = workload::arrival_schedule(*arrival, flags.workload.requests, flags.workload.duration_s);
   if (schedule.empty()) {
     throw UsageError(fmt::format("--arrival {} schedules no request in the trial", flags.workload.arrival));
@@ -33,9 +45,12 @@ void run_trial_command(const RunFlags& flags) {
   std::optional<store::ResultStore> db;
   if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
 
+  std::vector<batching::DispatchReason> reasons;
   const auto record = run_live(setup, flags.live,
                                {*policy, arrival->spec(), std::move(schedule), flags.workload.requests,
-                                flags.workload.duration_s, capacity, flags.workload.slo_ms});
+                                flags.workload.duration_s, capacity, slo_ms, sim::estimate_from_profile(cells),
+                                flags.decisions.empty() ? nullptr : &reasons});
+  if (!flags.decisions.empty()) write_decision_trace(flags.decisions, record.batches, reasons);
   const auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   if (flags.json) {
     print(std::cout, table, Format::json);
@@ -60,6 +75,10 @@ void add_run_command(CLI::App& app) {
   add_workload_flags(*cmd, flags->workload);
   cmd->add_flag("--json", flags->json, "print the trial row as JSON");
   cmd->add_option("--db", flags->db, "also store the trial, its requests, batches and power trace in this SQLite file");
+  cmd->add_option("--profile", flags->profile,
+                  "profile document (profile --out F.json) of this model: seeds the policy's service-time estimate "
+                  "and an slo policy's default max batch");
+  add_decisions_flag(*cmd, flags->decisions);
   cmd->callback([flags] { run_trial_command(*flags); });
 }
 

@@ -6,6 +6,7 @@
 
 #include "backend_flags.h"
 #include "commands.h"
+#include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/text.h"
 #include "greenbatch/engine/model_catalog.h"
@@ -75,7 +76,9 @@ std::vector<report::TimelinePoint> from_db(const TimelineFlags& flags, const std
   };
   const auto model_c = col("model"), policy_c = col("policy"), energy_c = col("energy_per_request_j"),
              source_c = col("energy_source");
-  const std::string policy = fmt::format("fixed:{}", flags.batch_size);
+  const std::string policy =
+      batching::PolicySpec{.family = batching::PolicyFamily::fixed, .batch = static_cast<std::size_t>(flags.batch_size)}
+          .to_string();
   std::map<std::string, std::pair<double, int>> sums;
   std::map<std::string, std::string> sources;
   for (const auto& row : trials.rows) {

@@ -6,29 +6,32 @@
 #include <algorithm>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/sim/profile_estimate.h"
 
 namespace greenbatch::cli {
 
 void add_workload_flags(CLI::App& cmd, WorkloadFlags& flags) {
-  cmd.add_option("--policy,-p", flags.policy,
-                 "fixed:B[,timeout=MS] | greedy[:MAX] | dynamic:MAX,DELAY_MS[,preferred=a|b|c]")
-      ->required();
+  cmd.add_option("--policy,-p", flags.policy, batching::kPolicySyntax)->required();
   cmd.add_option("--arrival,-a", flags.arrival,
                  "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();
   cmd.add_option("--requests,-n", flags.requests, "requests in the trial");
   cmd.add_option("--duration", flags.duration_s, "or: every arrival within this many seconds");
-  cmd.add_option("--slo", flags.slo_ms, "response-time objective, ms (for slo_attainment)")->check(CLI::PositiveNumber);
+  cmd.add_option("--slo", flags.slo_ms, "response-time objective, ms (for slo_attainment; default: an slo policy's MS)")
+      ->check(CLI::PositiveNumber);
   cmd.add_option("--queue-capacity", flags.queue_capacity,
                  "bound of the request queue; arrivals beyond it are rejected (default: max(1024, batch size))")
       ->check(CLI::PositiveNumber);
 }
 
-Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed) {
+Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed,
+                          const std::vector<profile::ProfileCell>& cells, const std::string& profile) {
   if (flags.requests.has_value() == flags.duration_s.has_value()) {
     throw UsageError("give exactly one of --requests N or --duration SECONDS");
   }
-  Workload w{batching::make_policy(flags.policy), workload::make_arrival(flags.arrival, seed), 0};
+  const auto spec = sim::resolve_with_profile(batching::PolicySpec::parse(flags.policy), cells, profile);
+  Workload w{batching::make_policy(spec), workload::make_arrival(flags.arrival, seed), 0, flags.slo_ms};
+  if (!w.slo_ms && spec.family == batching::PolicyFamily::slo) w.slo_ms = spec.slo_ms;
   const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
   w.queue_capacity = flags.queue_capacity.value_or(std::max<std::int64_t>(1024, batch));
   if (w.queue_capacity < batch) {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/stats/bootstrap.h"
 #include "greenbatch/stats/effect_sizes.h"
@@ -82,7 +83,7 @@ void pick_best(Group& g) {
   }
   if (best == nullptr) return;
   g.best = best->policy;
-  const auto unbatched = std::ranges::find(g.cells, "fixed:1", &PolicyCell::policy);
+  const auto unbatched = std::ranges::find_if(g.cells, [](const PolicyCell& c) { return batching::is_unbatched(c.policy); });
   std::string comparison;
   if (unbatched != g.cells.end() && unbatched->energy && &*unbatched != best) {
     comparison = fmt::format(": {:.1f} % less energy per request than no batching (fixed:1)",

@@ -1,8 +1,10 @@
 // Typed trial rows from the stored trials table, and the order of policies.
 #include "trial_rows.h"
 
+#include "greenbatch/batching/policy_spec.h"
+#include "greenbatch/core/error.h"
+
 #include <algorithm>
-#include <charconv>
 #include <tuple>
 
 namespace greenbatch::report {
@@ -19,14 +21,20 @@ std::string text(const FieldValue& v) {
   return s ? *s : std::string();
 }
 
-// (kind, batch size, spec): fixed:B sorts by B.
-std::tuple<int, long, std::string> policy_key(const std::string& spec) {
-  if (spec.starts_with("fixed:")) {
-    long b = 0;
-    std::from_chars(spec.data() + 6, spec.data() + spec.size(), b);
-    return {0, b, spec};
+// (kind, batch size, spec): fixed:B sorts by B, then dynamic, greedy, slo; unparsable specs last.
+std::tuple<int, std::size_t, std::string> policy_key(const std::string& spec) {
+  using batching::PolicyFamily;
+  try {
+    const auto typed = batching::PolicySpec::parse(spec);
+    switch (typed.family) {
+      case PolicyFamily::fixed: return {0, typed.max_batch(), spec};
+      case PolicyFamily::dynamic: return {1, 0, spec};
+      case PolicyFamily::greedy: return {2, 0, spec};
+      case PolicyFamily::slo: return {3, 0, spec};
+    }
+  } catch (const Error&) {
   }
-  return {spec.starts_with("dynamic:") ? 1 : 2, 0, spec};
+  return {4, 0, spec};
 }
 
 }  // namespace
