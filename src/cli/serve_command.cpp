@@ -9,6 +9,7 @@
 
 #include "backend_flags.h"
 #include "commands.h"
+#include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/serve/server.h"
 #include "greenbatch/store/result_store.h"
@@ -145,7 +146,7 @@ void add_serve_command(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/false, /*synthetic=*/true);
   add_meter_flags(*cmd, flags->meter);
-  cmd->add_option("--policy,-p", flags->policy, "fixed:B[,timeout=MS] | greedy[:MAX] | dynamic:MAX,DELAY_MS[,preferred=a|b|c]")
+  cmd->add_option("--policy,-p", flags->policy, batching::kPolicySyntax)
       ->capture_default_str();
   cmd->add_option("--name", flags->name, "the model's name in /v2/models/NAME (default: the model, file stem, or synthetic)");
   cmd->add_option("--host", flags->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();

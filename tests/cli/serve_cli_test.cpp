@@ -437,3 +437,39 @@ TEST(ServeCli, UsageErrors) {
 
 }  // namespace
 }  // namespace greenbatch::testing
+
+namespace greenbatch::testing {
+namespace {
+
+json recommend_emit(const std::string& target, const std::string& policies) {
+  const auto r = run_cli({"recommend", "--profile", std::string(GREENBATCH_SOURCE_DIR) + "/bench/profiles/shufflenet_v2_x1_0.json",
+                          "--arrival", "poisson:100", "--slo-p95", "200", "--requests", "2000", "--policies", policies,
+                          "--emit", target, "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out);
+}
+
+TEST(ServeCli, RecommendEmitsTheWinnerForEachServingSystem) {
+  const auto serve = recommend_emit("greenbatch", "fixed,greedy,dynamic");
+  const auto winner = serve["winner"]["policy"].get<std::string>();
+  EXPECT_EQ(serve["emit"]["text"], "greenbatch serve --model shufflenet_v2_x1_0 --policy " + winner + "\n");
+
+  const auto dynamic = recommend_emit("triton", "dynamic");
+  const auto triton = dynamic["emit"]["text"].get<std::string>();
+  EXPECT_NE(triton.find("dynamic_batching {"), std::string::npos) << triton;
+  EXPECT_NE(triton.find("max_batch_size: "), std::string::npos) << triton;
+  EXPECT_NE(triton.find("max_queue_delay_microseconds: "), std::string::npos) << triton;
+  EXPECT_NE(triton.find("for " + dynamic["winner"]["policy"].get<std::string>() + "\n"), std::string::npos) << triton;
+
+  const auto torchserve = recommend_emit("torchserve", "dynamic")["emit"]["text"].get<std::string>();
+  EXPECT_NE(torchserve.find("batchSize: "), std::string::npos) << torchserve;
+  EXPECT_NE(torchserve.find("maxBatchDelay: "), std::string::npos) << torchserve;
+
+  // The slo policy cannot be written as a Triton batcher: said so, nothing pretends otherwise.
+  const auto slo = recommend_emit("triton", "slo")["emit"]["text"].get<std::string>();
+  EXPECT_NE(slo.find("not expressible"), std::string::npos) << slo;
+  EXPECT_EQ(slo.find("dynamic_batching"), std::string::npos) << slo;
+}
+
+}  // namespace
+}  // namespace greenbatch::testing
