@@ -43,7 +43,9 @@ InferenceService::InferenceService(engine::Backend& backend, runtime::SharedQueu
       options_(std::move(options)),
       signature_(signature_of(backend, options_.model_name)),
       preprocessing_(backend.preprocessing()),
-      t0_(start) {}
+      t0_(start) {
+  if (options_.sampler) last_end_ = options_.sampler->mark();  // idle energy counts from the start
+}
 
 double InferenceService::now_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "support/http_client.h"
 
@@ -94,6 +95,62 @@ TEST(Server, ReadinessTurnsOffWhileDraining) {
   EXPECT_EQ(http_request(server.port(), "GET", "/v2/models/fake/ready").status, 200);
   EXPECT_TRUE(server.drain());
   EXPECT_EQ(http_request(server.port(), "GET", "/v2/health/live").status, 0);  // no longer listening
+}
+
+}  // namespace
+}  // namespace greenbatch::serve
+
+namespace greenbatch::serve {
+namespace {
+
+// A meter whose counter gains exactly 1 J per read, so a window between two marks holds 1 J.
+class CountingMeter : public energy::Meter {
+ public:
+  std::string_view name() const override { return "counting"; }
+  std::string_view source() const override { return "fake"; }
+  const std::vector<energy::Domain>& domains() const override { return domains_; }
+  energy::Reading read() override {
+    joules_ += 1.0;
+    return {reads_++ * 1.0, {joules_}};
+  }
+
+ private:
+  std::vector<energy::Domain> domains_{{"package-0", energy::DomainKind::package, true}};
+  double joules_ = 0.0;
+  int reads_ = 0;
+};
+
+TEST(Server, EachBatchsEnergyIsSharedByItsRequestsAndIdleEnergyIsKeptApart) {
+  FakeBackend backend;
+  std::vector<std::unique_ptr<energy::Meter>> meters;
+  meters.push_back(std::make_unique<CountingMeter>());
+  energy::Sampler sampler(std::move(meters));  // not started: only the service's marks read the meter
+  const auto policy = batching::make_policy("fixed:4");                // one batch of the four requests
+  ServerOptions options;
+  options.http.port = 0;
+  options.service.model_name = "fake";
+  options.service.sampler = &sampler;
+  options.service.idle.power_w = 0.0;  // a baseline of 0 W: dynamic energy equals the total
+  Server server(backend, *policy, options);
+  server.start();
+  std::vector<std::string> answers(4);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&, i] { answers[static_cast<std::size_t>(i)] = http_request(server.port(), "POST", "/v2/models/fake/infer", body(1)).body; });
+  }
+  for (auto& c : clients) c.join();
+  for (const auto& a : answers) {
+    const auto p = json::parse(a)["parameters"];
+    EXPECT_EQ(p["batch_size"], 4) << a;
+    EXPECT_EQ(p["energy_source"], "fake") << a;
+    EXPECT_DOUBLE_EQ(p["energy_j"].get<double>(), 0.25) << a;  // the batch's 1 J over its 4 requests
+    EXPECT_DOUBLE_EQ(p["dynamic_energy_j"].get<double>(), 0.25) << a;
+  }
+  const auto metrics = http_request(server.port(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("greenbatch_energy_joules_total{source=\"fake\",domain=\"package-0\",state=\"busy\"} 1\n"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("state=\"idle\"}"), std::string::npos) << metrics;  // before the batch, apart from it
+  EXPECT_TRUE(server.drain());
 }
 
 }  // namespace
