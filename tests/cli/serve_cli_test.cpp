@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <random>
+#include <set>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -469,6 +470,45 @@ TEST(ServeCli, RecommendEmitsTheWinnerForEachServingSystem) {
   const auto slo = recommend_emit("triton", "slo")["emit"]["text"].get<std::string>();
   EXPECT_NE(slo.find("not expressible"), std::string::npos) << slo;
   EXPECT_EQ(slo.find("dynamic_batching"), std::string::npos) << slo;
+}
+
+}  // namespace
+}  // namespace greenbatch::testing
+
+namespace greenbatch::testing {
+namespace {
+
+TEST(ServeCli, RecordEveryStoresOneTrialPerWindowAndLosesNoRequest) {
+  TempDir dir("serve-windows");
+  const auto db = (dir.path() / "windows.db").string();
+  ServeProcess server(synthetic("synthetic:alpha=0,tau0=0,mode=sleep", {"--db", db, "--record-every", "0.5"}),
+                      (dir.path() / "log").string());
+  ASSERT_NE(server.port(), 0);
+  const auto trials = [&] {
+    const auto r = run_cli({"export", "--db", db, "--table", "trials", "--format", "json"});
+    return r.exit_code == 0 ? json::parse(r.out) : json::array();
+  };
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(infer(server.port(), fp32_body()).status, 200);
+  bool stored = false;
+  for (int i = 0; i < 600 && !stored; ++i) {  // until a window with them is stored (60 s at most)
+    stored = !trials().empty();
+    if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(stored) << server.log();
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(infer(server.port(), fp32_body()).status, 200);
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
+  const auto rows = trials();
+  EXPECT_GE(rows.size(), 2U);
+  int requests = 0, served = 0;
+  std::set<std::string> ids;
+  for (const auto& row : rows) {
+    requests += row["requests"].get<int>();
+    served += row["served"].get<int>();
+    ids.insert(row["trial_id"].get<std::string>());
+  }
+  EXPECT_EQ(requests, 10);
+  EXPECT_EQ(served, 10);
+  EXPECT_EQ(ids.size(), rows.size());
 }
 
 }  // namespace
