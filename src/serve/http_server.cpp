@@ -82,8 +82,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec) {
     if (ec) return refuse(ec);
     stream_.expires_after(seconds(state_.options.body_timeout_s));
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      // The client (curl, for bodies over 1 KiB) waits for this before it sends the body.
+      continue_ = {http::status::continue_, parser_->get().version()};
+      return http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code ec2, std::size_t) {
+        if (ec2) return self->close();
+        self->read_body();
+      });
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec2, std::size_t) { self->on_body(ec2); });
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
   }
 
   // A request that could not be read: answer what can be answered, then close.
@@ -155,6 +167,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  http::response<http::empty_body> continue_;
   unsigned version_ = 11;
 };
 

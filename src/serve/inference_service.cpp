@@ -97,7 +97,7 @@ void InferenceService::handle(HttpRequest&& request, const Responder& respond) {
   try {
     const auto query = request.target.find('?');
     const std::string path = request.target.substr(0, query);
-    if (request.method == "GET" || request.method == "HEAD") return answer(respond, route_get(path));
+    if (request.method == "GET") return answer(respond, route_get(path));
     const std::string model_prefix = "/v2/models/";
     if (request.method == "POST" && path.starts_with(model_prefix) && path.ends_with("/infer")) {
       auto name = std::string_view(path).substr(model_prefix.size());
@@ -155,6 +155,17 @@ void InferenceService::infer(const HttpRequest& http, const Responder& respond) 
     if (draining_) return refuse("draining", "the server is shutting down; retry on another instance");
     refuse("queue_full", fmt::format("the request queue is full ({} waiting); retry later", queue_.capacity()));
   }
+}
+
+std::size_t InferenceService::fail_pending(const std::string& reason) {
+  std::unordered_map<std::int64_t, Pending> orphans;
+  {
+    const std::lock_guard lock(pending_mutex_);
+    orphans.swap(pending_);
+  }
+  for (auto& [id, p] : orphans) answer(p.respond, error_response(500, reason));
+  in_flight_ -= orphans.size();
+  return orphans.size();
 }
 
 const engine::ImageBatch& InferenceService::gather() {

@@ -41,6 +41,7 @@ bool Server::drain() {
   http_.stop_accepting();
   queue_.close();
   if (worker_.joinable()) worker_.join();
+  if (worker_error_) service_.fail_pending("the batching worker stopped; the request was not served");
   const bool answered = http_.wait_answered(std::chrono::milliseconds(static_cast<std::int64_t>(options_.drain_timeout_s * 1e3)));
   http_.stop();
   return answered;

@@ -56,6 +56,9 @@ class InferenceService {
   /// The worker's BatchDone: answers each request of the batch (its logits and figures, or 500
   /// with the backend's error when `error` is set) and records it; the service goes on.
   void batch_done(std::span<const batching::QueuedRequest> requests, const BatchRecord& batch, std::exception_ptr error);
+  /// Answers 500 with `reason` to every accepted request the worker will not serve (after it
+  /// stopped early); returns how many.
+  std::size_t fail_pending(const std::string& reason);
   /// From now on infer requests are answered 503 (draining); the queue is not touched.
   void stop_accepting() { draining_ = true; }
   /// Seconds since the service started (the server clock requests and batches are timed on).
