@@ -123,9 +123,15 @@ void run_serve(const ServeFlags& flags) {
   fmt::print(stderr, "serving {} as \"{}\" on http://{}:{} with {} (queue {}); SIGTERM or Ctrl-C drains and stops\n",
              info.model, options.service.model_name, flags.host, server.port(), policy->spec(), capacity);
 
-  const double period = flags.record_every_s > 0.0 ? flags.record_every_s : 3600.0;
+  // Wake up every window (--record-every) to store it, else every 10 s to drop the power trace
+  // nothing will store (memory stays bounded; /metrics reads only the last second of it).
+  const double period = flags.record_every_s > 0.0 ? flags.record_every_s : 10.0;
   while (!wait_for_stop(signals, period)) {
-    if (flags.record_every_s > 0.0) store_window(*recorder, *db, flags.db);
+    if (flags.record_every_s > 0.0) {
+      store_window(*recorder, *db, flags.db);
+    } else if (!recorder) {
+      sampler->discard_trace_before(sampler->mark().time_s - 2.0);
+    }
   }
   fmt::print(stderr, "stopping: no new requests; answering the {} accepted ...\n", server.service().pending());
   const bool answered = server.drain();
