@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <optional>
@@ -11,7 +15,9 @@
 #include "commands.h"
 #include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/profile/profile_document.h"
 #include "greenbatch/serve/server.h"
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/store/result_store.h"
 #include "greenbatch/trial/environment.h"
 #include "meter_flags.h"
@@ -36,6 +42,7 @@ struct ServeFlags {
   std::optional<double> slo_ms;
   std::string db;
   double record_every_s = 0.0;
+  std::string profile;
 };
 
 std::string model_name(const ServeFlags& flags, const std::string& target) {
@@ -45,21 +52,30 @@ std::string model_name(const ServeFlags& flags, const std::string& target) {
   return target;
 }
 
-// Blocks SIGINT and SIGTERM in this thread and every thread started after, so that the main
-// loop alone receives them (sigtimedwait) and the life cycle stays ordered.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
+// SIGINT and SIGTERM write a byte to this pipe; the main loop waits on it. A handler rather than
+// a blocked mask: libraries (OpenBLAS, OpenMP) start threads before any command runs, and a
+// signal may be delivered to any of them.
+int stop_pipe[2] = {-1, -1};
+
+extern "C" void on_stop_signal(int) {
+  const char byte = 1;
+  [[maybe_unused]] const auto n = write(stop_pipe[1], &byte, 1);
+}
+
+void catch_stop_signals() {
+  if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) throw Error("cannot create the shutdown pipe");
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  action.sa_flags = SA_RESTART;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 // Waits up to `seconds` for SIGINT/SIGTERM; true when one came.
-bool wait_for_stop(const sigset_t& set, double seconds) {
-  timespec timeout{static_cast<time_t>(seconds), static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) * 1e9)};
-  return sigtimedwait(&set, nullptr, &timeout) > 0;
+bool wait_for_stop(double seconds) {
+  pollfd fd{stop_pipe[0], POLLIN, 0};
+  return poll(&fd, 1, static_cast<int>(seconds * 1e3)) > 0;
 }
 
 void store_window(serve::TrafficRecorder& recorder, store::ResultStore& db, const std::string& file) {
@@ -71,11 +87,16 @@ void store_window(serve::TrafficRecorder& recorder, store::ResultStore& db, cons
 }
 
 void run_serve(const ServeFlags& flags) {
-  const auto signals = block_stop_signals();
+  catch_stop_signals();
   // Every input is checked before the model loads and before the database is touched.
   const auto targets = backend_targets(flags.backend);
   if (targets.size() != 1) throw UsageError("serve takes one model");
-  const auto policy = batching::make_policy(flags.policy);
+  std::vector<profile::ProfileCell> cells;
+  if (!flags.profile.empty()) cells = profile::model_cells(profile::load_profile_document(flags.profile), targets.front());
+  const auto spec = sim::resolve_with_profile(batching::PolicySpec::parse(flags.policy), cells, flags.profile);
+  const auto policy = batching::make_policy(spec);
+  const auto slo_ms = flags.slo_ms ? flags.slo_ms
+                                   : spec.family == batching::PolicyFamily::slo ? std::optional<double>(spec.slo_ms) : std::nullopt;
   const auto batch = static_cast<std::int64_t>(policy->max_batch());
   const auto capacity = flags.queue_capacity.value_or(std::max<std::int64_t>(1024, batch));
   if (capacity < batch) {
@@ -106,7 +127,7 @@ void run_serve(const ServeFlags& flags) {
                                         .policy = policy->spec(),
                                         .arrival = "http",
                                         .seed = flags.backend.seed,
-                                        .slo_ms = flags.slo_ms,
+                                        .slo_ms = slo_ms,
                                         .queue_capacity = capacity,
                                         .images = "http",
                                         .meter = sampler->meter_names(),
@@ -117,7 +138,8 @@ void run_serve(const ServeFlags& flags) {
       .http = {flags.host, flags.port, flags.io_threads, flags.max_body_bytes, flags.header_timeout_s, flags.body_timeout_s},
       .queue_capacity = static_cast<std::size_t>(capacity),
       .service = {model_name(flags, targets.front()), energy, idle, recorder ? &*recorder : nullptr, 1.0},
-      .drain_timeout_s = flags.drain_timeout_s};
+      .drain_timeout_s = flags.drain_timeout_s,
+      .estimate = sim::estimate_from_profile(cells)};
   serve::Server server(*backend, *policy, options);
   server.start();
   fmt::print(stderr, "serving {} as \"{}\" on http://{}:{} with {} (queue {}); SIGTERM or Ctrl-C drains and stops\n",
@@ -126,7 +148,7 @@ void run_serve(const ServeFlags& flags) {
   // Wake up every window (--record-every) to store it, else every 10 s to drop the power trace
   // nothing will store (memory stays bounded; /metrics reads only the last second of it).
   const double period = flags.record_every_s > 0.0 ? flags.record_every_s : 10.0;
-  while (!wait_for_stop(signals, period)) {
+  while (!wait_for_stop(period)) {
     if (flags.record_every_s > 0.0) {
       store_window(*recorder, *db, flags.db);
     } else if (!recorder) {
@@ -178,8 +200,11 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--warmup-batches", flags->warmup_batches, "uncounted batches at sizes 1 and the policy's maximum")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--slo", flags->slo_ms, "response-time objective, ms (slo_attainment of stored trials)")
+  cmd->add_option("--slo", flags->slo_ms, "response-time objective, ms (slo_attainment of stored trials; default: an slo policy's)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--profile", flags->profile,
+                  "profile document (profile --out F.json) of this model: seeds the policy's service-time estimate "
+                  "and gives slo its default max");
   cmd->add_option("--db", flags->db, "store the served traffic as a trial (requests, batches, power trace) in this SQLite file");
   cmd->add_option("--record-every", flags->record_every_s, "with --db: store one trial per window of this many seconds")
       ->check(CLI::PositiveNumber);

@@ -11,7 +11,8 @@ Server::Server(engine::Backend& backend, const batching::Policy& policy, ServerO
       start_(std::chrono::steady_clock::now()),
       queue_(options_.queue_capacity),
       service_(backend, queue_, options_.service, start_),
-      http_(options_.http, [this](HttpRequest&& request, Responder respond) { service_.handle(std::move(request), respond); }) {}
+      http_(options_.http, [this](HttpRequest&& request, Responder respond) { service_.handle(std::move(request), respond); }),
+      estimate_(std::move(options_.estimate)) {}
 
 Server::~Server() {
   if (worker_.joinable()) drain();

@@ -23,6 +23,7 @@ struct ServerOptions {
   std::size_t queue_capacity = 1024;   ///< bound of the request queue (>= the policy's max batch)
   ServiceOptions service;              ///< model name, energy, recording
   double drain_timeout_s = 60.0;       ///< how long drain() waits for the answers to be written
+  batching::ServiceEstimate estimate;  ///< service times known at start (e.g. from a profile); the worker feeds it
 };
 
 /// A running server. Life cycle: construct (binds; throws InputError when it cannot), start(),
