@@ -7,6 +7,7 @@
 #include <string>
 
 #include "greenbatch/batching/policy.h"
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/store/table.h"
 #include "greenbatch/workload/arrival.h"
 #include "output.h"
@@ -45,9 +46,11 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
   auto schedule = workload::arrival_schedule(*arrival, options.requests, std::nullopt);
   auto setup = load_live_setup(live);
   note_differences(profile::model_cells(document, options.model).front(), setup.backend->info());
+  // The policy starts from the profile's latencies, as it did in the simulation.
   const auto record = run_live(setup, live,
                                {*policy, arrival->spec(), std::move(schedule), options.requests, std::nullopt,
-                                static_cast<std::int64_t>(queue_capacity), options.slo_ms});
+                                static_cast<std::int64_t>(queue_capacity), options.slo_ms,
+                                sim::estimate_from_profile(profile::model_cells(document, options.model))});
   const auto& measured = record.summary;
   const auto measured_percentile =
       options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms : measured.response_p99_ms;

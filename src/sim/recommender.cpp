@@ -58,9 +58,8 @@ double slo_percentile_ms(const Candidate& c, SloPercentile percentile) {
 
 // The specs to search, in search order. B = 1 gets no timeout and no dynamic variant: a single
 // request is a full batch, so they would all behave as fixed:1. slo gets the SLO itself as its
-// objective, the profile's default max, and each margin of the grid.
-std::vector<batching::PolicySpec> candidate_specs(const std::vector<profile::ProfileCell>& cells,
-                                                  const std::vector<std::size_t>& sizes,
+// objective, each profiled max B > 1 and each margin of the grid.
+std::vector<batching::PolicySpec> candidate_specs(const std::vector<std::size_t>& sizes,
                                                   const RecommendOptions& options) {
   using batching::PolicyFamily;
   using batching::PolicySpec;
@@ -85,11 +84,12 @@ std::vector<batching::PolicySpec> candidate_specs(const std::vector<profile::Pro
     }
   }
   if (searched(PolicyFamily::slo)) {
-    for (const double share : options.slo_margins) {
-      specs.push_back({.family = PolicyFamily::slo,
-                       .batch = slo_default_max(cells),
-                       .slo_ms = options.slo_ms,
-                       .margin_ms = share * options.slo_ms});
+    for (const auto b : sizes) {
+      if (b == 1) continue;
+      for (const double share : options.slo_margins) {
+        specs.push_back(
+            {.family = PolicyFamily::slo, .batch = b, .slo_ms = options.slo_ms, .margin_ms = share * options.slo_ms});
+      }
     }
   }
   return specs;
@@ -237,11 +237,12 @@ batching::PolicySpec greedy_spec(std::size_t max) { return {.family = batching::
 // Fills a reference point from the search (simulating it when the families left it out).
 void fill_reference(Reference& ref, const batching::PolicySpec& spec, Search& search, const Candidate* winner) {
   const auto& outcome = search.evaluate(spec);
-  if (const auto* skipped = std::get_if<SkippedCandidate>(&outcome)) {
-    ref.unavailable = skipped->detail;
+  const auto* candidate = std::get_if<Candidate>(&outcome);
+  if (candidate == nullptr) {
+    ref.unavailable = std::get_if<SkippedCandidate>(&outcome)->detail;
     return;
   }
-  ref.prediction = std::get<Candidate>(outcome);
+  ref.prediction = *candidate;
   const auto& mine = ref.prediction->energy_per_request_j;
   if (winner && *mine > 0.0) ref.saving_percent = 100.0 * (*mine - *winner->energy_per_request_j) / *mine;
 }
@@ -309,7 +310,7 @@ Recommendation recommend(const profile::ProfileDocument& document, const Recomme
     r.status = RecommendStatus::infeasible;
     return r;
   }
-  for (const auto& spec : candidate_specs(search.cells(), search.sizes(), options)) {
+  for (const auto& spec : candidate_specs(search.sizes(), options)) {
     const auto& outcome = search.evaluate(spec);
     if (const auto* c = std::get_if<Candidate>(&outcome)) {
       r.ranked.push_back(*c);

@@ -66,9 +66,9 @@ TEST(Recommender, FindsTheHandDerivedOptimum) {
     EXPECT_NEAR(*r.rate_rps, 50.0, 1e-9);
 
     // Every candidate was simulated: fixed:1, fixed:B and fixed:B,timeout=D for B = 2, 4, 8 and
-    // 8 delays (28); greedy:1..8 (4); dynamic:B,D for B = 2, 4, 8 (24); slo:80,max=8 with 5
-    // margins (max 8: the least energy per request).
-    EXPECT_EQ(r.ranked.size(), 61U);
+    // 8 delays (28); greedy:1..8 (4); dynamic:B,D for B = 2, 4, 8 (24); slo:80,max=B for
+    // B = 2, 4, 8 with 5 margins (15).
+    EXPECT_EQ(r.ranked.size(), 71U);
     // slo:80 (no margin) holds the first request until 80 − S(4) = 64 ms, when the 4th has come:
     // the same batches of 4, but finishing exactly at the deadline, so p95 80 ms ranks it after
     // fixed:4's 76 ms at equal energy.

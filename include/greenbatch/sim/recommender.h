@@ -128,8 +128,8 @@ struct Recommendation {
 
 /// Searches, for `options.model` of `document` under `options.arrival`: fixed:B for every profiled
 /// size B (and, for B > 1, with each timeout of the delay grid), greedy:B for every profiled B,
-/// dynamic:B,D for every profiled B > 1 and delay D of the grid, slo:SLO,max=M,margin=m·SLO for
-/// the profile's default max M and each margin share m — the families asked for — on one
+/// dynamic:B,D for every profiled B > 1 and delay D of the grid, slo:SLO,max=B,margin=m·SLO for
+/// every profiled B > 1 and margin share m of the grid — the families asked for — on one
 /// schedule of `options.requests` arrivals. Candidates that need unprofiled sizes (without
 /// interpolation), do not fit the queue, are unstable at the arrival rate or lack energy are
 /// skipped with the reason. Throws InputError when the profile has no energy, or when no candidate
