@@ -27,11 +27,19 @@ std::optional<std::size_t> parse_length(const std::optional<std::string>& text) 
   return value;
 }
 
+// The model name in "NAME", "NAME/versions/1" (the one version served).
+std::string_view model_of(std::string_view rest) {
+  constexpr std::string_view version = "/versions/1";
+  if (rest.ends_with(version)) rest.remove_suffix(version.size());
+  return rest;
+}
+
 }  // namespace
 
 ModelSignature signature_of(engine::Backend& backend, const std::string& name) {
   const auto info = backend.info();
-  if (info.kind == "synthetic") return {name, info.kind, {1, 1, 4}, 0};
+  // The synthetic backend returns no scores and takes its time from the batch size alone.
+  if (info.kind == "synthetic") return {name, info.kind, {1, 1, 4}, 0, false};
   const auto probe = backend.run(engine::ImageBatch::zeros(1, backend.input_shape()));
   return {name, info.kind, backend.input_shape(), probe.classes};
 }
@@ -85,7 +93,7 @@ HttpResponse InferenceService::route_get(const std::string& path) {
     rest.remove_prefix(model_prefix.size());
     const bool ready = rest.ends_with("/ready");
     if (ready) rest.remove_suffix(6);
-    if (const auto v = rest.find("/versions/1"); v != std::string_view::npos && v + 11 == rest.size()) rest = rest.substr(0, v);
+    rest = model_of(rest);
     if (rest != signature_.name) return error_response(404, fmt::format("unknown model \"{}\"; this server serves \"{}\"", rest, signature_.name));
     if (ready) return {draining_ ? 503 : 200, "application/json", fmt::format("{{\"ready\":{}}}", !draining_), {}};
     return {200, "application/json", model_metadata_json(signature_), {}};
@@ -102,7 +110,7 @@ void InferenceService::handle(HttpRequest&& request, const Responder& respond) {
     if (request.method == "POST" && path.starts_with(model_prefix) && path.ends_with("/infer")) {
       auto name = std::string_view(path).substr(model_prefix.size());
       name.remove_suffix(6);
-      if (const auto v = name.find("/versions/1"); v != std::string_view::npos && v + 11 == name.size()) name = name.substr(0, v);
+      name = model_of(name);
       if (name != signature_.name) {
         return answer(respond, error_response(404, fmt::format("unknown model \"{}\"; this server serves \"{}\"", name, signature_.name)));
       }
@@ -120,7 +128,7 @@ void InferenceService::handle(HttpRequest&& request, const Responder& respond) {
 void InferenceService::infer(const HttpRequest& http, const Responder& respond) {
   auto request = parse_infer_request(http.body, parse_length(http.inference_header_length), signature_);
   if (!request.input.image.empty()) {
-    if (signature_.platform == "synthetic") {
+    if (!signature_.takes_images) {
       throw RequestError(400, "BYTES images need an image model; the synthetic backend takes FP32 of shape [1,1,1,4]");
     }
     try {
@@ -172,7 +180,7 @@ const engine::ImageBatch& InferenceService::gather() {
   const int n = static_cast<int>(batch_.size());
   auto it = inputs_.find(n);
   if (it == inputs_.end()) it = inputs_.emplace(n, engine::ImageBatch::zeros(n, backend_.input_shape())).first;
-  if (signature_.platform != "synthetic") {  // the synthetic backend only counts images
+  if (signature_.takes_images) {
     for (int i = 0; i < n; ++i) {
       const auto& t = batch_[static_cast<std::size_t>(i)].request.input.tensor;
       std::memcpy(it->second.image(i), t.data(), t.size() * sizeof(float));

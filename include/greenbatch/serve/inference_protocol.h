@@ -33,6 +33,8 @@ struct ModelSignature {
   std::string platform;             ///< "torch" or "synthetic"
   engine::InputShape input;         ///< one image's shape
   int classes = 0;                  ///< logits per image (0 for the synthetic backend)
+  bool takes_images = true;         ///< the input is an image (BYTES accepted, values reach the model);
+                                    ///< false for the synthetic backend, which only counts requests
   std::string input_name = "input";    ///< the one input tensor's name
   std::string output_name = "logits";  ///< the one output tensor's name
 };
