@@ -123,7 +123,8 @@ TEST(ServeCli, EveryEndpointWithCurl) {
 
 TEST(ServeCli, BadRequestsGetTheirStatusAndAnError) {
   TempDir dir("serve-bad");
-  ServeProcess server(synthetic("synthetic:alpha=0,tau0=0,mode=sleep", {"--max-body-bytes", "4096", "--header-timeout", "1"}),
+  ServeProcess server(synthetic("synthetic:alpha=0,tau0=0,mode=sleep",
+                                {"--max-body-bytes", "4096", "--header-timeout", "1", "--body-timeout", "1"}),
                       (dir.path() / "log").string());
   ASSERT_NE(server.port(), 0);
   const auto port = server.port();
@@ -153,20 +154,23 @@ TEST(ServeCli, BadRequestsGetTheirStatusAndAnError) {
   const json image = {{"inputs", {{{"name", "input"}, {"datatype", "BYTES"}, {"shape", {1}}, {"data", {"aGVsbG8="}}}}}};
   expect(infer(port, image.dump()), 400, "synthetic backend takes FP32");
 
-  // A client that never finishes its header is disconnected after --header-timeout.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
-  timeval guard{60, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard);
-  const std::string partial = "GET /v2 HTTP/1.1\r\nHost: x\r\n";
-  ASSERT_EQ(::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL), static_cast<ssize_t>(partial.size()));
-  char byte = 0;
-  EXPECT_EQ(::recv(fd, &byte, 1, 0), 0) << "the server should close the connection (not the 60 s guard)";
-  ::close(fd);
+  // A client that never finishes its header (--header-timeout 1) or its body (--body-timeout 1)
+  // is disconnected: a slow client cannot hold the server.
+  for (const std::string partial : {"GET /v2 HTTP/1.1\r\nHost: x\r\n",
+                                    "POST /v2/models/synthetic/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"in"}) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+    timeval guard{60, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof guard);
+    ASSERT_EQ(::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL), static_cast<ssize_t>(partial.size()));
+    char byte = 0;
+    EXPECT_EQ(::recv(fd, &byte, 1, 0), 0) << "the server should close the connection (not the 60 s guard): " << partial;
+    ::close(fd);
+  }
 
   EXPECT_EQ(infer(port, fp32_body()).status, 200);  // still serving
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
