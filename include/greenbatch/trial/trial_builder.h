@@ -16,6 +16,7 @@
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/energy/sampler.h"
 #include "greenbatch/engine/backend_spec.h"
+#include "greenbatch/knobs/knob_settings.h"
 #include "greenbatch/trial/payload.h"
 #include "greenbatch/trial/trial_record.h"
 
@@ -45,6 +46,7 @@ struct TrialSettings {
   std::filesystem::path images;               ///< a folder; empty: generated (none for synthetic)
   int warmup_batches = kDefaultWarmupBatches; ///< at sizes 1 and the policy's largest (≤ 32)
   double idle_seconds = 2.0;                  ///< idle baseline before the trial (0: none)
+  knobs::KnobSettings knobs;                  ///< set from the trial's warm-up to its end, then restored
 };
 
 /// The settings as JSON text (what was asked; stored beside the resolved configuration).

@@ -1,0 +1,163 @@
+// The GPU power limit and locked clocks through NVML, loaded at run time with dlopen.
+#include "nvml_knobs.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::knobs {
+namespace {
+
+// The few NVML types and constants used (no NVML headers or link-time dependency are needed).
+using nvmlReturn_t = int;
+struct nvmlDevice_st;
+using nvmlDevice_t = nvmlDevice_st*;
+constexpr nvmlReturn_t NVML_SUCCESS = 0;
+constexpr unsigned kMaxClocks = 512;
+
+constexpr const char* kLibraryFix =
+    "install the NVIDIA driver, or set GREENBATCH_NVML_LIBRARY to the path of libnvidia-ml.so.1";
+constexpr const char* kSetFix = "setting GPU limits needs root (run greenbatch as root) and a GPU that supports it";
+
+}  // namespace
+
+struct NvmlKnobs::Library {
+  void* handle = nullptr;
+  bool initialised = false;
+  nvmlReturn_t (*init)() = nullptr;
+  nvmlReturn_t (*shutdown)() = nullptr;
+  const char* (*error_string)(nvmlReturn_t) = nullptr;
+  nvmlReturn_t (*get_count)(unsigned*) = nullptr;
+  nvmlReturn_t (*get_handle)(unsigned, nvmlDevice_t*) = nullptr;
+  nvmlReturn_t (*get_limit)(nvmlDevice_t, unsigned*) = nullptr;
+  nvmlReturn_t (*get_limit_range)(nvmlDevice_t, unsigned*, unsigned*) = nullptr;
+  nvmlReturn_t (*set_limit)(nvmlDevice_t, unsigned) = nullptr;
+  nvmlReturn_t (*get_memory_clocks)(nvmlDevice_t, unsigned*, unsigned*) = nullptr;
+  nvmlReturn_t (*get_graphics_clocks)(nvmlDevice_t, unsigned, unsigned*, unsigned*) = nullptr;
+  nvmlReturn_t (*lock_clocks)(nvmlDevice_t, unsigned, unsigned) = nullptr;
+  nvmlReturn_t (*reset_clocks)(nvmlDevice_t) = nullptr;
+
+  ~Library() {
+    if (initialised) shutdown();
+    if (handle != nullptr) dlclose(handle);
+  }
+
+  template <typename Function>
+  bool bind(const char* symbol, Function& function, const std::string& name, std::string& reason) {
+    function = reinterpret_cast<Function>(dlsym(handle, symbol));
+    if (function == nullptr) reason = fmt::format("NVML library {} lacks {} (driver too old?); {}", name, symbol, kLibraryFix);
+    return function != nullptr;
+  }
+
+  [[nodiscard]] std::string error(nvmlReturn_t code) const {
+    const char* text = error_string(code);
+    return text != nullptr ? text : fmt::format("NVML error {}", code);
+  }
+
+  [[nodiscard]] nvmlDevice_t device(unsigned gpu) const {
+    nvmlDevice_t device = nullptr;
+    const nvmlReturn_t status = get_handle(gpu, &device);
+    if (status != NVML_SUCCESS) throw UnsupportedError(fmt::format("NVML device {}: no handle: {}", gpu, error(status)));
+    return device;
+  }
+
+  // Throws UnsupportedError saying what failed on which GPU, with `fix`.
+  void check(nvmlReturn_t status, unsigned gpu, const char* what, const char* fix) const {
+    if (status != NVML_SUCCESS) {
+      throw UnsupportedError(fmt::format("NVML device {}: {} failed: {}; {}", gpu, what, error(status), fix));
+    }
+  }
+};
+
+std::unique_ptr<NvmlKnobs> NvmlKnobs::open(const std::string& library, std::string& reason) {
+  auto lib = std::make_unique<Library>();
+  lib->handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (lib->handle == nullptr) {
+    const char* error = dlerror();
+    reason = fmt::format("NVML library {} not found (no NVIDIA driver installed?): {}; {}", library,
+                         error != nullptr ? error : "dlopen failed", kLibraryFix);
+    return nullptr;
+  }
+  const bool bound = lib->bind("nvmlInit_v2", lib->init, library, reason) &&
+                     lib->bind("nvmlShutdown", lib->shutdown, library, reason) &&
+                     lib->bind("nvmlErrorString", lib->error_string, library, reason) &&
+                     lib->bind("nvmlDeviceGetCount_v2", lib->get_count, library, reason) &&
+                     lib->bind("nvmlDeviceGetHandleByIndex_v2", lib->get_handle, library, reason) &&
+                     lib->bind("nvmlDeviceGetPowerManagementLimit", lib->get_limit, library, reason) &&
+                     lib->bind("nvmlDeviceGetPowerManagementLimitConstraints", lib->get_limit_range, library, reason) &&
+                     lib->bind("nvmlDeviceSetPowerManagementLimit", lib->set_limit, library, reason) &&
+                     lib->bind("nvmlDeviceGetSupportedMemoryClocks", lib->get_memory_clocks, library, reason) &&
+                     lib->bind("nvmlDeviceGetSupportedGraphicsClocks", lib->get_graphics_clocks, library, reason) &&
+                     lib->bind("nvmlDeviceSetGpuLockedClocks", lib->lock_clocks, library, reason) &&
+                     lib->bind("nvmlDeviceResetGpuLockedClocks", lib->reset_clocks, library, reason);
+  if (!bound) return nullptr;
+  const nvmlReturn_t status = lib->init();
+  if (status != NVML_SUCCESS) {
+    reason = fmt::format("NVML ({}) failed to initialise: {}; check that the NVIDIA driver is loaded (nvidia-smi "
+                         "should list the GPUs)",
+                         library, lib->error(status));
+    return nullptr;
+  }
+  lib->initialised = true;
+  return std::unique_ptr<NvmlKnobs>(new NvmlKnobs(std::move(lib)));
+}
+
+NvmlKnobs::NvmlKnobs(std::unique_ptr<Library> library) : library_(std::move(library)) {}
+NvmlKnobs::~NvmlKnobs() = default;
+
+unsigned NvmlKnobs::count() const {
+  unsigned count = 0;
+  return library_->get_count(&count) == NVML_SUCCESS ? count : 0;
+}
+
+unsigned NvmlKnobs::power_limit_mw(unsigned gpu) const {
+  unsigned mw = 0;
+  library_->check(library_->get_limit(library_->device(gpu), &mw), gpu, "reading the power limit",
+                  "this GPU may not support power management");
+  return mw;
+}
+
+Range NvmlKnobs::power_limit_range_mw(unsigned gpu) const {
+  Range range;
+  library_->check(library_->get_limit_range(library_->device(gpu), &range.min, &range.max), gpu,
+                  "reading the allowed power limits", "this GPU may not support power management");
+  return range;
+}
+
+void NvmlKnobs::set_power_limit_mw(unsigned gpu, unsigned mw) const {
+  library_->check(library_->set_limit(library_->device(gpu), mw), gpu,
+                  fmt::format("setting the power limit to {} mW", mw).c_str(), kSetFix);
+}
+
+Range NvmlKnobs::clock_range_mhz(unsigned gpu) const {
+  const nvmlDevice_t device = library_->device(gpu);
+  std::array<unsigned, kMaxClocks> memory{};
+  unsigned memory_count = kMaxClocks;
+  library_->check(library_->get_memory_clocks(device, &memory_count, memory.data()), gpu,
+                  "reading the supported memory clocks", "this GPU may not support clock locking");
+  if (memory_count == 0) throw UnsupportedError(fmt::format("NVML device {} reports no supported clocks", gpu));
+  const unsigned highest_memory = *std::max_element(memory.begin(), memory.begin() + memory_count);
+  std::array<unsigned, kMaxClocks> graphics{};
+  unsigned graphics_count = kMaxClocks;
+  library_->check(library_->get_graphics_clocks(device, highest_memory, &graphics_count, graphics.data()), gpu,
+                  "reading the supported graphics clocks", "this GPU may not support clock locking");
+  if (graphics_count == 0) throw UnsupportedError(fmt::format("NVML device {} reports no graphics clocks", gpu));
+  const auto [low, high] = std::minmax_element(graphics.begin(), graphics.begin() + graphics_count);
+  return Range{*low, *high};
+}
+
+void NvmlKnobs::lock_clocks_mhz(unsigned gpu, unsigned mhz) const {
+  library_->check(library_->lock_clocks(library_->device(gpu), mhz, mhz), gpu,
+                  fmt::format("locking the graphics clock at {} MHz", mhz).c_str(), kSetFix);
+}
+
+void NvmlKnobs::reset_clocks(unsigned gpu) const {
+  library_->check(library_->reset_clocks(library_->device(gpu)), gpu, "resetting the locked clocks", kSetFix);
+}
+
+}  // namespace greenbatch::knobs
