@@ -27,7 +27,7 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   settings.backend.resize = config.resize;
   settings.backend.crop = config.crop;
   settings.backend.device = engine::parse_device(config.device);
-  settings.backend.threads = config.threads;
+  settings.backend.threads = planned.threads;
   settings.backend.seed = config.seed;
   settings.backend.optimize = config.optimize;
   settings.policy = planned.policy;
@@ -40,6 +40,8 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   settings.images = config.images;
   settings.warmup_batches = config.warmup_batches;
   settings.idle_seconds = config.idle_seconds;
+  settings.knobs.cpu_max_freq_khz = planned.cpu_max_freq_khz;
+  settings.knobs.gpu_power_limit_w = planned.gpu_power_limit_w;
   return settings;
 }
 

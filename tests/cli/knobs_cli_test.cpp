@@ -12,7 +12,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/db_rows.h"
 #include "cli/run_cli.h"
+#include "support/fixture_tree.h"
 #include "knobs/fake_cpufreq.h"
 #include "support/temp_dir.h"
 
@@ -115,7 +117,9 @@ TEST_F(KnobsCli, KnobsLeftByAKilledRunAreRestoredAtTheNextStart) {
   const int pid = spawn_cli(synthetic_run({"--duration", "600", "--cpu-max-freq", "1200000", "--gpu-clocks", "810"}),
                             log);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-  while (!caps_are(1200000) && std::chrono::steady_clock::now() < deadline) {
+  // Killed once both knobs are set (the CPU cap is written first, then the GPU clocks).
+  while (!(caps_are(1200000) && read_all(nvml_file()) == "250000 810 810\n") &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill(pid, SIGKILL);
@@ -134,6 +138,21 @@ TEST_F(KnobsCli, KnobsLeftByAKilledRunAreRestoredAtTheNextStart) {
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "state"));
   // Said once: the start after that has nothing to restore.
   EXPECT_FALSE(contains(run_cli({"knobs"}).err, "restored"));
+}
+
+TEST_F(KnobsCli, StudyFactorsThreadsAndCpuCapsAreEachTrialsSettings) {
+  const auto file = dir_.path() / "knobs.toml";
+  write_file(file, "name = \"knobs\"\nmodels = [\"synthetic:alpha=0.5,tau0=1,mode=sleep\"]\npolicies = [\"fixed:1\"]\n"
+                   "arrivals = [\"poisson:200\"]\nrequests = 3\nmeter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\n"
+                   "threads = [1, 2]\ncpu_max_freqs = [1200000, 2400000]\n");
+  const auto db = dir_.path() / "knobs.db";
+  const auto r = run_cli({"study", file.string(), "--db", db.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = query(db, "SELECT json_extract(requested_json, '$.threads') || ' ' || "
+                              "json_extract(requested_json, '$.cpu_max_freq_khz') FROM trials "
+                              "ORDER BY 1");
+  EXPECT_EQ(rows, (std::vector<std::string>{"1 1200000", "1 2400000", "2 1200000", "2 2400000"}));
+  expect_caps_original();
 }
 
 }  // namespace
