@@ -44,17 +44,19 @@ const NvmlKnobs& nvml_for(std::unique_ptr<NvmlKnobs>& nvml, const KnobOptions& o
   return *nvml;
 }
 
-}  // namespace
-
-AppliedKnobs::AppliedKnobs(const KnobSettings& settings, KnobOptions options) : options_(std::move(options)) {
-  if (!settings.any()) return;
+// Every knob checked, with its originals and the changes still to make. Holds NVML open for them.
+struct Plan {
+  std::unique_ptr<NvmlKnobs> nvml;
   std::vector<Original> originals;
   std::vector<Change> changes;
   std::vector<std::string> applied;
-  if (settings.cpu_max_freq_khz) plan_cpu(*settings.cpu_max_freq_khz, options_, originals, changes, applied);
-  std::unique_ptr<NvmlKnobs> nvml;
+};
+
+Plan plan(const KnobSettings& settings, const KnobOptions& options) {
+  Plan p;
+  if (settings.cpu_max_freq_khz) plan_cpu(*settings.cpu_max_freq_khz, options, p.originals, p.changes, p.applied);
   if (settings.gpu_power_limit_w) {
-    const auto& gpus = nvml_for(nvml, options_, "--gpu-power-limit");
+    const auto& gpus = nvml_for(p.nvml, options, "--gpu-power-limit");
     const unsigned mw = *settings.gpu_power_limit_w * 1000;
     for (unsigned gpu = 0; gpu < gpus.count(); ++gpu) {
       const auto range = gpus.power_limit_range_mw(gpu);
@@ -63,13 +65,13 @@ AppliedKnobs::AppliedKnobs(const KnobSettings& settings, KnobOptions options) : 
                                      "(nvmlDeviceGetPowerManagementLimitConstraints); choose a value in it",
                                      *settings.gpu_power_limit_w, gpu, range.min / 1000.0, range.max / 1000.0));
       }
-      originals.push_back(Original{Original::Kind::gpu_power_limit, std::to_string(gpu), gpus.power_limit_mw(gpu)});
-      changes.emplace_back([&gpus, gpu, mw] { gpus.set_power_limit_mw(gpu, mw); });
+      p.originals.push_back(Original{Original::Kind::gpu_power_limit, std::to_string(gpu), gpus.power_limit_mw(gpu)});
+      p.changes.emplace_back([&gpus, gpu, mw] { gpus.set_power_limit_mw(gpu, mw); });
     }
-    applied.push_back(fmt::format("gpu_power_limit {} W on {} GPUs", *settings.gpu_power_limit_w, gpus.count()));
+    p.applied.push_back(fmt::format("gpu_power_limit {} W on {} GPUs", *settings.gpu_power_limit_w, gpus.count()));
   }
   if (settings.gpu_clocks_mhz) {
-    const auto& gpus = nvml_for(nvml, options_, "--gpu-clocks");
+    const auto& gpus = nvml_for(p.nvml, options, "--gpu-clocks");
     const unsigned mhz = *settings.gpu_clocks_mhz;
     for (unsigned gpu = 0; gpu < gpus.count(); ++gpu) {
       const auto range = gpus.clock_range_mhz(gpu);
@@ -78,11 +80,23 @@ AppliedKnobs::AppliedKnobs(const KnobSettings& settings, KnobOptions options) : 
                                      "{}..{} MHz (nvmlDeviceGetSupportedGraphicsClocks); choose a value in it",
                                      mhz, gpu, range.min, range.max));
       }
-      originals.push_back(Original{Original::Kind::gpu_clocks, std::to_string(gpu), 0});
-      changes.emplace_back([&gpus, gpu, mhz] { gpus.lock_clocks_mhz(gpu, mhz); });
+      p.originals.push_back(Original{Original::Kind::gpu_clocks, std::to_string(gpu), 0});
+      p.changes.emplace_back([&gpus, gpu, mhz] { gpus.lock_clocks_mhz(gpu, mhz); });
     }
-    applied.push_back(fmt::format("gpu_clocks {} MHz on {} GPUs", mhz, gpus.count()));
+    p.applied.push_back(fmt::format("gpu_clocks {} MHz on {} GPUs", mhz, gpus.count()));
   }
+  return p;
+}
+
+}  // namespace
+
+void check_knobs(const KnobSettings& settings, const KnobOptions& options) {
+  if (settings.any()) (void)plan(settings, options);
+}
+
+AppliedKnobs::AppliedKnobs(const KnobSettings& settings, KnobOptions options) : options_(std::move(options)) {
+  if (!settings.any()) return;
+  auto [nvml, originals, changes, applied] = plan(settings, options_);
   // Every knob checked: record the originals, then change, restoring what was changed on failure.
   record_originals(options_, originals);
   for (std::size_t i = 0; i < changes.size(); ++i) {

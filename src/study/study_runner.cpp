@@ -11,6 +11,7 @@
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/energy/meter_registry.h"
+#include "greenbatch/knobs/applied_knobs.h"
 #include "greenbatch/trial/trial_builder.h"
 
 namespace greenbatch::study {
@@ -59,6 +60,9 @@ StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, boo
                                        config.device, config.file.string()));
   }
   if (!config.images.empty()) (void)trial::load_image_folder(config.images);
+  const auto knob_options = knobs::KnobOptions::from_environment();
+  for (const auto khz : config.cpu_max_freqs) knobs::check_knobs({.cpu_max_freq_khz = khz}, knob_options);
+  for (const auto watts : config.gpu_power_limits) knobs::check_knobs({.gpu_power_limit_w = watts}, knob_options);
   store.register_study({outcome.study_id, config.name, canonical_json(config), utc_now_iso()}, force);
   const auto stored = store.completed_trial_ids(outcome.study_id);
   const std::set<std::string> done(stored.begin(), stored.end());

@@ -153,6 +153,13 @@ TEST_F(KnobsCli, StudyFactorsThreadsAndCpuCapsAreEachTrialsSettings) {
                               "ORDER BY 1");
   EXPECT_EQ(rows, (std::vector<std::string>{"1 1200000", "1 2400000", "2 1200000", "2 2400000"}));
   expect_caps_original();
+
+  // A level outside the range stops the study before it is registered.
+  write_file(file, read_all(file) + "gpu_power_limits = [500]\n");
+  const auto bad = run_cli({"study", file.string(), "--db", (dir_.path() / "bad.db").string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_TRUE(contains(bad.err, "100..300 W")) << bad.err;
+  EXPECT_EQ(query_count(dir_.path() / "bad.db", "SELECT COUNT(*) FROM studies"), 0U);
 }
 
 }  // namespace

@@ -9,6 +9,10 @@
 
 namespace greenbatch::knobs {
 
+/// Checks that every knob `settings` sets is available and in range, changing nothing: the same
+/// errors as AppliedKnobs, raised before a study starts.
+void check_knobs(const KnobSettings& settings, const KnobOptions& options);
+
 /// Sets the knobs of a KnobSettings for its lifetime. Construction checks every knob before
 /// changing any (UnsupportedError with why and the fix when one is unavailable, UsageError naming
 /// the allowed range when a value is outside it), records the originals on disk, then sets them;
