@@ -1,37 +1,28 @@
 // The GPU power limit and locked clocks through NVML, loaded at run time with dlopen.
 #include "nvml_knobs.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
 
+#include "energy/nvml_library.h"
 #include "greenbatch/core/error.h"
 
 namespace greenbatch::knobs {
 namespace {
 
-// The few NVML types and constants used (no NVML headers or link-time dependency are needed).
-using nvmlReturn_t = int;
-struct nvmlDevice_st;
-using nvmlDevice_t = nvmlDevice_st*;
-constexpr nvmlReturn_t NVML_SUCCESS = 0;
+using energy::nvmlDevice_t;
+using energy::nvmlReturn_t;
+constexpr nvmlReturn_t NVML_SUCCESS = energy::kNvmlSuccess;
 constexpr unsigned kMaxClocks = 512;
 
-constexpr const char* kLibraryFix =
-    "install the NVIDIA driver, or set GREENBATCH_NVML_LIBRARY to the path of libnvidia-ml.so.1";
 constexpr const char* kSetFix = "setting GPU limits needs root (run greenbatch as root) and a GPU that supports it";
 
 }  // namespace
 
 struct NvmlKnobs::Library {
-  void* handle = nullptr;
-  bool initialised = false;
-  nvmlReturn_t (*init)() = nullptr;
-  nvmlReturn_t (*shutdown)() = nullptr;
-  const char* (*error_string)(nvmlReturn_t) = nullptr;
+  std::unique_ptr<energy::NvmlLibrary> nvml;
   nvmlReturn_t (*get_count)(unsigned*) = nullptr;
   nvmlReturn_t (*get_handle)(unsigned, nvmlDevice_t*) = nullptr;
   nvmlReturn_t (*get_limit)(nvmlDevice_t, unsigned*) = nullptr;
@@ -42,23 +33,7 @@ struct NvmlKnobs::Library {
   nvmlReturn_t (*lock_clocks)(nvmlDevice_t, unsigned, unsigned) = nullptr;
   nvmlReturn_t (*reset_clocks)(nvmlDevice_t) = nullptr;
 
-  ~Library() {
-    if (initialised) shutdown();
-    if (handle != nullptr) dlclose(handle);
-  }
-
-  template <typename Function>
-  bool bind(const char* symbol, Function& function, const std::string& name, std::string& reason) {
-    function = reinterpret_cast<Function>(dlsym(handle, symbol));
-    if (function == nullptr) reason = fmt::format("NVML library {} lacks {} (driver too old?); {}", name, symbol, kLibraryFix);
-    return function != nullptr;
-  }
-
-  [[nodiscard]] std::string error(nvmlReturn_t code) const {
-    const char* text = error_string(code);
-    return text != nullptr ? text : fmt::format("NVML error {}", code);
-  }
-
+  [[nodiscard]] std::string error(nvmlReturn_t code) const { return nvml->error(code); }
   [[nodiscard]] nvmlDevice_t device(unsigned gpu) const {
     nvmlDevice_t device = nullptr;
     const nvmlReturn_t status = get_handle(gpu, &device);
@@ -76,34 +51,19 @@ struct NvmlKnobs::Library {
 
 std::unique_ptr<NvmlKnobs> NvmlKnobs::open(const std::string& library, std::string& reason) {
   auto lib = std::make_unique<Library>();
-  lib->handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (lib->handle == nullptr) {
-    const char* error = dlerror();
-    reason = fmt::format("NVML library {} not found (no NVIDIA driver installed?): {}; {}", library,
-                         error != nullptr ? error : "dlopen failed", kLibraryFix);
-    return nullptr;
-  }
-  const bool bound = lib->bind("nvmlInit_v2", lib->init, library, reason) &&
-                     lib->bind("nvmlShutdown", lib->shutdown, library, reason) &&
-                     lib->bind("nvmlErrorString", lib->error_string, library, reason) &&
-                     lib->bind("nvmlDeviceGetCount_v2", lib->get_count, library, reason) &&
-                     lib->bind("nvmlDeviceGetHandleByIndex_v2", lib->get_handle, library, reason) &&
-                     lib->bind("nvmlDeviceGetPowerManagementLimit", lib->get_limit, library, reason) &&
-                     lib->bind("nvmlDeviceGetPowerManagementLimitConstraints", lib->get_limit_range, library, reason) &&
-                     lib->bind("nvmlDeviceSetPowerManagementLimit", lib->set_limit, library, reason) &&
-                     lib->bind("nvmlDeviceGetSupportedMemoryClocks", lib->get_memory_clocks, library, reason) &&
-                     lib->bind("nvmlDeviceGetSupportedGraphicsClocks", lib->get_graphics_clocks, library, reason) &&
-                     lib->bind("nvmlDeviceSetGpuLockedClocks", lib->lock_clocks, library, reason) &&
-                     lib->bind("nvmlDeviceResetGpuLockedClocks", lib->reset_clocks, library, reason);
+  lib->nvml = energy::NvmlLibrary::open(library, reason);
+  if (!lib->nvml) return nullptr;
+  const auto& nvml = *lib->nvml;
+  const bool bound = nvml.bind("nvmlDeviceGetCount_v2", lib->get_count, reason) &&
+                     nvml.bind("nvmlDeviceGetHandleByIndex_v2", lib->get_handle, reason) &&
+                     nvml.bind("nvmlDeviceGetPowerManagementLimit", lib->get_limit, reason) &&
+                     nvml.bind("nvmlDeviceGetPowerManagementLimitConstraints", lib->get_limit_range, reason) &&
+                     nvml.bind("nvmlDeviceSetPowerManagementLimit", lib->set_limit, reason) &&
+                     nvml.bind("nvmlDeviceGetSupportedMemoryClocks", lib->get_memory_clocks, reason) &&
+                     nvml.bind("nvmlDeviceGetSupportedGraphicsClocks", lib->get_graphics_clocks, reason) &&
+                     nvml.bind("nvmlDeviceSetGpuLockedClocks", lib->lock_clocks, reason) &&
+                     nvml.bind("nvmlDeviceResetGpuLockedClocks", lib->reset_clocks, reason);
   if (!bound) return nullptr;
-  const nvmlReturn_t status = lib->init();
-  if (status != NVML_SUCCESS) {
-    reason = fmt::format("NVML ({}) failed to initialise: {}; check that the NVIDIA driver is loaded (nvidia-smi "
-                         "should list the GPUs)",
-                         library, lib->error(status));
-    return nullptr;
-  }
-  lib->initialised = true;
   return std::unique_ptr<NvmlKnobs>(new NvmlKnobs(std::move(lib)));
 }
 
