@@ -11,6 +11,8 @@ void add_models_command(CLI::App& app);
 void add_classify_command(CLI::App& app);
 /// `greenbatch meters`: energy meters, available or not and why.
 void add_meters_command(CLI::App& app);
+/// `greenbatch knobs`: power knobs, available or not and why.
+void add_knobs_command(CLI::App& app);
 /// `greenbatch run`: one live trial.
 void add_run_command(CLI::App& app);
 /// `greenbatch study`: a whole study into SQLite, resumable.

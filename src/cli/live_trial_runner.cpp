@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
+#include "knob_flags.h"
 #include "number_flags.h"
 
 namespace greenbatch::cli {
@@ -15,6 +16,7 @@ void add_live_trial_flags(CLI::App& cmd, LiveTrialFlags& flags) {
                  "folder of JPEG/PNG images the requests carry (default: generated images; none for synthetic)");
   add_number_option(cmd, "--warmup-batches", flags.warmup_batches,
                     "uncounted batches at sizes 1 and the policy's maximum", NumberRange::between(0, 1000));
+  add_knob_flags(cmd, flags.knobs);
 }
 
 trial::TrialSettings live_settings(const LiveTrialFlags& flags) {
@@ -26,6 +28,7 @@ trial::TrialSettings live_settings(const LiveTrialFlags& flags) {
   settings.images = flags.images;
   settings.warmup_batches = flags.warmup_batches;
   settings.idle_seconds = flags.meter.idle_seconds;
+  settings.knobs = flags.knobs;
   return settings;
 }
 

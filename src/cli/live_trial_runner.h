@@ -20,6 +20,7 @@ struct LiveTrialFlags {
   MeterFlags meter;                                    ///< the energy meters and idle baseline
   std::string images;                                  ///< --images folder (empty: generated, or none)
   int warmup_batches = trial::kDefaultWarmupBatches;   ///< --warmup-batches
+  knobs::KnobSettings knobs;                           ///< --cpu-max-freq, --gpu-power-limit, --gpu-clocks
 };
 
 /// Adds the backend (one model, synthetic allowed), meter, --images and --warmup-batches flags.

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "idle_threads.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/knobs/knob_state.h"
 
 int main(int argc, char** argv) {
   greenbatch::cli::ensure_sleeping_idle_threads(argc, argv);
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_models_command(app);
   greenbatch::cli::add_classify_command(app);
   greenbatch::cli::add_meters_command(app);
+  greenbatch::cli::add_knobs_command(app);
   greenbatch::cli::add_profile_command(app);
   greenbatch::cli::add_run_command(app);
   greenbatch::cli::add_simulate_command(app);
@@ -40,6 +42,10 @@ int main(int argc, char** argv) {
     return static_cast<int>(greenbatch::ExitCode::usage);
   }
   try {
+    // Knobs a killed run left set are put back before anything else runs.
+    for (const auto& line : greenbatch::knobs::restore_left_over(greenbatch::knobs::KnobOptions::from_environment())) {
+      fmt::print(stderr, "greenbatch: {}\n", line);
+    }
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

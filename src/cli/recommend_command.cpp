@@ -16,6 +16,7 @@
 #include "live_trial_runner.h"
 #include "output.h"
 #include "recommend_emit.h"
+#include "recommend_threads.h"
 #include "recommend_verify.h"
 
 namespace greenbatch::cli {
@@ -25,6 +26,7 @@ using Json = nlohmann::ordered_json;
 
 struct RecommendFlags {
   std::string profile;
+  std::vector<std::string> thread_profiles;  // --also-profile: batching x threads
   LiveTrialFlags live;  // --model / --backend / --model-file also choose the profile's model
   std::string arrival;
   std::optional<double> slo_p95_ms, slo_p99_ms;
@@ -156,6 +158,13 @@ void print_recommendation(const sim::Recommendation& r, const sim::RecommendOpti
 
 void run_recommend_command(const RecommendFlags& flags) {
   const auto options = resolve_options(flags);
+  if (!flags.thread_profiles.empty()) {
+    if (flags.verify) throw UsageError("--verify runs one profile's winner; leave out --also-profile with it");
+    auto profiles = flags.thread_profiles;
+    profiles.insert(profiles.begin(), flags.profile);
+    recommend_threads(profiles, options, flags.json);
+    return;
+  }
   const auto document = profile::load_profile_document(flags.profile);
   fmt::print(stderr, "searching batching policies for {} ...\n", flags.arrival);
   const auto r = sim::recommend(document, options);
@@ -223,6 +232,9 @@ void add_recommend_command(CLI::App& app) {
   auto flags = std::make_shared<RecommendFlags>();
   cmd->add_option("--profile", flags->profile, "profile document written by greenbatch profile --out F.json")
       ->required();
+  cmd->add_option("--also-profile", flags->thread_profiles,
+                  "another profile of the model at another thread count (repeatable): search batching x threads "
+                  "and say how much each knob saves");
   cmd->add_option("--arrival,-a", flags->arrival,
                   "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();

@@ -1,6 +1,4 @@
 // The NVML meter: GPU energy through libnvidia-ml, loaded at run time with dlopen.
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -11,30 +9,18 @@
 #include <fmt/format.h>
 
 #include "meters.h"
+#include "nvml_library.h"
 
 namespace greenbatch::energy {
 namespace {
 
-// The few NVML types and constants used, declared here: greenbatch needs no NVML headers and no
-// link-time dependency on NVML, so it starts on machines without an NVIDIA driver.
-using nvmlReturn_t = int;
-struct nvmlDevice_st;
-using nvmlDevice_t = nvmlDevice_st*;
-constexpr nvmlReturn_t NVML_SUCCESS = 0;
+constexpr nvmlReturn_t NVML_SUCCESS = kNvmlSuccess;
 constexpr nvmlReturn_t NVML_ERROR_NOT_SUPPORTED = 3;
 constexpr unsigned NVML_DEVICE_NAME_V2_BUFFER_SIZE = 96;
 
-// The fix for a missing or broken NVML library.
-constexpr const char* kLibraryFix =
-    "install the NVIDIA driver, or set GREENBATCH_NVML_LIBRARY to the path of libnvidia-ml.so.1";
-
-// The loaded library and the entry points used; shuts NVML down and unloads it when destroyed.
+// The loaded library and the entry points the meter uses.
 struct Nvml {
-  void* library = nullptr;
-  bool initialised = false;
-  nvmlReturn_t (*init)() = nullptr;
-  nvmlReturn_t (*shutdown)() = nullptr;
-  const char* (*error_string)(nvmlReturn_t) = nullptr;
+  std::unique_ptr<NvmlLibrary> library;
   nvmlReturn_t (*get_count)(unsigned*) = nullptr;
   nvmlReturn_t (*get_handle_by_index)(unsigned, nvmlDevice_t*) = nullptr;
   nvmlReturn_t (*get_handle_by_uuid)(const char*, nvmlDevice_t*) = nullptr;
@@ -42,30 +28,8 @@ struct Nvml {
   nvmlReturn_t (*get_total_energy)(nvmlDevice_t, unsigned long long*) = nullptr;  // mJ, Volta and later
   nvmlReturn_t (*get_power)(nvmlDevice_t, unsigned*) = nullptr;                   // mW
 
-  Nvml() = default;
-  Nvml(const Nvml&) = delete;
-  Nvml& operator=(const Nvml&) = delete;
-  ~Nvml() {
-    if (initialised) shutdown();
-    if (library != nullptr) dlclose(library);
-  }
-
-  [[nodiscard]] std::string error(nvmlReturn_t code) const {
-    const char* text = error_string(code);
-    return text != nullptr ? text : fmt::format("NVML error {}", code);
-  }
+  [[nodiscard]] std::string error(nvmlReturn_t code) const { return library->error(code); }
 };
-
-// Looks up `symbol`; on failure says which one is missing.
-template <typename Function>
-bool bind(Nvml& nvml, const std::string& library_name, const char* symbol, Function& function, std::string& reason) {
-  function = reinterpret_cast<Function>(dlsym(nvml.library, symbol));
-  if (function != nullptr) return true;
-  const char* error = dlerror();
-  reason = fmt::format("NVML library {} lacks {} (driver too old?): {}; {}", library_name, symbol,
-                       error != nullptr ? error : "symbol is null", kLibraryFix);
-  return false;
-}
 
 // How a GPU's energy is measured.
 enum class Method { counter, power };
@@ -223,33 +187,18 @@ std::string device_name(const Nvml& nvml, nvmlDevice_t handle) {
 }  // namespace
 
 OpenResult open_nvml(const MeterOptions& options) {
-  const std::string& library_name = options.nvml_library;
   auto nvml = std::make_unique<Nvml>();
-  nvml->library = dlopen(library_name.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (nvml->library == nullptr) {
-    const char* error = dlerror();
-    return {nullptr, fmt::format("NVML library {} not found (no NVIDIA driver installed?): {}; {}", library_name,
-                                 error != nullptr ? error : "dlopen failed", kLibraryFix)};
-  }
   std::string reason;
-  const bool bound = bind(*nvml, library_name, "nvmlInit_v2", nvml->init, reason) &&
-                     bind(*nvml, library_name, "nvmlShutdown", nvml->shutdown, reason) &&
-                     bind(*nvml, library_name, "nvmlErrorString", nvml->error_string, reason) &&
-                     bind(*nvml, library_name, "nvmlDeviceGetCount_v2", nvml->get_count, reason) &&
-                     bind(*nvml, library_name, "nvmlDeviceGetHandleByIndex_v2", nvml->get_handle_by_index, reason) &&
-                     bind(*nvml, library_name, "nvmlDeviceGetHandleByUUID", nvml->get_handle_by_uuid, reason) &&
-                     bind(*nvml, library_name, "nvmlDeviceGetName", nvml->get_name, reason) &&
-                     bind(*nvml, library_name, "nvmlDeviceGetTotalEnergyConsumption", nvml->get_total_energy, reason) &&
-                     bind(*nvml, library_name, "nvmlDeviceGetPowerUsage", nvml->get_power, reason);
+  nvml->library = NvmlLibrary::open(options.nvml_library, reason);
+  if (!nvml->library) return {nullptr, reason};
+  const auto& library = *nvml->library;
+  const bool bound = library.bind("nvmlDeviceGetCount_v2", nvml->get_count, reason) &&
+                     library.bind("nvmlDeviceGetHandleByIndex_v2", nvml->get_handle_by_index, reason) &&
+                     library.bind("nvmlDeviceGetHandleByUUID", nvml->get_handle_by_uuid, reason) &&
+                     library.bind("nvmlDeviceGetName", nvml->get_name, reason) &&
+                     library.bind("nvmlDeviceGetTotalEnergyConsumption", nvml->get_total_energy, reason) &&
+                     library.bind("nvmlDeviceGetPowerUsage", nvml->get_power, reason);
   if (!bound) return {nullptr, reason};
-
-  const nvmlReturn_t init_status = nvml->init();
-  if (init_status != NVML_SUCCESS) {
-    return {nullptr, fmt::format("NVML ({}) failed to initialise: {}; check that the NVIDIA driver is loaded "
-                                 "(nvidia-smi should list the GPUs)",
-                                 library_name, nvml->error(init_status))};
-  }
-  nvml->initialised = true;
   unsigned count = 0;
   const nvmlReturn_t count_status = nvml->get_count(&count);
   if (count_status != NVML_SUCCESS) {

@@ -2,7 +2,9 @@
 #include "greenbatch/study/design.h"
 
 #include <limits>
+#include <optional>
 #include <random>
+#include <type_traits>
 #include <utility>
 
 #include "greenbatch/core/stamp.h"
@@ -25,14 +27,31 @@ std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
 
 std::vector<PlannedTrial> expand_design(const StudyConfig& config) {
   const auto id = study_id(config);
+  // An unset knob is one level, "left as is".
+  const auto levels = [](const auto& values) {
+    std::vector<std::optional<typename std::decay_t<decltype(values)>::value_type>> all(values.begin(), values.end());
+    if (all.empty()) all.emplace_back();
+    return all;
+  };
   std::vector<PlannedTrial> trials;
   for (const auto& model : config.models) {
     for (const auto& policy : config.policies) {
       for (const auto& arrival : config.arrivals) {
-        for (int repetition = 0; repetition < config.repetitions; ++repetition) {
-          const auto key = id + "|" + model + "|" + policy + "|" + arrival + "|" + std::to_string(repetition);
-          trials.push_back({short_hash(key), 0, model, policy, arrival, repetition,
-                            config.seed + static_cast<std::uint64_t>(repetition)});
+        for (const int threads : config.threads) {
+          for (const auto& cpu : levels(config.cpu_max_freqs)) {
+            for (const auto& gpu : levels(config.gpu_power_limits)) {
+              for (int repetition = 0; repetition < config.repetitions; ++repetition) {
+                // The factor levels join the key only when they vary, so a study without them keeps its ids.
+                std::string key = id + "|" + model + "|" + policy + "|" + arrival;
+                if (config.threads.size() > 1) key += "|threads=" + std::to_string(threads);
+                if (cpu) key += "|cpu_max_freq=" + std::to_string(*cpu);
+                if (gpu) key += "|gpu_power_limit=" + std::to_string(*gpu);
+                key += "|" + std::to_string(repetition);
+                trials.push_back({short_hash(key), 0, model, policy, arrival, threads, cpu, gpu, repetition,
+                                  config.seed + static_cast<std::uint64_t>(repetition)});
+              }
+            }
+          }
         }
       }
     }

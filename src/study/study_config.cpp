@@ -26,10 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
-constexpr std::array<std::string_view, 26> kKeys{
+constexpr std::array<std::string_view, 28> kKeys{
     "name",           "models",         "policies",     "arrivals",      "rates",        "requests",
     "duration_s",     "repetitions",    "seed",         "shuffle",       "warmup_batches", "rest_seconds",
-    "idle_seconds",   "meter",          "threads",      "device",        "weights",      "resize",
+    "idle_seconds",   "meter",          "threads",      "cpu_max_freqs", "gpu_power_limits",      "device",        "weights",      "resize",
     "crop",           "optimize",       "slo_ms",       "queue_capacity", "images",      "keep_requests",
     "keep_batches",   "keep_power_trace"};
 
@@ -57,6 +57,32 @@ std::int64_t integer_in(const TomlReader& reader, std::string_view key, std::int
     throw key_error(value->where, key, fmt::format("must be a whole number {}, got {}", range, value->value));
   }
   return value->value;
+}
+
+// An integer key given as one whole number or a list of distinct ones (the levels of a design
+// factor), each in [min, max]; empty when absent.
+std::vector<std::int64_t> integer_levels(const TomlReader& reader, std::string_view key, std::int64_t min,
+                                         std::int64_t max) {
+  std::vector<Located<double>> values;
+  if (!reader.has(key)) return {};
+  try {
+    const auto one = reader.integer(key);
+    values.push_back({static_cast<double>(one->value), one->where});
+  } catch (const InputError&) {
+    values = *reader.numbers(key);  // a list, or an InputError naming the key
+  }
+  std::vector<std::int64_t> levels;
+  for (const auto& v : values) {
+    if (v.value != std::floor(v.value) || v.value < static_cast<double>(min) || v.value > static_cast<double>(max)) {
+      throw key_error(v.where, key, fmt::format("each value must be a whole number in [{}, {}], got {}", min, max, v.value));
+    }
+    const auto level = static_cast<std::int64_t>(v.value);
+    if (std::ranges::find(levels, level) != levels.end()) {
+      throw key_error(v.where, key, fmt::format("{} is listed twice; remove one", level));
+    }
+    levels.push_back(level);
+  }
+  return levels;
 }
 
 // A boolean key, or `fallback` when absent.
@@ -331,7 +357,15 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   config.rest_seconds = real(reader, "rest_seconds", false).value_or(1.0);
   config.idle_seconds = real(reader, "idle_seconds", false).value_or(2.0);
   config.meter = read_meter(reader);
-  config.threads = static_cast<int>(integer_in(reader, "threads", 0, kIntMax, 0));
+  if (const auto threads = integer_levels(reader, "threads", 0, kIntMax); !threads.empty()) {
+    config.threads.assign(threads.begin(), threads.end());
+  }
+  for (const auto khz : integer_levels(reader, "cpu_max_freqs", 1, std::numeric_limits<std::int64_t>::max())) {
+    config.cpu_max_freqs.push_back(static_cast<std::uint64_t>(khz));
+  }
+  for (const auto watts : integer_levels(reader, "gpu_power_limits", 1, kIntMax)) {
+    config.gpu_power_limits.push_back(static_cast<unsigned>(watts));
+  }
   config.device = read_device(reader);
   config.weights = read_weights(reader, base, config.models);
   if (reader.has("resize")) config.resize = static_cast<int>(integer_in(reader, "resize", 1, 4096, 0));
@@ -343,10 +377,13 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   config.keep_batches = flag(reader, "keep_batches", true);
   config.keep_power_trace = flag(reader, "keep_power_trace", false);
   const double trials = static_cast<double>(config.models.size()) * static_cast<double>(config.policies.size()) *
-                        static_cast<double>(config.arrivals.size()) * static_cast<double>(config.repetitions);
+                        static_cast<double>(config.arrivals.size()) * static_cast<double>(config.threads.size()) *
+                        static_cast<double>(std::max<std::size_t>(1, config.cpu_max_freqs.size())) *
+                        static_cast<double>(std::max<std::size_t>(1, config.gpu_power_limits.size())) *
+                        static_cast<double>(config.repetitions);
   if (trials > kMaxStudyTrials) {
     throw key_error(reader.file(), "repetitions",
-                    fmt::format("the design has {:.0f} trials (models x policies x arrivals x repetitions), more than "
+                    fmt::format("the design has {:.0f} trials (models x policies x arrivals x threads x knobs x repetitions), more than "
                                 "the {:.0f} a study may plan; split it into several studies or shard it",
                                 trials, kMaxStudyTrials));
   }
@@ -368,7 +405,11 @@ std::string canonical_json(const StudyConfig& config) {
   json["rest_seconds"] = config.rest_seconds;
   json["idle_seconds"] = config.idle_seconds;
   json["meter"] = config.meter;
-  json["threads"] = config.threads;
+  // One thread count stays a number, so that studies written before it was a factor keep their id.
+  json["threads"] = config.threads.size() == 1 ? nlohmann::ordered_json(config.threads.front())
+                                               : nlohmann::ordered_json(config.threads);
+  if (!config.cpu_max_freqs.empty()) json["cpu_max_freqs"] = config.cpu_max_freqs;
+  if (!config.gpu_power_limits.empty()) json["gpu_power_limits"] = config.gpu_power_limits;
   json["device"] = config.device;
   // Model options join the id only when set, so studies written before they existed keep theirs.
   if (!config.weights.empty()) json["weights"] = config.weights;

@@ -11,6 +11,7 @@
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/energy/meter_registry.h"
+#include "greenbatch/knobs/applied_knobs.h"
 #include "greenbatch/trial/trial_builder.h"
 
 namespace greenbatch::study {
@@ -27,7 +28,7 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   settings.backend.resize = config.resize;
   settings.backend.crop = config.crop;
   settings.backend.device = engine::parse_device(config.device);
-  settings.backend.threads = config.threads;
+  settings.backend.threads = planned.threads;
   settings.backend.seed = config.seed;
   settings.backend.optimize = config.optimize;
   settings.policy = planned.policy;
@@ -40,6 +41,8 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   settings.images = config.images;
   settings.warmup_batches = config.warmup_batches;
   settings.idle_seconds = config.idle_seconds;
+  settings.knobs.cpu_max_freq_khz = planned.cpu_max_freq_khz;
+  settings.knobs.gpu_power_limit_w = planned.gpu_power_limit_w;
   return settings;
 }
 
@@ -57,6 +60,9 @@ StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, boo
                                        config.device, config.file.string()));
   }
   if (!config.images.empty()) (void)trial::load_image_folder(config.images);
+  const auto knob_options = knobs::KnobOptions::from_environment();
+  for (const auto khz : config.cpu_max_freqs) knobs::check_knobs({.cpu_max_freq_khz = khz}, knob_options);
+  for (const auto watts : config.gpu_power_limits) knobs::check_knobs({.gpu_power_limit_w = watts}, knob_options);
   store.register_study({outcome.study_id, config.name, canonical_json(config), utc_now_iso()}, force);
   const auto stored = store.completed_trial_ids(outcome.study_id);
   const std::set<std::string> done(stored.begin(), stored.end());

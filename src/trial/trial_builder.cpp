@@ -10,6 +10,7 @@
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/energy/baseline.h"
+#include "greenbatch/knobs/applied_knobs.h"
 #include "greenbatch/trial/environment.h"
 #include "greenbatch/trial/live_trial.h"
 #include "greenbatch/workload/arrival.h"
@@ -62,6 +63,9 @@ std::string settings_json(const TrialSettings& s) {
       {"images", s.images.string()},
       {"warmup_batches", s.warmup_batches},
       {"idle_seconds", s.idle_seconds},
+      {"cpu_max_freq_khz", optional_json(s.knobs.cpu_max_freq_khz)},
+      {"gpu_power_limit_w", optional_json(s.knobs.gpu_power_limit_w)},
+      {"gpu_clocks_mhz", optional_json(s.knobs.gpu_clocks_mhz)},
   };
   return json.dump();
 }
@@ -146,6 +150,12 @@ bool TrialBuilder::warm_up(const TrialSettings& settings, std::size_t policy_max
 TrialRecord TrialBuilder::run(const TrialSettings& settings) {
   const auto workload = resolve_workload(settings);
   auto& loaded = load(settings);
+  // The knobs hold from the warm-up (so caches and clocks settle at them) to the record, and are
+  // restored on every way out.
+  const knobs::AppliedKnobs knobs(settings.knobs, knobs::KnobOptions::from_environment());
+  for (const auto& line : knobs.applied()) {
+    if (log_) log_(fmt::format("set {}", line));
+  }
   // Every trial starts right after batches of its largest size: a first trial after the load's
   // warm-up, a later one after a fresh round (caches warm for this trial, not the previous one).
   if (!warm_up(settings, workload.policy->max_batch())) {

@@ -114,6 +114,29 @@ TEST(Design, TrialIdsAreUniqueAndStable) {
   EXPECT_FALSE(ids.contains(other_plan.front().trial_id));
 }
 
+TEST(Design, ThreadsAndKnobsAreFactorsAndLeaveOtherIdsAlone) {
+  auto config = small_study();
+  const auto before = expand_design(config);
+  config.threads = {1, 2};
+  config.cpu_max_freqs = {1200000, 2400000};
+  const auto plan = expand_design(config);
+  ASSERT_EQ(plan.size(), before.size() * 4);
+  std::set<std::tuple<std::string, std::string, std::string, int, int, std::uint64_t>> cells;
+  std::set<std::string> ids;
+  for (const auto& t : plan) {
+    ASSERT_TRUE(t.cpu_max_freq_khz.has_value());
+    EXPECT_FALSE(t.gpu_power_limit_w.has_value());
+    cells.insert({t.model, t.policy, t.arrival, t.repetition, t.threads, *t.cpu_max_freq_khz});
+    ids.insert(t.trial_id);
+  }
+  EXPECT_EQ(cells.size(), plan.size());
+  EXPECT_EQ(ids.size(), plan.size());
+  // One thread count and no knob lists: the ids of a study written before they were factors.
+  auto single = small_study();
+  single.threads = {0};
+  EXPECT_EQ(expand_design(single).front().trial_id, before.front().trial_id);
+}
+
 TEST(Design, TrialSeedIsStudySeedPlusRepetition) {
   for (const auto& trial : expand_design(small_study())) {
     EXPECT_EQ(trial.seed, 42U + static_cast<std::uint64_t>(trial.repetition));

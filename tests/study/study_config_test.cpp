@@ -95,7 +95,7 @@ TEST(StudyConfig, DefaultsAreFilledIn) {
   EXPECT_EQ(config.rest_seconds, 1.0);
   EXPECT_EQ(config.idle_seconds, 2.0);
   EXPECT_EQ(config.meter, "auto");
-  EXPECT_EQ(config.threads, 0);
+  EXPECT_EQ(config.threads, std::vector<int>{0});
   EXPECT_EQ(config.device, "cpu");
   EXPECT_FALSE(config.slo_ms);
   EXPECT_EQ(config.queue_capacity, 1024);
@@ -121,13 +121,27 @@ TEST(StudyConfig, EveryKeyIsRead) {
   EXPECT_EQ(config.rest_seconds, 0.0);
   EXPECT_EQ(config.idle_seconds, 0.5);
   EXPECT_EQ(config.meter, "estimate,nvml");
-  EXPECT_EQ(config.threads, 2);
+  EXPECT_EQ(config.threads, std::vector<int>{2});
   EXPECT_EQ(config.device, "cuda:0");
   EXPECT_EQ(config.slo_ms, 250.0);
   EXPECT_EQ(config.queue_capacity, 64);
   EXPECT_FALSE(config.keep_requests);
   EXPECT_FALSE(config.keep_batches);
   EXPECT_TRUE(config.keep_power_trace);
+}
+
+TEST(StudyConfig, ThreadsAndPowerKnobsAreFactorLists) {
+  const testing::TempDir dir("study-config-factors");
+  const auto config = load_text(dir, std::string(kMinimal) + "threads = [1, 2]\ncpu_max_freqs = [1200000, 2400000]\n"
+                                                             "gpu_power_limits = [150]\n");
+  EXPECT_EQ(config.threads, (std::vector<int>{1, 2}));
+  EXPECT_EQ(config.cpu_max_freqs, (std::vector<std::uint64_t>{1200000, 2400000}));
+  EXPECT_EQ(config.gpu_power_limits, (std::vector<unsigned>{150}));
+  EXPECT_THAT(canonical_json(config), HasSubstr("\"threads\":[1,2]"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "threads = [1, 1]\n"), HasSubstr("key 'threads': 1 is listed twice"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "threads = [1, 2.5]\n"),
+              HasSubstr("key 'threads': each value must be a whole number"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "cpu_max_freqs = [0]\n"), HasSubstr("key 'cpu_max_freqs'"));
 }
 
 TEST(StudyConfig, RatesCompleteEachBareProcess) {

@@ -1,8 +1,9 @@
 #pragma once
-/// A study's design expanded into trials: the factorial product of models, policies and arrival
-/// processes, repeated, and shuffled with the study's seed.
+/// A study's design expanded into trials: the factorial product of models, policies, arrival
+/// processes, thread counts and power knobs, repeated, and shuffled with the study's seed.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,15 @@ struct PlannedTrial {
   std::string model;          ///< as in StudyConfig::models
   std::string policy;         ///< normalised policy spec
   std::string arrival;        ///< normalised arrival spec
+  int threads = 0;           ///< intra-op threads (0: the cores available)
+  std::optional<std::uint64_t> cpu_max_freq_khz;  ///< the CPU frequency cap, when a factor
+  std::optional<unsigned> gpu_power_limit_w;      ///< the GPU power limit, when a factor
   int repetition = 0;         ///< 0-based
   std::uint64_t seed = 0;     ///< seed of this trial's arrivals and images: study seed + repetition
 };
 
-/// Every trial of `config` in running order: models × policies × arrivals × repetitions, shuffled
+/// Every trial of `config` in running order: models × policies × arrivals × threads × CPU caps ×
+/// GPU power limits × repetitions, shuffled
 /// (Fisher–Yates with std::mt19937_64 seeded by the study seed, so the order is the same on every
 /// platform) unless `shuffle` is false.
 std::vector<PlannedTrial> expand_design(const StudyConfig& config);

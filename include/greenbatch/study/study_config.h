@@ -1,6 +1,6 @@
 #pragma once
-/// A study's design as its TOML file gives it: models × policies × arrival processes ×
-/// repetitions, and how to run each trial. Validated and normalised before anything runs.
+/// A study's design as its TOML file gives it: models × policies × arrival processes × threads ×
+/// power knobs × repetitions, and how to run each trial. Validated and normalised before anything runs.
 
 #include <cstdint>
 #include <filesystem>
@@ -28,7 +28,9 @@ struct StudyConfig {
   double rest_seconds = 1.0;              ///< `rest_seconds` between trials
   double idle_seconds = 2.0;              ///< `idle_seconds` of idle baseline before each trial
   std::string meter = "auto";             ///< `meter`: auto, none, or NAME[,NAME]
-  int threads = 0;                        ///< `threads` (0: the cores available)
+  std::vector<int> threads{0};            ///< `threads`: one count or a list (a design factor); 0: the cores available
+  std::vector<std::uint64_t> cpu_max_freqs;  ///< `cpu_max_freqs`, kHz (a design factor; empty: left as is)
+  std::vector<unsigned> gpu_power_limits;    ///< `gpu_power_limits`, W (a design factor; empty: left as is)
   std::string device = "cpu";             ///< `device`: cpu or cuda[:N]
   std::map<std::string, std::string> weights;  ///< `weights = ["MODEL=FILE"]`: torchvision weights per zoo
                                           ///< model (absolute paths); others get seeded random weights

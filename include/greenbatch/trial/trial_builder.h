@@ -16,6 +16,7 @@
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/energy/sampler.h"
 #include "greenbatch/engine/backend_spec.h"
+#include "greenbatch/knobs/knob_settings.h"
 #include "greenbatch/trial/payload.h"
 #include "greenbatch/trial/trial_record.h"
 
@@ -49,6 +50,7 @@ struct TrialSettings {
                                               ///< (caller-seeded, e.g. from a profile; not in settings_json)
   std::vector<batching::DispatchReason>* dispatch_reasons = nullptr;  ///< when set: why each batch
                                               ///< was dispatched, in batch order (the decision trace)
+  knobs::KnobSettings knobs;                  ///< set from the trial's warm-up to its end, then restored
 };
 
 /// The settings as JSON text (what was asked; stored beside the resolved configuration).
