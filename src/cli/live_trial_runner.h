@@ -2,8 +2,6 @@
 /// Internal to cli: one live trial from the command line — payload, backend, warm-up, meters, idle
 /// baseline, the trial and its resolved configuration — shared by run and recommend --verify.
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,6 +14,10 @@
 #include "greenbatch/trial/payload.h"
 #include "greenbatch/trial/trial_record.h"
 #include "meter_flags.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace greenbatch::cli {
 
