@@ -20,6 +20,8 @@ packages=(
 
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(chromium)  # the HTML report is checked in a real headless browser
+  # studies on Slurm: the slurm-labelled test starts its own munged, slurmctld and slurmd on localhost
+  packages+=(slurm-wlm munge)
 fi
 
 # the code style check of scripts/test.sh (scripts/format.sh --check): Debian's clang-format

@@ -11,13 +11,13 @@ failed=()
 (cd build && ctest --output-on-failure --parallel "$(nproc)" --label-exclude gpu --timeout 900) || failed+=("test suite")
 
 # The torch-free unit tests (greenbatch_tests) under ASan+UBSan and under ThreadSanitizer (which
-# covers the live trial, the sampler and the queue), each in its own build directory. They link
-# the torch units of build/ as they are, uninstrumented like libtorch itself, instead of compiling
-# torch again; everything else is instrumented.
+# covers the live trial, the sampler and the queue), each in its own build directory. Where a test
+# loads the LibTorch plugin it loads build/'s, uninstrumented like libtorch itself, instead of
+# compiling torch again; everything else is instrumented.
 for sanitizers in address,undefined thread; do
   dir=build-${sanitizers//,/-}
   if BUILD_DIR=$dir scripts/build.sh -DGREENBATCH_SANITIZE=$sanitizers -DGREENBATCH_BENCH=OFF \
-       -DGREENBATCH_TORCH_LIBRARY="$PWD/build/src/libgreenbatch_torch.a"; then
+       -DGREENBATCH_TORCH_PLUGIN="$PWD/build/src/libgreenbatch_torch.so"; then
     (cd "$dir" && ctest --output-on-failure --parallel "$(nproc)" --label-exclude "gpu|slow" --timeout 900) ||
       failed+=("$sanitizers suite")
   else

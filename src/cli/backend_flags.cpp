@@ -5,8 +5,7 @@
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/model_catalog.h"
-#include "greenbatch/engine/synthetic_backend.h"
-#include "greenbatch/engine/torch_backend.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 
@@ -25,16 +24,17 @@ void add_backend_flags(CLI::App& cmd, BackendFlags& flags, bool several_models, 
                    "synthetic:alpha=MS,tau0=MS[,mode=spin|sleep]: a batch of b takes alpha*b+tau0 ms");
   }
   cmd.add_option("--device", flags.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd.add_option("--threads", flags.threads, "intra-op threads (default: the cores available)")
-      ->check(CLI::NonNegativeNumber);
-  cmd.add_option("--seed", flags.seed, "seed of random weights")->capture_default_str();
-  cmd.add_option("--resize", flags.resize, "shorter side after resizing (default: the model's)")
-      ->check(CLI::PositiveNumber);
-  cmd.add_option("--crop", flags.crop, "centre crop = input size (default: the model's)")->check(CLI::PositiveNumber);
+  add_number_option(cmd, "--threads", flags.threads, "intra-op threads (default 0: the cores available)",
+                    NumberRange::between(0, 1024));
+  add_number_option(cmd, "--seed", flags.seed, "seed of random weights and arrivals", NumberRange::at_least(0));
+  add_number_option(cmd, "--resize", flags.resize, "shorter side after resizing (default: the model's)",
+                    NumberRange::between(1, 4096));
+  add_number_option(cmd, "--crop", flags.crop, "centre crop = input size (default: the model's)",
+                    NumberRange::between(1, 4096));
   cmd.add_flag("--no-optimize", flags.no_optimize, "do not fold batch norm or freeze the model at load");
 }
 
-std::vector<std::string> backend_targets(const BackendFlags& flags) {
+std::vector<engine::BackendSpec> backend_specs(const BackendFlags& flags) {
   const int given = (flags.models.empty() ? 0 : 1) + (flags.model_file.empty() ? 0 : 1) +
                     (flags.synthetic.empty() ? 0 : 1);
   if (given != 1) {
@@ -43,28 +43,36 @@ std::vector<std::string> backend_targets(const BackendFlags& flags) {
   if (!flags.weights.empty() && flags.models.empty()) {
     throw UsageError("--weights applies to zoo models (--model); a --model-file carries its own weights");
   }
-  if (!flags.model_file.empty()) return {flags.model_file};
-  if (!flags.synthetic.empty()) return {flags.synthetic};
-  for (const auto& name : flags.models) (void)engine::find_model(name);  // fail before any work
-  return flags.models;
-}
-
-std::unique_ptr<engine::Backend> make_backend(const BackendFlags& flags, const std::string& target) {
-  if (!flags.synthetic.empty()) return engine::make_synthetic_backend(engine::parse_synthetic_spec(target));
-  engine::TorchOptions options;
-  if (flags.model_file.empty()) {
-    options.zoo_model = target;
+  std::vector<engine::BackendSpec> specs;
+  const auto add = [&](engine::BackendSpec spec) {
+    if (!flags.weights.empty()) spec.weights = flags.weights;
+    spec.resize = flags.resize;
+    spec.crop = flags.crop;
+    spec.seed = flags.seed;
+    spec.device = engine::parse_device(flags.device);
+    spec.threads = flags.threads;
+    spec.optimize = !flags.no_optimize;
+    specs.push_back(std::move(spec));
+  };
+  if (!flags.model_file.empty()) {
+    engine::BackendSpec spec;
+    spec.kind = engine::BackendKind::torchscript;
+    spec.model_file = flags.model_file;
+    add(spec);
+  } else if (!flags.synthetic.empty()) {
+    engine::BackendSpec spec;
+    spec.kind = engine::BackendKind::synthetic;
+    spec.synthetic = engine::parse_synthetic_spec(flags.synthetic);
+    add(spec);
   } else {
-    options.model_file = flags.model_file;
+    for (const auto& name : flags.models) {
+      engine::BackendSpec spec;
+      (void)engine::find_model(name);  // fail before any work
+      spec.zoo_model = name;
+      add(spec);
+    }
   }
-  if (!flags.weights.empty()) options.weights = flags.weights;
-  options.resize = flags.resize;
-  options.crop = flags.crop;
-  options.seed = flags.seed;
-  options.device = engine::parse_device(flags.device);
-  options.threads = flags.threads;
-  options.optimize = !flags.no_optimize;
-  return engine::make_torch_backend(options);
+  return specs;
 }
 
 }  // namespace greenbatch::cli

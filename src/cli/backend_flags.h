@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "greenbatch/engine/backend.h"
+#include "greenbatch/engine/backend_spec.h"
 
 namespace CLI {
 class App;
@@ -33,11 +33,9 @@ struct BackendFlags {
 /// `synthetic` offers --backend synthetic:...
 void add_backend_flags(CLI::App& cmd, BackendFlags& flags, bool several_models, bool synthetic);
 
-/// The backends the flags ask for, one per model (one for --model-file or --backend). Throws
-/// UsageError when none or several of --model / --model-file / --backend are given.
-std::vector<std::string> backend_targets(const BackendFlags& flags);
-
-/// Loads the backend for one target returned by backend_targets().
-std::unique_ptr<engine::Backend> make_backend(const BackendFlags& flags, const std::string& target);
+/// The backends the flags ask for, one typed spec per model (one for --model-file or --backend),
+/// each with the flags' load options. Throws UsageError when none or several of --model /
+/// --model-file / --backend are given, InputError for an unknown zoo model.
+std::vector<engine::BackendSpec> backend_specs(const BackendFlags& flags);
 
 }  // namespace greenbatch::cli

@@ -49,10 +49,10 @@ std::string class_label(int index, int classes) {
 }
 
 void run_classify(const ClassifyFlags& flags) {
-  const auto targets = backend_targets(flags.backend);
+  const auto specs = backend_specs(flags.backend);
   if (!flags.backend.synthetic.empty()) throw UsageError("classify needs a real model: use --model or --model-file");
-  if (targets.size() != 1) throw UsageError("classify takes one --model");
-  const auto backend = make_backend(flags.backend, targets.front());
+  if (specs.size() != 1) throw UsageError("classify takes one --model");
+  const auto backend = engine::make_backend(specs.front());
   const auto info = backend->info();
   std::vector<std::filesystem::path> files(flags.images.begin(), flags.images.end());
   const auto batch = engine::preprocess_files(files, backend->preprocessing());

@@ -25,6 +25,10 @@ void add_profile_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 /// `greenbatch recommend`: the policy with the least simulated energy per request within an SLO.
 void add_recommend_command(CLI::App& app);
+/// `greenbatch slurm`: sbatch scripts for a study as a job array, and their submission.
+void add_slurm_command(CLI::App& app);
+/// `greenbatch merge`: result stores (a study's shards) into one.
+void add_merge_command(CLI::App& app);
 /// `greenbatch export`: one table of a result store as CSV or JSON.
 void add_export_command(CLI::App& app);
 

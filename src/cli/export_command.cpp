@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "commands.h"
+#include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/store/result_store.h"
 #include "output.h"
@@ -50,22 +51,13 @@ void check_study(const store::ResultStore& store, const std::string& db, const s
 }
 
 void run_export_command(const ExportFlags& flags) {
-  // Checked first: export never creates a store.
-  if (!std::filesystem::exists(flags.db)) {
-    throw InputError(fmt::format("the result store {} does not exist; give the --db of a `greenbatch run` or "
-                                 "`greenbatch study`",
-                                 flags.db));
-  }
   if (!flags.out.empty()) check_writable(flags.out, flags.db);
-  const auto store = store::ResultStore::open(flags.db);
+  const auto store = store::ResultStore::open_read_only(flags.db);
   if (flags.study) check_study(store, flags.db, *flags.study);
   const auto table = store.read_table(flags.table, flags.study);
   const auto format = flags.format == "json" ? Format::json : Format::csv;
   if (flags.out.empty()) return print(std::cout, table, format);
-  std::ofstream file(flags.out);
-  print(file, table, format);
-  file.close();
-  if (!file) throw InputError(fmt::format("--out '{}': writing failed (disk full?)", flags.out));
+  write_file_atomically(flags.out, [&](std::ostream& file) { print(file, table, format); });
   fmt::print(stderr, "wrote {} rows of {} to {}\n", table.rows.size(), flags.table, flags.out);
 }
 

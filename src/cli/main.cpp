@@ -1,9 +1,14 @@
 // greenbatch: dispatches to the subcommands and maps errors to exit codes.
 #include <CLI/CLI.hpp>
-#include <fmt/core.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <exception>
+#include <new>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "idle_threads.h"
@@ -24,6 +29,15 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_report_command(app);
   greenbatch::cli::add_timeline_command(app);
   greenbatch::cli::add_export_command(app);
+  greenbatch::cli::add_slurm_command(app);
+  greenbatch::cli::add_merge_command(app);
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' && std::ranges::find(names, argv[1]) == names.end()) {
+    fmt::print(stderr, "greenbatch: unknown command '{}'; the commands are: {}\nRun 'greenbatch --help' for usage.\n",
+               argv[1], fmt::join(names, ", "));
+    return static_cast<int>(greenbatch::ExitCode::usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -37,6 +51,10 @@ int main(int argc, char** argv) {
   } catch (const greenbatch::Error& e) {
     fmt::print(stderr, "greenbatch: error: {}\n", e.what());
     return static_cast<int>(e.exit_code());
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "greenbatch: error: not enough memory for what was asked; lower the sizes given (requests, "
+                       "batch sizes, queue capacity, images) and run again\n");
+    return static_cast<int>(greenbatch::ExitCode::input);
   } catch (const std::exception& e) {
     fmt::print(stderr, "greenbatch: internal error: {}\n", e.what());
     return static_cast<int>(greenbatch::ExitCode::failure);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "greenbatch/energy/meter_registry.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 
@@ -14,13 +15,10 @@ void add_meter_flags(CLI::App& cmd, MeterFlags& flags) {
                  "energy meters: auto (hardware counters, else the estimate), none, or NAME[,NAME] "
                  "from `greenbatch meters`")
       ->capture_default_str();
-  cmd.add_option("--idle-seconds", flags.idle_seconds,
-                 "measure idle power this long before the work, to split static from dynamic energy (0: skip)")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  cmd.add_option("--sample-ms", flags.sample_ms, "power sampling period")
-      ->capture_default_str()
-      ->check(CLI::Range(0.1, 10000.0));
+  add_number_option(cmd, "--idle-seconds", flags.idle_seconds,
+                    "measure idle power this long before the work, to split static from dynamic energy (0: skip)",
+                    NumberRange::between(0.0, 3600.0));
+  add_number_option(cmd, "--sample-ms", flags.sample_ms, "power sampling period", NumberRange::between(0.1, 10000.0));
 }
 
 std::unique_ptr<energy::Sampler> start_sampler(const MeterFlags& flags) {

@@ -63,14 +63,14 @@ void run_profile_command(ProfileFlags& flags) {
     if (!file) throw InputError("--out '" + flags.out + "' cannot be written: check the folder exists and is writable");
   }
   flags.options.batch_sizes = parse_batch_sizes(flags.batch_sizes);
-  const auto targets = backend_targets(flags.backend);
+  const auto specs = backend_specs(flags.backend);
   const auto sampler = start_sampler(flags.meter);
   const profile::ProfileEnergy energy{sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
   std::vector<profile::ProfileRecord> records;
   std::string environment;  // of the first model: the others differ only in their backend columns
-  for (const auto& target : targets) {
-    fmt::print(stderr, "profiling {} ...\n", target);
-    const auto backend = make_backend(flags.backend, target);
+  for (const auto& spec : specs) {
+    fmt::print(stderr, "profiling {} ...\n", spec.target());
+    const auto backend = engine::make_backend(spec);
     if (environment.empty()) environment = trial::environment_json(backend->info(), *sampler);
     const auto report = [](const profile::ProfileRecord& r) {
       const std::string joules =

@@ -51,7 +51,7 @@ sim::RecommendOptions resolve_options(const RecommendFlags& flags) {
   if (flags.slo_p95_ms.has_value() == flags.slo_p99_ms.has_value()) {
     throw UsageError("give exactly one of --slo-p95 MS or --slo-p99 MS (the response-time percentile to bound)");
   }
-  if (flags.verify) live_trial_target(flags.live);  // exactly one model to run
+  if (flags.verify) (void)live_settings(flags.live);  // exactly one model to run
   (void)workload::make_arrival(flags.arrival, flags.live.backend.seed);  // a valid spec
   sim::RecommendOptions options;
   options.model = profile_model(flags.live.backend);

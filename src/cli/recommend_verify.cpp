@@ -6,9 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "greenbatch/batching/policy.h"
 #include "greenbatch/store/table.h"
-#include "greenbatch/workload/arrival.h"
 #include "output.h"
 
 namespace greenbatch::cli {
@@ -40,14 +38,15 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
                                      const sim::Candidate& winner, std::size_t queue_capacity,
                                      const LiveTrialFlags& live, std::ostream* text) {
   const auto predicted = sim::predict(document, options, winner.policy);
-  const auto policy = batching::make_policy(winner.policy);
-  const auto arrival = workload::make_arrival(options.arrival, options.seed);
-  auto schedule = workload::arrival_schedule(*arrival, options.requests, std::nullopt);
-  auto setup = load_live_setup(live);
-  note_differences(profile::model_cells(document, options.model).front(), setup.backend->info());
-  const auto record = run_live(setup, live,
-                               {*policy, arrival->spec(), std::move(schedule), options.requests, std::nullopt,
-                                static_cast<std::int64_t>(queue_capacity), options.slo_ms});
+  auto settings = live_settings(live);
+  settings.policy = winner.policy;
+  settings.arrival = options.arrival;
+  settings.requests = options.requests;
+  settings.slo_ms = options.slo_ms;
+  settings.queue_capacity = static_cast<std::int64_t>(queue_capacity);
+  const auto record = run_live(live, settings, [&](const engine::BackendInfo& info) {
+    note_differences(profile::model_cells(document, options.model).front(), info);
+  });
   const auto& measured = record.summary;
   const auto measured_percentile =
       options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms : measured.response_p99_ms;
@@ -64,7 +63,7 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
     *text << fmt::format("verify: {} live on {}, {} requests of {}: predicted (energy {}) against measured (energy "
                          "{}, trial status {}); measured {} {} the SLO\n",
                          winner.policy, record.config.model, record.requests.size(), record.config.arrival,
-                         predicted_source, measured.energy_source, record.status, sim::to_string(options.percentile),
+                         predicted_source, measured.energy_source, trial::to_string(record.status), sim::to_string(options.percentile),
                          meets ? "meets" : "misses");
     print(*text, table, Format::table, {}, 4);
   }
@@ -72,7 +71,7 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
   return {{"policy", winner.policy},
           {"model", record.config.model},
           {"requests", record.requests.size()},
-          {"trial_status", record.status},
+          {"trial_status", trial::to_string(record.status)},
           {"predicted_energy_source", predicted_source},
           {"measured_energy_source", measured.energy_source},
           {"measured_meets_slo", meets},

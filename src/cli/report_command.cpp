@@ -31,7 +31,7 @@ void add_report_command(CLI::App& app) {
       throw InputError(fmt::format("--db {}: no such file; run a study first (greenbatch study FILE --db {})", flags->db,
                                    flags->db));
     }
-    const auto db = store::ResultStore::open(flags->db);
+    const auto db = store::ResultStore::open_read_only(flags->db);
     flags->options.database = flags->db;
     const auto files = report::write_report(db, flags->out, flags->options);
     fmt::print("report: {} ({} figures), summary {}\n", files.html.string(), files.figures, files.markdown.string());

@@ -23,19 +23,19 @@ struct RunFlags {
 
 void run_trial_command(const RunFlags& flags) {
   // Every input is checked before the model loads and before the database is touched.
-  live_trial_target(flags.live);  // exactly one model
-  const auto [policy, arrival, capacity] = resolve_workload(flags.workload, flags.live.backend.seed);
-  auto schedule = workload::arrival_schedule(*arrival, flags.workload.requests, flags.workload.duration_s);
-  if (schedule.empty()) {
-    throw UsageError(fmt::format("--arrival {} schedules no request in the trial", flags.workload.arrival));
-  }
-  auto setup = load_live_setup(flags.live);
+  auto settings = live_settings(flags.live);
+  settings.policy = flags.workload.policy;
+  settings.arrival = flags.workload.arrival;
+  settings.requests = flags.workload.requests;
+  settings.duration_s = flags.workload.duration_s;
+  settings.slo_ms = flags.workload.slo_ms;
+  settings.queue_capacity = flags.workload.queue_capacity;
+  (void)trial::resolve_workload(settings);
+  // The store is opened once the model and images loaded: a bad input never creates it.
   std::optional<store::ResultStore> db;
-  if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
-
-  const auto record = run_live(setup, flags.live,
-                               {*policy, arrival->spec(), std::move(schedule), flags.workload.requests,
-                                flags.workload.duration_s, capacity, flags.workload.slo_ms});
+  const auto record = run_live(flags.live, settings, [&](const engine::BackendInfo&) {
+    if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
+  });
   const auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   if (flags.json) {
     print(std::cout, table, Format::json);

@@ -11,7 +11,7 @@
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/sim/analytic.h"
 #include "greenbatch/sim/simulator.h"
-#include "greenbatch/trial/environment.h"
+#include "greenbatch/core/stamp.h"
 #include "greenbatch/workload/arrival.h"
 #include "output.h"
 #include "workload_flags.h"
@@ -100,8 +100,8 @@ void run_simulate_command(const SimulateFlags& flags) {
                    .images = "simulated",
                    .meter = "simulated",
                    .idle_seconds = 0.0};
-  record.started_at = trial::utc_now_iso();
-  record.trial_id = trial::short_hash(trial::config_json(record.config) + record.started_at + "simulated");
+  record.started_at = utc_now_iso();
+  record.trial_id = short_hash(trial::config_json(record.config) + record.started_at + "simulated");
   record.environment_json = document.environment_json;
 
   auto table = store::to_table(std::vector<trial::TrialRecord>{record});

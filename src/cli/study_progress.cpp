@@ -37,9 +37,9 @@ void StudyProgress::on_study_start(const std::vector<study::PlannedTrial>& plan,
   }
 }
 
-void StudyProgress::on_model_load(const std::string& model) {
+void StudyProgress::on_log(const std::string& line) {
   if (terminal_) fmt::print(out_, "\r\033[K");
-  fmt::print(out_, "loading and warming up {} ...\n", model);
+  fmt::print(out_, "  {}\n", line);
 }
 
 void StudyProgress::on_trial_start(const study::PlannedTrial& trial, std::size_t index, std::size_t to_run) {
@@ -60,7 +60,7 @@ void StudyProgress::on_trial_end(const study::PlannedTrial& trial, const trial::
                                  : fmt::format("energy {}", s.energy_status);
   const std::string p95 = s.response_p95_ms ? fmt::format("p95 {:.1f} ms", *s.response_p95_ms) : "no response";
   if (terminal_) fmt::print(out_, "\r\033[K");
-  fmt::print(out_, "trial {}/{} {}: {}, {}, {}{}; {}\n", finished_, to_run_, cell(trial), record.status, p95, energy,
+  fmt::print(out_, "trial {}/{} {}: {}, {}, {}{}; {}\n", finished_, to_run_, cell(trial), trial::to_string(record.status), p95, energy,
              s.rejected > 0 ? fmt::format(", {} rejected", s.rejected) : "", eta(to_run_ - finished_));
 }
 

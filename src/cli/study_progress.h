@@ -15,7 +15,7 @@ class StudyProgress final : public study::StudyObserver {
   /// Writes to `out`; draws a bar when `out` is a terminal.
   explicit StudyProgress(std::FILE* out);
   void on_study_start(const std::vector<study::PlannedTrial>& plan, std::size_t already_done) override;
-  void on_model_load(const std::string& model) override;
+  void on_log(const std::string& line) override;
   void on_trial_start(const study::PlannedTrial& trial, std::size_t index, std::size_t to_run) override;
   void on_trial_end(const study::PlannedTrial& trial, const trial::TrialRecord& record, double seconds) override;
 

@@ -56,7 +56,7 @@ std::vector<report::TimelinePoint> measure(TimelineFlags& flags, const std::vect
   for (const auto& model : models) {
     fmt::print(stderr, "measuring {} at batch size {} ...\n", model, flags.batch_size);
     flags.backend.models = {model};
-    const auto backend = make_backend(flags.backend, model);
+    const auto backend = engine::make_backend(backend_specs(flags.backend).front());
     const auto r = profile::run_profile(*backend, options, {}, energy).at(0);
     if (!r.energy_per_image_j) {
       throw Error(fmt::format("no energy for {}: {} (see `greenbatch meters`)", model, r.energy_status));
@@ -68,7 +68,7 @@ std::vector<report::TimelinePoint> measure(TimelineFlags& flags, const std::vect
 
 // Energy per image from a database: the mean energy per request of the trials with fixed:B.
 std::vector<report::TimelinePoint> from_db(const TimelineFlags& flags, const std::vector<std::string>& models) {
-  const auto db = store::ResultStore::open(flags.db);
+  const auto db = store::ResultStore::open_read_only(flags.db);
   const auto trials = db.read_table("trials");
   const auto col = [&](const char* name) {
     return static_cast<std::size_t>(std::ranges::find(trials.columns, name) - trials.columns.begin());

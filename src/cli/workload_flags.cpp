@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "greenbatch/core/error.h"
+#include "greenbatch/trial/trial_builder.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 
@@ -18,12 +18,15 @@ void add_workload_flags(CLI::App& cmd, WorkloadFlags& flags) {
   cmd.add_option("--arrival,-a", flags.arrival,
                  "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();
-  cmd.add_option("--requests,-n", flags.requests, "requests in the trial");
-  cmd.add_option("--duration", flags.duration_s, "or: every arrival within this many seconds");
-  cmd.add_option("--slo", flags.slo_ms, "response-time objective, ms (for slo_attainment)")->check(CLI::PositiveNumber);
-  cmd.add_option("--queue-capacity", flags.queue_capacity,
-                 "bound of the request queue; arrivals beyond it are rejected (default: max(1024, batch size))")
-      ->check(CLI::PositiveNumber);
+  add_number_option(cmd, "--requests,-n", flags.requests, "requests in the trial",
+                    NumberRange::between(1, static_cast<double>(workload::kMaxTrialRequests)));
+  add_number_option(cmd, "--duration", flags.duration_s, "or: every arrival within this many seconds",
+                    {0.0, true, workload::kMaxTrialSeconds, false});
+  add_number_option(cmd, "--slo", flags.slo_ms, "response-time objective, ms (for slo_attainment)",
+                    NumberRange::above(0.0));
+  add_number_option(cmd, "--queue-capacity", flags.queue_capacity,
+                    "bound of the request queue; arrivals beyond it are rejected (default: max(1024, batch size))",
+                    NumberRange::between(1, static_cast<double>(workload::kMaxTrialRequests)));
 }
 
 Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed) {
@@ -32,7 +35,7 @@ Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed) {
   }
   Workload w{batching::make_policy(flags.policy), workload::make_arrival(flags.arrival, seed), 0};
   const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
-  w.queue_capacity = flags.queue_capacity.value_or(std::max<std::int64_t>(1024, batch));
+  w.queue_capacity = flags.queue_capacity.value_or(trial::default_queue_capacity(w.policy->max_batch()));
   if (w.queue_capacity < batch) {
     throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
                                  "could never form; raise --queue-capacity",

@@ -33,7 +33,7 @@ void add_workload_flags(CLI::App& cmd, WorkloadFlags& flags);
 struct Workload {
   std::unique_ptr<batching::Policy> policy;
   std::unique_ptr<workload::ArrivalProcess> arrival;
-  std::int64_t queue_capacity = 0;  ///< the flag, or max(1024, the policy's batch size)
+  std::int64_t queue_capacity = 0;  ///< the flag, or trial::default_queue_capacity()
 };
 
 /// Checks the flags (exactly one of --requests and --duration; a queue that can hold a full

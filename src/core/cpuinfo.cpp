@@ -5,8 +5,8 @@
 
 namespace greenbatch {
 
-std::optional<std::string> cpuinfo_field(const std::filesystem::path& proc_root, std::string_view key) {
-  std::ifstream in(proc_root / "cpuinfo");
+std::optional<std::string> colon_field(const std::filesystem::path& file, std::string_view key) {
+  std::ifstream in(file);
   for (std::string line; std::getline(in, line);) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
@@ -17,6 +17,10 @@ std::optional<std::string> cpuinfo_field(const std::filesystem::path& proc_root,
     return start == std::string::npos ? std::string() : line.substr(start);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> cpuinfo_field(const std::filesystem::path& proc_root, std::string_view key) {
+  return colon_field(proc_root / "cpuinfo", key);
 }
 
 }  // namespace greenbatch

@@ -17,27 +17,33 @@
 namespace greenbatch::energy {
 namespace {
 
-// Watts per logical CPU at idle and at full load by CPU family: the Cloud Carbon Footprint
-// coefficients (github.com/cloud-carbon-footprint/cloud-carbon-coefficients, averages of
-// SPECpower results per micro-architecture).
+// Watts per logical CPU at idle and at full load by CPU family: Cloud Carbon Footprint's
+// coefficients (averages of SPECpower results per micro-architecture), as published in the file
+// output/coefficients-aws-use.csv of github.com/cloud-carbon-footprint/ccf-coefficients at commit
+// b0032d928c787cf76cecd7d1d611c5b46f366e29, rounded to two decimals.
 struct FamilyRow {
   const char* pattern;  // ECMAScript regex over cpuinfo's "model name"
   const char* family;
   double idle_w_per_cpu;
   double max_w_per_cpu;
 };
-constexpr std::array<FamilyRow, 7> kFamilies{{
-    {R"(EPYC \w{3}1\b)", "AMD EPYC 1st gen (Naples)", 0.82, 2.55},
-    {R"(EPYC \w{3}2\b)", "AMD EPYC 2nd gen (Rome)", 0.47, 1.64},
-    {R"(EPYC \w{3}3\b)", "AMD EPYC 3rd gen (Milan)", 0.45, 1.87},
-    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d1\d\d)", "Intel Xeon Skylake-SP", 0.64, 4.05},
-    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d2\d\d)", "Intel Xeon Cascade Lake", 0.64, 3.80},
-    {R"(Xeon.*E5-\d{4}\w? v4)", "Intel Xeon Broadwell", 0.71, 3.54},
-    {R"(Xeon.*E5-\d{4}\w? v3)", "Intel Xeon Haswell", 1.90, 5.99},
+constexpr std::array<FamilyRow, 11> kFamilies{{
+    {R"(EPYC \w{3}1\b)", "AMD EPYC 1st gen (Naples)", 0.85, 2.60},
+    {R"(EPYC \w{3}2\b)", "AMD EPYC 2nd gen (Rome)", 0.47, 1.69},
+    {R"(EPYC \w{3}3\b)", "AMD EPYC 3rd gen (Milan)", 0.46, 1.96},
+    {R"(EPYC \w{3}4\b)", "AMD EPYC 4th gen (Genoa)", 0.74, 2.28},
+    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d1\d\d)", "Intel Xeon Skylake-SP", 0.61, 4.10},
+    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d2\d\d)", "Intel Xeon Cascade Lake", 0.69, 4.06},
+    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d3\d\d)", "Intel Xeon Ice Lake", 0.77, 3.76},
+    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d4\d\d)", "Intel Xeon Sapphire Rapids", 1.04, 4.16},
+    {R"(Xeon.*\b(Platinum|Gold|Silver|Bronze) \d5\d\d)", "Intel Xeon Emerald Rapids", 0.81, 4.48},
+    {R"(Xeon.*E5-\d{4}\w? v4)", "Intel Xeon Broadwell", 0.71, 3.69},
+    {R"(Xeon.*E5-\d{4}\w? v3)", "Intel Xeon Haswell", 1.86, 5.60},
 }};
-// The stated default for an unknown CPU: Cloud Carbon Footprint's average over AWS's CPU families.
-constexpr double kDefaultIdleWPerCpu = 0.74;
-constexpr double kDefaultMaxWPerCpu = 3.5;
+// The stated default for an unknown CPU: the median over every architecture of that file
+// (Cloud Carbon Footprint's rule for an unknown micro-architecture is the average or median).
+constexpr double kDefaultIdleWPerCpu = 0.73;
+constexpr double kDefaultMaxWPerCpu = 3.72;
 
 class EstimateMeter final : public Meter {
  public:

@@ -1,11 +1,11 @@
-// Meter options from the environment, the meter clock and domain names.
+// Meter options from the environment and the meter clock.
 #include "greenbatch/energy/meter.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <string>
 
-#include "greenbatch/core/error.h"
+#include "greenbatch/core/number.h"
 
 namespace greenbatch::energy {
 namespace {
@@ -13,29 +13,10 @@ namespace {
 std::optional<double> watts_from_environment(const char* variable) {
   const char* text = std::getenv(variable);
   if (text == nullptr || *text == '\0') return std::nullopt;
-  char* end = nullptr;
-  const double watts = std::strtod(text, &end);
-  if (*end != '\0' || !(watts >= 0.0)) {
-    std::string message = variable;
-    ((message += "='") += text) += "' is not a power in watts; set it to a non-negative number such as 35";
-    throw UsageError(message);
-  }
-  return watts;
+  return parse_real(text, std::string(variable) + " (a power in watts, such as 35)", NumberRange::at_least(0.0));
 }
 
 }  // namespace
-
-std::string_view to_string(DomainKind kind) {
-  switch (kind) {
-    case DomainKind::package: return "package";
-    case DomainKind::cores: return "cores";
-    case DomainKind::uncore: return "uncore";
-    case DomainKind::dram: return "dram";
-    case DomainKind::psys: return "psys";
-    case DomainKind::gpu: return "gpu";
-  }
-  return "unknown";
-}
 
 MeterOptions MeterOptions::from_environment() {
   MeterOptions options;

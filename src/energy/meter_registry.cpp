@@ -5,6 +5,7 @@
 #include <array>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/text.h"
@@ -31,7 +32,7 @@ std::string valid_names() {
 const MeterKind& kind_named(std::string_view name) {
   const auto it = std::ranges::find(kKinds, name, &MeterKind::name);
   if (it == kKinds.end()) {
-    throw UsageError(fmt::format("unknown meter '{}' in --meter; valid: {} (see `greenbatch meters`)", name,
+    throw UsageError(fmt::format("unknown meter '{}'; valid: {} (see `greenbatch meters`)", name,
                                  valid_names()));
   }
   return *it;
@@ -67,10 +68,40 @@ std::vector<std::string> auto_selection(const std::vector<Probe>& probes) {
   return chosen;
 }
 
-std::vector<std::unique_ptr<Meter>> open_meters(std::string_view spec, const MeterOptions& options) {
+MeterSelection MeterSelection::parse(std::string_view spec) {
+  MeterSelection selection;
+  if (spec == "auto") return selection;
+  if (spec == "none") return MeterSelection{Mode::none, {}};
+  selection.mode = Mode::named;
+  for (const auto name : split(spec, ',')) {
+    if (name == "auto" || name == "none") {
+      throw UsageError(fmt::format("meter selection '{}': '{}' stands alone and cannot be combined with meter names; give "
+                                   "'{}' by itself, or names such as rapl,nvml",
+                                   spec, name, name));
+    }
+    const auto& kind = kind_named(name);
+    if (std::ranges::any_of(selection.kinds, [&](const MeterKind* k) { return k->covers == kind.covers; })) {
+      throw UsageError(fmt::format("meter selection '{}' names two {} meters, which would count the same energy "
+                                   "twice; choose one of them",
+                                   spec, kind.covers));
+    }
+    selection.kinds.push_back(&kind);
+  }
+  return selection;
+}
+
+std::string MeterSelection::to_string() const {
+  if (mode == Mode::automatic) return "auto";
+  if (mode == Mode::none) return "none";
+  std::vector<std::string_view> names;
+  for (const auto* kind : kinds) names.push_back(kind->name);
+  return fmt::format("{}", fmt::join(names, ","));
+}
+
+std::vector<std::unique_ptr<Meter>> open_meters(const MeterSelection& selection, const MeterOptions& options) {
   std::vector<std::unique_ptr<Meter>> meters;
-  if (spec == "none") return meters;
-  if (spec == "auto") {
+  if (selection.mode == MeterSelection::Mode::none) return meters;
+  if (selection.mode == MeterSelection::Mode::automatic) {
     bool have_cpu = false;
     for (const auto& kind : kKinds) {
       if (kind.covers == "cpu" && have_cpu) continue;
@@ -81,22 +112,16 @@ std::vector<std::unique_ptr<Meter>> open_meters(std::string_view spec, const Met
     }
     return meters;
   }
-  std::vector<const MeterKind*> kinds;  // every name is checked before any meter is opened
-  for (const auto name : split(spec, ',')) {
-    const auto& kind = kind_named(name);
-    if (std::ranges::any_of(kinds, [&](const MeterKind* k) { return k->covers == kind.covers; })) {
-      throw UsageError(fmt::format("--meter {} names two {} meters, which would count the same energy twice; "
-                                   "choose one of them",
-                                   spec, kind.covers));
-    }
-    kinds.push_back(&kind);
-  }
-  for (const auto* kind : kinds) {
+  for (const auto* kind : selection.kinds) {
     auto opened = kind->open(options);
     if (!opened.meter) throw UnsupportedError(fmt::format("meter '{}' is unavailable: {}", kind->name, opened.reason));
     meters.push_back(std::move(opened.meter));
   }
   return meters;
+}
+
+std::vector<std::unique_ptr<Meter>> open_meters(std::string_view spec, const MeterOptions& options) {
+  return open_meters(MeterSelection::parse(spec), options);
 }
 
 }  // namespace greenbatch::energy

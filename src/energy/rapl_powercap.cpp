@@ -25,8 +25,13 @@ struct Zone {
   std::optional<ReadOnlyFile> energy;  // energy_uj, opened once
   std::uint64_t range_uj = 0;
   std::uint64_t last_uj = 0;
+  std::optional<double> last_s;  // when last_uj was read
   double joules = 0.0;
 };
+
+// No RAPL zone of a real machine draws this much: a step implying more is a broken counter (e.g.
+// one that stepped backwards and would otherwise be taken for a wrap), not energy.
+constexpr double kMaxPlausibleWatts = 10'000.0;
 
 // Maps a zone's `name` (and its package's index for sub-zones) to a domain.
 std::optional<Domain> domain_of(const std::string& label, const std::string& package_index) {
@@ -58,8 +63,21 @@ class PowercapMeter final : public Meter {
       std::string problem;
       const auto value = zone.energy->read_u64(&problem);
       if (!value) throw MeterFault(problem);
+      if (*value > zone.range_uj) {
+        throw MeterFault(fmt::format("suspect counter: {} reads {} uJ, above its max_energy_range_uj {}", zone.label,
+                                     *value, zone.range_uj));
+      }
       const std::uint64_t delta = *value >= zone.last_uj ? *value - zone.last_uj : *value + zone.range_uj - zone.last_uj;
+      if (zone.last_s && reading.time_s > *zone.last_s) {
+        const double watts = static_cast<double>(delta) * 1e-6 / (reading.time_s - *zone.last_s);
+        if (watts > kMaxPlausibleWatts) {
+          throw MeterFault(fmt::format("suspect counter: {} stepped from {} to {} uJ in {:.3g} s ({:.3g} W, a wrap or "
+                                       "a step backwards no real zone makes); its energy is not used",
+                                       zone.label, zone.last_uj, *value, reading.time_s - *zone.last_s, watts));
+        }
+      }
       zone.last_uj = *value;
+      zone.last_s = reading.time_s;
       zone.joules += static_cast<double>(delta) * 1e-6;
       reading.joules.push_back(zone.joules);
     }

@@ -15,16 +15,6 @@ struct Sampler::MeterState {
   bool failed = false;
 };
 
-std::string_view to_string(WindowStatus status) {
-  switch (status) {
-    case WindowStatus::ok: return "ok";
-    case WindowStatus::short_window: return "short_window";
-    case WindowStatus::meter_failed: return "meter_failed";
-    case WindowStatus::no_meter: return "no_meter";
-  }
-  return "unknown";
-}
-
 Sampler::Sampler(std::vector<std::unique_ptr<Meter>> meters, SamplerOptions options)
     : meters_(std::move(meters)), options_(std::move(options)), states_(meters_.size()) {
   for (std::size_t m = 0; m < meters_.size(); ++m) {

@@ -6,13 +6,21 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <algorithm>
+#include <array>
 #include <fstream>
 #include <iterator>
+
+#include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
 
 namespace greenbatch::engine {
 namespace {
+
+// OpenCV's own limit on decoded pixels (OPENCV_IO_MAX_IMAGE_PIXELS, 2^30 by default).
+constexpr std::int64_t kMaxImagePixels = std::int64_t{1} << 30;
+constexpr std::array<std::uint8_t, 2> kJpegEnd{0xFF, 0xD9};
 
 RgbImage from_bgr(const cv::Mat& bgr) {
   cv::Mat rgb;
@@ -28,13 +36,38 @@ int cv_interpolation(Interpolation interpolation) {
   return interpolation == Interpolation::bicubic ? cv::INTER_CUBIC : cv::INTER_LINEAR;
 }
 
+// Refuses an encoded JPEG or PNG whose end marker is missing: cut off in transfer or on disk,
+// which decoders would otherwise fill with grey and only warn about.
+void check_complete(std::span<const std::uint8_t> bytes, const std::string& label) {
+  const auto ends_with = [&](std::initializer_list<std::uint8_t> tail) {
+    return bytes.size() >= tail.size() && std::equal(tail.begin(), tail.end(), bytes.end() - static_cast<std::ptrdiff_t>(tail.size()));
+  };
+  const bool jpeg = bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
+  const bool png = bytes.size() >= 8 && bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G';
+  // JPEG ends with EOI (FF D9), possibly followed by padding; PNG with the IEND chunk and its CRC.
+  const bool jpeg_ok = !jpeg || std::search(bytes.end() - static_cast<std::ptrdiff_t>(std::min<std::size_t>(bytes.size(), 64)),
+                                            bytes.end(), kJpegEnd.begin(), kJpegEnd.end()) != bytes.end();
+  const bool png_ok = !png || ends_with({0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82});
+  if (!jpeg_ok || !png_ok) {
+    throw InputError(fmt::format("image '{}' is truncated (its {} end marker is missing): copy it again or remove it",
+                                 label, jpeg ? "JPEG" : "PNG"));
+  }
+}
+
 }  // namespace
 
 RgbImage decode_image_bytes(std::span<const std::uint8_t> bytes, const std::string& label) {
+  check_complete(bytes, label);
   cv::Mat decoded;
   if (!bytes.empty()) {
     const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data()));
-    decoded = cv::imdecode(raw, cv::IMREAD_COLOR);
+    try {
+      decoded = cv::imdecode(raw, cv::IMREAD_COLOR);
+    } catch (const cv::Exception& e) {
+      throw InputError(fmt::format("image '{}' could not be decoded ({}); images above {} pixels are refused (a "
+                                   "decompression bomb guard): resize it or give another image",
+                                   label, e.err, kMaxImagePixels));
+    }
   }
   if (decoded.empty()) {
     throw InputError("image '" + label + "' could not be decoded: it is empty, corrupt or not a JPEG/PNG file; "
@@ -44,6 +77,10 @@ RgbImage decode_image_bytes(std::span<const std::uint8_t> bytes, const std::stri
 }
 
 RgbImage decode_image_file(const std::filesystem::path& file) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored)) {
+    throw InputError("'" + file.string() + "' is a folder, not an image file; give JPEG or PNG files");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     throw InputError("image '" + file.string() + "' cannot be opened: check the path and its permissions");

@@ -1,14 +1,17 @@
 // The synthetic backend: a batch of b images takes alpha * b + tau0 milliseconds.
 #include "greenbatch/engine/synthetic_backend.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/number.h"
 
 namespace greenbatch::engine {
 namespace {
@@ -17,13 +20,8 @@ constexpr std::string_view kPrefix = "synthetic:";
 constexpr std::string_view kUsage = "expected synthetic:alpha=MS,tau0=MS[,mode=spin|sleep]";
 
 double parse_ms(std::string_view key, std::string_view value, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const double ms = std::stod(std::string(value), &used);
-    if (used == value.size() && std::isfinite(ms) && ms >= 0.0) return ms;
-  } catch (const std::exception&) {
-  }
-  throw UsageError(fmt::format("backend '{}': {} must be a number of milliseconds >= 0, got '{}'; {}", text,
+  if (const auto ms = to_real(value); ms && *ms >= 0.0 && *ms <= 1e7) return *ms;
+  throw UsageError(fmt::format("backend '{}': {} must be a number of milliseconds between 0 and 1e7, got '{}'; {}", text,
                                key, value, kUsage));
 }
 
@@ -65,6 +63,7 @@ SyntheticSpec parse_synthetic_spec(const std::string& text) {
   if (rest.starts_with(kPrefix)) rest.remove_prefix(kPrefix.size());
   SyntheticSpec spec;
   bool has_alpha = false;
+  std::vector<std::string_view> seen;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
     const auto part = rest.substr(0, comma);
@@ -75,6 +74,10 @@ SyntheticSpec parse_synthetic_spec(const std::string& text) {
     }
     const auto key = part.substr(0, eq);
     const auto value = part.substr(eq + 1);
+    if (std::ranges::find(seen, key) != seen.end()) {
+      throw UsageError(fmt::format("backend '{}': {} is given twice; give each key once", text, key));
+    }
+    seen.push_back(key);
     if (key == "alpha") {
       spec.alpha_ms = parse_ms(key, value, text);
       has_alpha = true;

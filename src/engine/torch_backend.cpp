@@ -1,9 +1,8 @@
 // The LibTorch backend: zoo networks or TorchScript files on CPU or CUDA.
-#include "greenbatch/engine/torch_backend.h"
+#include "torch_api.h"
 
 #include <dlfcn.h>
 #include <malloc.h>
-#include <sched.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -28,7 +27,7 @@ using Network = std::variant<zoo::ZooNetPtr, torch::jit::Module>;
 
 torch::Device resolve_device(const DeviceSpec& spec) {
   if (!spec.cuda) return torch::kCPU;
-  if (!torch_has_cuda()) {
+  if (!at::globalContext().hasCUDART()) {
     throw UnsupportedError("--device cuda: this LibTorch build (" + torch_version() +
                            ") has no CUDA; use --device cpu, or build greenbatch against a CUDA LibTorch "
                            "(cmake -DCMAKE_PREFIX_PATH=<libtorch>/share/cmake)");
@@ -174,30 +173,7 @@ class TorchBackend final : public Backend {
 
 }  // namespace
 
-DeviceSpec parse_device(const std::string& text) {
-  if (text == "cpu") return DeviceSpec{};
-  if (text == "cuda") return DeviceSpec{true, 0};
-  if (text.starts_with("cuda:")) {
-    try {
-      std::size_t used = 0;
-      const int index = std::stoi(text.substr(5), &used);
-      if (used == text.size() - 5 && index >= 0) return DeviceSpec{true, index};
-    } catch (const std::exception&) {
-    }
-  }
-  throw UsageError("--device '" + text + "': use cpu, cuda or cuda:N");
-}
-
-std::string torch_version() { return TORCH_VERSION; }
-
-bool torch_has_cuda() { return at::globalContext().hasCUDART(); }
-
-int available_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
-  return std::max(1, CPU_COUNT(&set));
-}
+namespace in_plugin {
 
 std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   keep_freed_memory();
@@ -211,7 +187,7 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   info.device = device.str();
   info.threads = threads;
   info.library = "libtorch";
-  info.library_version = torch_version();
+  info.library_version = TORCH_VERSION;
 
   Preprocessing preprocessing;
   Network network;
@@ -242,5 +218,7 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   if (options.crop) preprocessing.crop = *options.crop;
   return std::make_unique<TorchBackend>(std::move(network), std::move(info), preprocessing, device);
 }
+
+}  // namespace in_plugin
 
 }  // namespace greenbatch::engine

@@ -3,12 +3,12 @@
 
 #include "flop_counter.h"
 #include "greenbatch/engine/model_catalog.h"
-#include "greenbatch/engine/zoo.h"
+#include "torch_api.h"
 #include "zoo/zoo_net.h"
 
 namespace greenbatch::engine {
 
-ZooModelStats count_zoo_model(std::string_view name) {
+ZooModelStats in_plugin::count_zoo_model(std::string_view name) {
   const auto& info = find_model(name);
   c10::InferenceMode inference;
   const auto net = zoo::build_zoo_net(name);

@@ -126,6 +126,18 @@ ProfileCell read_cell(const Json& json, const std::string& where) {
   c.latency_samples_ms = r.samples("latency_samples_ms");
   c.energy_per_batch_j = r.optional_number("energy_per_batch_j");
   c.dynamic_energy_per_batch_j = r.optional_number("dynamic_energy_per_batch_j");
+  // The figures must agree with each other and with physics: a hand-edited or damaged document
+  // would otherwise give negative joules per request, or a mean the samples do not have.
+  double sum = 0.0;
+  for (const double x : c.latency_samples_ms) sum += x;
+  const double mean = sum / static_cast<double>(c.latency_samples_ms.size());
+  if (!(std::abs(c.latency_mean_ms - mean) <= 0.01 * mean + 1e-6)) {
+    r.fail("latency_mean_ms", fmt::format("is {:g} ms, but its latency_samples_ms average {:g} ms", c.latency_mean_ms, mean));
+  }
+  if (c.energy_per_batch_j && !(*c.energy_per_batch_j >= 0.0)) r.fail("energy_per_batch_j", "must be >= 0 J");
+  if (c.dynamic_energy_per_batch_j && c.energy_per_batch_j && *c.dynamic_energy_per_batch_j > *c.energy_per_batch_j) {
+    r.fail("dynamic_energy_per_batch_j", "must not exceed energy_per_batch_j");
+  }
   return c;
 }
 
@@ -167,6 +179,7 @@ ProfileDocument read_profile_document(std::istream& in, const std::string& name)
   document.path = name;
   document.environment_json = top.member("environment").dump();
   document.idle_power_w = top.optional_number("idle_power_w");
+  if (document.idle_power_w && !(*document.idle_power_w >= 0.0)) top.fail("idle_power_w", "must be >= 0 W");
   document.energy_source = top.text("energy_source");
   const auto& cells = top.member("cells");
   if (!cells.is_array() || cells.empty()) top.fail("cells", "must be a non-empty array");

@@ -9,7 +9,7 @@
 
 #include "analysis.h"
 #include "greenbatch/core/error.h"
-#include "greenbatch/trial/environment.h"
+#include "greenbatch/core/stamp.h"
 #include "report_documents.h"
 #include "report_figures.h"
 
@@ -78,7 +78,7 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
     render(f, dir);
     figures.push_back({f.name, "Simulated against live p95 response time (the line is perfect agreement)"});
   }
-  const ReportContent content{"greenbatch report", trial::utc_now_iso(), options.database, &analysis, figures,
+  const ReportContent content{"greenbatch report", utc_now_iso(), options.database, &analysis, figures,
                               validation ? &*validation : nullptr};
   ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
   write_file(files.html, html_report(content, dir));

@@ -27,7 +27,7 @@ bool close(std::optional<double> live, std::optional<double> simulated) {
 }
 
 // What the stored data say about a disagreement.
-std::string explain(const TrialRow& live, const ValidationRow& v, const trial::TrialSummary& simulated) {
+std::string explain(const TrialRow& live, const ValidationRow& v, const metrics::TrialSummary& simulated) {
   std::vector<std::string> reasons;
   if (const auto e = relative_error(live.service_mean_ms, simulated.service_mean_ms); e && std::abs(*e) > kValidationTolerance) {
     reasons.push_back(fmt::format("service time differs: live {:.3g} ms, profile {:.3g} ms per batch (was the profile "

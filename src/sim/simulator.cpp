@@ -148,7 +148,7 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
   const energy::IdleBaseline idle{0.0, window.total_j ? service.idle_power_w() : std::nullopt,
                                   service.energy_source(), {}};
   result.record.status_detail = detail;
-  result.record.summary = trial::summarize(requests, batches, window, idle, options.slo_ms);
+  result.record.summary = metrics::summarize(requests, batches, window, idle, options.slo_ms);
   return result;
 }
 

@@ -87,26 +87,40 @@ void insert_power_trace(const sqlite::Database& db, const trial::TrialRecord& re
   }
 }
 
-bool trial_exists(const sqlite::Database& db, const std::string& trial_id) {
-  sqlite::Statement query(db, "SELECT 1 FROM trials WHERE trial_id = ?");
+// The stored status of `trial_id`, or nullopt when the store does not hold it.
+std::optional<std::string> stored_status(const sqlite::Database& db, const std::string& trial_id) {
+  sqlite::Statement query(db, "SELECT IFNULL(status, '') FROM trials WHERE trial_id = ?");
   query.bind(1, trial_id);
-  return query.step();
+  if (!query.step()) return std::nullopt;
+  return std::get<std::string>(query.column(0));
 }
 
 void write_trial(const sqlite::Database& db, const trial::TrialRecord& record, const SaveOptions& options) {
   sqlite::Transaction transaction(db);  // declared first: statements are finalised before it rolls back
-  if (trial_exists(db, record.trial_id)) {
+  const auto stored = stored_status(db, record.trial_id);
+  if (stored && options.replace_failed && *stored != "ok") {
+    // A retry of a failed trial replaces it, in the same transaction as the new rows.
+    sqlite::Statement drop(db, "DELETE FROM trials WHERE trial_id = ?");
+    drop.bind(1, record.trial_id);
+    drop.run();
+  } else if (stored) {
     throw InputError(fmt::format("trial {} is already in the result store {}; nothing was written (save it to another "
                                  "store, or skip the trials the store already holds)",
                                  record.trial_id, db.name()));
   }
   auto columns = field_names<trial::TrialRecord>();
-  columns.insert(columns.end(), {"config_json", "environment_json", "seq"});
+  columns.insert(columns.end(), {"config_json", "environment_json", "seq", "requested_json", "trace_clock",
+                                 "energy_window_begin_s", "energy_window_end_s"});
   sqlite::Statement trial_row(db, insert_sql("trials", columns));
   const int next = bind_fields(trial_row, record, 1);
   trial_row.bind(next, trial::config_json(record.config));
   trial_row.bind(next + 1, record.environment_json);
   trial_row.bind(next + 2, db.query_int("SELECT IFNULL(MAX(seq), 0) + 1 FROM trials"));
+  trial_row.bind(next + 3, record.requested_json.empty() ? FieldValue{} : FieldValue{record.requested_json});
+  trial_row.bind(next + 4, std::string("trial"));
+  const auto& window = record.energy_window;
+  trial_row.bind(next + 5, window ? FieldValue{window->begin_s} : FieldValue{});
+  trial_row.bind(next + 6, window ? FieldValue{window->end_s} : FieldValue{});
   trial_row.run();
   if (options.requests) insert_records(db, "requests", record.trial_id, record.requests);
   if (options.batches) insert_records(db, "batches", record.trial_id, record.batches);
@@ -167,35 +181,24 @@ std::string export_sql(std::string_view table, const ExportColumns& columns, boo
                      table == "requests" ? "request_id" : "batch_id");
 }
 
-// Refuses files that are not SQLite databases, other programs' databases and newer schemas.
-void check_owner(const sqlite::Database& db) {
-  std::int64_t application_id = 0, version = 0, objects = 0;
-  try {
-    application_id = db.query_int("PRAGMA application_id");
-    version = db.query_int("PRAGMA user_version");
-    objects = db.query_int("SELECT COUNT(*) FROM sqlite_master");
-  } catch (const sqlite::SqliteError& e) {
-    if (e.primary_code() != SQLITE_NOTADB) throw;
-    throw InputError(fmt::format("{} is not a SQLite database, so it cannot be a result store; give a new file name "
-                                 "or an existing greenbatch result store",
-                                 db.name()));
-  }
-  const bool empty = application_id == 0 && version == 0 && objects == 0;
-  if (application_id != schema::kApplicationId && !empty) {
-    throw InputError(fmt::format("{} is a SQLite database of another program, not a greenbatch result store; give a "
-                                 "new file name or an existing greenbatch result store",
-                                 db.name()));
-  }
-  if (version > schema::latest_version()) {
-    throw InputError(fmt::format("the result store {} has schema version {}: it was written by a newer greenbatch "
-                                 "(this one knows up to version {}); upgrade greenbatch to use it",
-                                 db.name(), version, schema::latest_version()));
+}  // namespace
+
+namespace {
+
+// Refuses an empty path and a folder before SQLite sees them.
+void check_path(const std::filesystem::path& file) {
+  if (file.empty()) throw UsageError("the result store path is empty; give --db FILE.db");
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored)) {
+    throw InputError(fmt::format("{} is a folder, not a result store file; give a file path such as {}/results.db",
+                                 file.string(), file.string()));
   }
 }
 
 }  // namespace
 
 ResultStore ResultStore::open(const std::filesystem::path& file) {
+  check_path(file);
   std::unique_ptr<sqlite::Database> db;
   try {
     db = std::make_unique<sqlite::Database>(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -205,11 +208,36 @@ ResultStore ResultStore::open(const std::filesystem::path& file) {
                                  file.string(), sqlite3_errstr(e.primary_code())));
   }
   sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
-  check_owner(*db);  // before any write: a refused file is left as it was
+  schema::check_owner(*db);  // before any write: a refused file is left as it was
   db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   schema::migrate(*db);
   return ResultStore(std::move(db));
 }
+
+ResultStore ResultStore::open_read_only(const std::filesystem::path& file) {
+  check_path(file);
+  std::error_code ignored;
+  if (!std::filesystem::exists(file, ignored)) {
+    throw InputError(fmt::format("no result store at {}; give the --db of a study or run (greenbatch study / run "
+                                 "--db create one)",
+                                 file.string()));
+  }
+  std::unique_ptr<sqlite::Database> db;
+  try {
+    db = std::make_unique<sqlite::Database>(file, SQLITE_OPEN_READONLY);
+  } catch (const sqlite::SqliteError& e) {
+    throw InputError(fmt::format("cannot open the result store {} ({}); check that you may read it",
+                                 file.string(), sqlite3_errstr(e.primary_code())));
+  }
+  sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
+  schema::check_owner(*db);
+  if (db->query_int("SELECT COUNT(*) FROM sqlite_master") == 0) {
+    throw InputError(fmt::format("{} is empty, not a result store; give the --db of a study or run", file.string()));
+  }
+  return ResultStore(std::move(db));
+}
+
+std::int64_t ResultStore::schema_version() const { return db_->query_int("PRAGMA user_version"); }
 
 ResultStore::ResultStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
 ResultStore::~ResultStore() = default;
@@ -254,7 +282,7 @@ std::vector<std::string> ResultStore::trial_ids() const {
 }
 
 std::vector<std::string> ResultStore::completed_trial_ids(std::string_view study_id) const {
-  sqlite::Statement query(*db_, "SELECT trial_id FROM trials WHERE study_id = ? ORDER BY seq");
+  sqlite::Statement query(*db_, "SELECT trial_id FROM trials WHERE study_id = ? AND status = 'ok' ORDER BY seq");
   query.bind(1, std::string(study_id));
   std::vector<std::string> ids;
   while (query.step()) ids.push_back(std::get<std::string>(query.column(0)));

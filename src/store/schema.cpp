@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include "greenbatch/core/error.h"
+
 namespace greenbatch::store::schema {
 namespace {
 
@@ -122,7 +124,18 @@ CREATE TABLE studies (
 );
 )sql";
 
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}};
+// Version 3: one trial clock and requested settings. Power samples of new trials are stored on the
+// trial clock (s since its start, as requests and batches) and `trace_clock` says so ('trial'; null
+// for older rows, whose samples are on the sampler's own epoch); the energy window's ends on that
+// clock; the settings as asked (`requested_json`) beside the resolved `config_json`.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE trials ADD COLUMN requested_json TEXT;
+ALTER TABLE trials ADD COLUMN trace_clock TEXT;
+ALTER TABLE trials ADD COLUMN energy_window_begin_s REAL;
+ALTER TABLE trials ADD COLUMN energy_window_end_s REAL;
+)sql";
+
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3}};
 
 constexpr std::array<std::string_view, 6> kTables{"trials",        "requests",      "batches",
                                                   "power_domains", "power_samples", "studies"};
@@ -144,6 +157,31 @@ void migrate(const sqlite::Database& db) {
     db.exec(std::string(migration.sql));
     db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}", kApplicationId, migration.version));
     transaction.commit();
+  }
+}
+
+void check_owner(const sqlite::Database& db) {
+  std::int64_t application_id = 0, version = 0, objects = 0;
+  try {
+    application_id = db.query_int("PRAGMA application_id");
+    version = db.query_int("PRAGMA user_version");
+    objects = db.query_int("SELECT COUNT(*) FROM sqlite_master");
+  } catch (const sqlite::SqliteError& e) {
+    if (e.primary_code() != SQLITE_NOTADB) throw;
+    throw InputError(fmt::format("{} is not a SQLite database, so it cannot be a result store; give a new file name "
+                                 "or an existing greenbatch result store",
+                                 db.name()));
+  }
+  const bool empty = application_id == 0 && version == 0 && objects == 0;
+  if (application_id != schema::kApplicationId && !empty) {
+    throw InputError(fmt::format("{} is a SQLite database of another program, not a greenbatch result store; give a "
+                                 "new file name or an existing greenbatch result store",
+                                 db.name()));
+  }
+  if (version > schema::latest_version()) {
+    throw InputError(fmt::format("the result store {} has schema version {}: it was written by a newer greenbatch "
+                                 "(this one knows up to version {}); upgrade greenbatch to use it",
+                                 db.name(), version, schema::latest_version()));
   }
 }
 

@@ -29,6 +29,11 @@ struct Migration {
 /// The tables of the latest schema.
 [[nodiscard]] std::span<const std::string_view> table_names();
 
+/// Refuses, with an InputError naming the file and what to do, a file that is not a SQLite
+/// database, another program's database, or a store of a newer schema; an empty database
+/// passes. Reads only.
+void check_owner(const sqlite::Database& db);
+
 /// Applies, in order, every migration newer than the database's user_version, each in its own
 /// transaction that also sets user_version and application_id. Safe against another process
 /// migrating the same file at the same time.

@@ -15,6 +15,29 @@ std::string shorten(std::string_view sql) {
   return end < sql.size() ? std::string(sql.substr(0, end)) + "..." : std::string(sql);
 }
 
+
+// What to do about a failure with primary code `code`, or "" when there is no advice.
+std::string_view advice(int code) {
+  switch (code) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "another process is writing to this store; wait for it to finish (or stop it) and run again";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return "the file is damaged or not a result store; restore it from a copy or give another file";
+    case SQLITE_READONLY:
+      return "the store (or its folder) is read-only; make it writable or give a writable copy";
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return "check that the path names a file (not a folder) that you may read and write";
+    case SQLITE_FULL:
+      return "the disk is full; free space and run again (what was stored before is intact)";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 Database::Database(const std::filesystem::path& file, int flags) : name_(file.string()) {
@@ -40,10 +63,16 @@ std::int64_t Database::query_int(const std::string& sql) const {
   return std::get<std::int64_t>(value);
 }
 
+ExitCode SqliteError::exit_code() const { return advice(primary_code()).empty() ? ExitCode::failure : ExitCode::input; }
+
 void Database::fail(int code, std::string_view context) const {
   const char* message = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(code);
-  throw SqliteError(fmt::format("SQLite failed on {}: {} (in: {})", name_, message, shorten(context)), code);
+  const auto fix = advice(code & 0xff);
+  throw SqliteError(fmt::format("SQLite failed on {}: {} (in: {}){}{}", name_, message, shorten(context),
+                                fix.empty() ? "" : "; ", fix),
+                    code);
 }
+
 
 Statement::Statement(const Database& db, std::string_view sql) : db_(db), sql_(sql) {
   sqlite3_stmt* raw = nullptr;

@@ -23,6 +23,9 @@ class SqliteError : public Error {
   SqliteError(const std::string& message, int code) : Error(message), code_(code) {}
   /// SQLite's primary result code (SQLITE_NOTADB, SQLITE_CANTOPEN, ...).
   [[nodiscard]] int primary_code() const { return code_ & 0xff; }
+  /// A store that is locked, corrupt, read-only or unreadable is the user's input to fix (exit 3);
+  /// anything else is unexpected.
+  [[nodiscard]] ExitCode exit_code() const override;
 
  private:
   int code_;

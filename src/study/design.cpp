@@ -5,7 +5,7 @@
 #include <random>
 #include <utility>
 
-#include "greenbatch/trial/environment.h"
+#include "greenbatch/core/stamp.h"
 
 namespace greenbatch::study {
 namespace {
@@ -31,7 +31,7 @@ std::vector<PlannedTrial> expand_design(const StudyConfig& config) {
       for (const auto& arrival : config.arrivals) {
         for (int repetition = 0; repetition < config.repetitions; ++repetition) {
           const auto key = id + "|" + model + "|" + policy + "|" + arrival + "|" + std::to_string(repetition);
-          trials.push_back({trial::short_hash(key), 0, model, policy, arrival, repetition,
+          trials.push_back({short_hash(key), 0, model, policy, arrival, repetition,
                             config.seed + static_cast<std::uint64_t>(repetition)});
         }
       }

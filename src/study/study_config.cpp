@@ -12,10 +12,11 @@
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/text.h"
 #include "greenbatch/energy/meter_registry.h"
+#include "greenbatch/engine/backend_spec.h"
 #include "greenbatch/engine/model_catalog.h"
 #include "greenbatch/engine/synthetic_backend.h"
 #include "greenbatch/engine/torch_backend.h"
-#include "greenbatch/trial/environment.h"
+#include "greenbatch/core/stamp.h"
 #include "greenbatch/workload/arrival.h"
 #include "toml_reader.h"
 
@@ -25,16 +26,20 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
-constexpr std::array<std::string_view, 22> kKeys{
+constexpr std::array<std::string_view, 26> kKeys{
     "name",           "models",         "policies",     "arrivals",      "rates",        "requests",
     "duration_s",     "repetitions",    "seed",         "shuffle",       "warmup_batches", "rest_seconds",
-    "idle_seconds",   "meter",          "threads",      "device",        "slo_ms",       "queue_capacity",
-    "images",         "keep_requests",  "keep_batches", "keep_power_trace"};
+    "idle_seconds",   "meter",          "threads",      "device",        "weights",      "resize",
+    "crop",           "optimize",       "slo_ms",       "queue_capacity", "images",      "keep_requests",
+    "keep_batches",   "keep_power_trace"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
 constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
 
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
+
+// The most trials one study may plan: its plan is kept in memory and each trial takes seconds.
+constexpr double kMaxStudyTrials = 1'000'000;
 
 // `text` as an absolute, normalised path; a relative one is taken from `base`.
 fs::path resolve(const fs::path& base, std::string_view text) {
@@ -212,26 +217,11 @@ std::vector<std::string> read_arrivals(const TomlReader& reader, const fs::path&
 std::string read_meter(const TomlReader& reader) {
   const auto meter = reader.string("meter");
   if (!meter) return "auto";
-  if (meter->value == "auto" || meter->value == "none") return meter->value;
-  const auto kinds = energy::meter_kinds();
-  std::vector<const energy::MeterKind*> chosen;
-  for (const auto name : split(meter->value, ',')) {
-    const auto kind = std::ranges::find(kinds, name, &energy::MeterKind::name);
-    if (kind == kinds.end()) {
-      std::vector<std::string_view> names{"auto", "none"};
-      for (const auto& k : kinds) names.push_back(k.name);
-      throw key_error(meter->where, "meter",
-                      fmt::format("unknown meter '{}'; valid: {} (or several names joined by ',')", name,
-                                  fmt::join(names, ", ")));
-    }
-    if (std::ranges::any_of(chosen, [&](const energy::MeterKind* k) { return k->covers == kind->covers; })) {
-      throw key_error(meter->where, "meter",
-                      fmt::format("'{}' names two {} meters, which would count the same energy twice; choose one",
-                                  meter->value, kind->covers));
-    }
-    chosen.push_back(&*kind);
+  try {
+    return energy::MeterSelection::parse(meter->value).to_string();
+  } catch (const Error& e) {
+    throw key_error(meter->where, "meter", e.what());
   }
-  return meter->value;
 }
 
 // `device`: cpu or cuda:N ("cuda" is normalised to "cuda:0").
@@ -259,6 +249,37 @@ std::string read_images(const TomlReader& reader, const fs::path& base) {
                                 path.string()));
   }
   return path.string();
+}
+
+// `weights`: "MODEL=FILE" entries, each naming a zoo model of `models` and an existing file.
+std::map<std::string, std::string> read_weights(const TomlReader& reader, const fs::path& base,
+                                                const std::vector<std::string>& models) {
+  std::map<std::string, std::string> weights;
+  const auto entries = reader.strings("weights");
+  if (!entries) return weights;
+  for (const auto& entry : *entries) {
+    const auto equals = entry.value.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == entry.value.size()) {
+      throw key_error(entry.where, "weights",
+                      fmt::format("'{}' is not MODEL=FILE; write e.g. weights = [\"resnet50=resnet50.pt\"]", entry.value));
+    }
+    const auto model = entry.value.substr(0, equals);
+    if (std::ranges::find(models, model) == models.end() || engine::BackendSpec::parse_target(model).kind != engine::BackendKind::zoo) {
+      throw key_error(entry.where, "weights",
+                      fmt::format("'{}' is not a zoo model listed in 'models'; weights apply to zoo models only", model));
+    }
+    const auto path = resolve(base, entry.value.substr(equals + 1));
+    std::error_code ignored;
+    if (!fs::is_regular_file(path, ignored)) {
+      throw key_error(entry.where, "weights",
+                      fmt::format("file '{}' does not exist (relative paths start at the study file's folder)",
+                                  path.string()));
+    }
+    if (!weights.emplace(model, path.string()).second) {
+      throw key_error(entry.where, "weights", fmt::format("'{}' is given weights twice; remove one", model));
+    }
+  }
+  return weights;
 }
 
 // `requests` or `duration_s`: exactly one of them.
@@ -312,11 +333,23 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   config.meter = read_meter(reader);
   config.threads = static_cast<int>(integer_in(reader, "threads", 0, kIntMax, 0));
   config.device = read_device(reader);
+  config.weights = read_weights(reader, base, config.models);
+  if (reader.has("resize")) config.resize = static_cast<int>(integer_in(reader, "resize", 1, 4096, 0));
+  if (reader.has("crop")) config.crop = static_cast<int>(integer_in(reader, "crop", 1, 4096, 0));
+  config.optimize = flag(reader, "optimize", true);
   config.slo_ms = real(reader, "slo_ms", true);
   config.images = read_images(reader, base);
   config.keep_requests = flag(reader, "keep_requests", true);
   config.keep_batches = flag(reader, "keep_batches", true);
   config.keep_power_trace = flag(reader, "keep_power_trace", false);
+  const double trials = static_cast<double>(config.models.size()) * static_cast<double>(config.policies.size()) *
+                        static_cast<double>(config.arrivals.size()) * static_cast<double>(config.repetitions);
+  if (trials > kMaxStudyTrials) {
+    throw key_error(reader.file(), "repetitions",
+                    fmt::format("the design has {:.0f} trials (models x policies x arrivals x repetitions), more than "
+                                "the {:.0f} a study may plan; split it into several studies or shard it",
+                                trials, kMaxStudyTrials));
+  }
   return config;
 }
 
@@ -337,6 +370,11 @@ std::string canonical_json(const StudyConfig& config) {
   json["meter"] = config.meter;
   json["threads"] = config.threads;
   json["device"] = config.device;
+  // Model options join the id only when set, so studies written before they existed keep theirs.
+  if (!config.weights.empty()) json["weights"] = config.weights;
+  if (config.resize) json["resize"] = *config.resize;
+  if (config.crop) json["crop"] = *config.crop;
+  if (!config.optimize) json["optimize"] = false;
   json["slo_ms"] = or_null(config.slo_ms);
   json["queue_capacity"] = config.queue_capacity;
   json["images"] = config.images;
@@ -346,6 +384,6 @@ std::string canonical_json(const StudyConfig& config) {
   return json.dump();
 }
 
-std::string study_id(const StudyConfig& config) { return trial::short_hash(canonical_json(config)); }
+std::string study_id(const StudyConfig& config) { return short_hash(canonical_json(config)); }
 
 }  // namespace greenbatch::study

@@ -1,30 +1,35 @@
-// The measurement environment of a trial, timestamps and ids.
+// The measurement environment of a trial.
 #include "greenbatch/trial/environment.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <array>
-#include <ctime>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "greenbatch/core/cpuinfo.h"
+#include "greenbatch/core/gpuinfo.h"
 
 namespace greenbatch::trial {
-std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler) {
+std::string host_name() {
   std::array<char, 256> host{};
   gethostname(host.data(), host.size() - 1);
+  return host.data();
+}
+
+std::string environment_json(const engine::BackendInfo& backend, const energy::Sampler& sampler) {
   utsname uts{};
   uname(&uts);
   nlohmann::ordered_json meters = nlohmann::ordered_json::array();
   for (const auto& d : sampler.domains()) meters.push_back({{"domain", d.name}, {"source", d.source}});
   const nlohmann::ordered_json env{
-      {"host", host.data()},
+      {"host", host_name()},
       {"kernel", fmt::format("{} {}", uts.sysname, uts.release)},
       {"cpu", cpuinfo_field("/proc", "model name").value_or("unknown")},
       {"logical_cpus", sysconf(_SC_NPROCESSORS_ONLN)},
+      {"gpus", nvidia_gpu_models("/proc")},
       {"backend",
        {{"kind", backend.kind},
         {"model", backend.model},
@@ -39,24 +44,6 @@ std::string environment_json(const engine::BackendInfo& backend, const energy::S
       {"git_commit", GREENBATCH_GIT_COMMIT},
   };
   return env.dump();
-}
-
-std::string utc_now_iso() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text.data();
-}
-
-std::string short_hash(const std::string& text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return fmt::format("{:016x}", hash);
 }
 
 }  // namespace greenbatch::trial

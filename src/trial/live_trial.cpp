@@ -1,6 +1,7 @@
 // The live trial: producer thread, worker loop, per-request and per-batch records, energy window.
 #include "greenbatch/trial/live_trial.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -48,7 +49,8 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
   TrialRecord record;
   const auto& schedule = options.schedule;
   record.requests.resize(schedule.size());
-  batching::RequestQueue queue(options.queue_capacity);
+  // A queue never holds more than the schedule's requests, so a huge bound costs no memory.
+  batching::RequestQueue queue(std::max<std::size_t>(1, std::min(options.queue_capacity, schedule.size())));
   BatchBuilder builder(backend, options.payload);
   std::atomic<bool> stop{false};
   std::size_t released = 0;  // written by the producer, read after join
@@ -56,6 +58,9 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
   std::optional<energy::EnergyMark> energy_begin;
   if (options.sampler) energy_begin = options.sampler->mark();
   const auto t0 = Clock::now();
+  // The trial clock's zero on the sampler's clock: samples and the energy window are stored on
+  // the trial clock, the same time base as requests and batches.
+  const double origin = options.sampler ? options.sampler->now() : 0.0;
   const auto since_start = [t0] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   const auto at = [t0](double s) {
     return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -102,7 +107,7 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
     }
   } catch (const std::exception& e) {
     stop = true;
-    record.status = "backend_failed";
+    record.status = TrialStatus::backend_failed;
     record.status_detail = e.what();
   }
   producer.join();
@@ -114,15 +119,17 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
     window = options.sampler->window(*energy_begin, end);
     record.power_domains = options.sampler->domains();
     record.power_trace = options.sampler->trace(energy_begin->time_s, end.time_s);
-    if (window.status == energy::WindowStatus::meter_failed && record.status == "ok") {
-      record.status = "meter_failed";
+    for (auto& sample : record.power_trace) sample.time_s -= origin;
+    record.energy_window = {energy_begin->time_s - origin, end.time_s - origin};
+    if (window.status == energy::WindowStatus::meter_failed && record.status == TrialStatus::ok) {
+      record.status = TrialStatus::meter_failed;
       record.status_detail = window.detail;
     }
   } else {
     window.status = energy::WindowStatus::no_meter;
     window.source = "none";
   }
-  record.summary = summarize(record.requests, record.batches, window, options.idle, options.slo_ms);
+  record.summary = metrics::summarize(record.requests, record.batches, window, options.idle, options.slo_ms);
   return record;
 }
 

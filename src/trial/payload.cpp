@@ -27,7 +27,15 @@ Payload load_image_folder(const std::filesystem::path& folder) {
   std::error_code error;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-    if (entry.is_regular_file() && is_image(entry.path())) files.push_back(entry.path());
+    if (!is_image(entry.path())) continue;
+    std::error_code ignored;
+    if (entry.is_symlink(ignored) && !std::filesystem::exists(entry.path(), ignored)) {
+      throw InputError(fmt::format("--images '{}': '{}' is a broken symbolic link (its target {} is missing); fix or "
+                                   "remove it",
+                                   folder.string(), entry.path().filename().string(),
+                                   std::filesystem::read_symlink(entry.path(), ignored).string()));
+    }
+    if (entry.is_regular_file()) files.push_back(entry.path());
   }
   if (error) {
     throw InputError(fmt::format("--images '{}' cannot be read ({}); give a folder of JPEG or PNG images",

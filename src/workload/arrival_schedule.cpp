@@ -14,20 +14,34 @@ std::vector<double> arrival_schedule(ArrivalProcess& process, std::optional<std:
     throw UsageError(fmt::format("a trial needs exactly one of a request count or a duration, got {}",
                                  requests ? "both" : "neither"));
   }
+  if (requests && (*requests <= 0 || *requests > kMaxTrialRequests)) {
+    throw UsageError(fmt::format("request count {} must be between 1 and {} (each request keeps a record of about "
+                                 "100 bytes); split longer runs into several trials",
+                                 *requests, kMaxTrialRequests));
+  }
+  if (duration_s && (!std::isfinite(*duration_s) || *duration_s <= 0 || *duration_s > kMaxTrialSeconds)) {
+    throw UsageError(fmt::format("duration {} s must be > 0 and at most {:g} s (one week)", *duration_s,
+                                 kMaxTrialSeconds));
+  }
+  const double horizon = duration_s.value_or(kMaxTrialSeconds);
   std::vector<double> times;
-  if (requests) {
-    if (*requests <= 0) throw UsageError(fmt::format("request count {} is not a positive number", *requests));
-    while (std::ssize(times) < *requests) {
-      const auto t = process.next();
-      if (!t) break;
-      times.push_back(*t);
+  for (auto t = process.next(); t; t = process.next()) {
+    if (*t >= horizon) {
+      if (duration_s) break;
+      throw UsageError(fmt::format(
+          "arrival {} is scheduled at {:.6g} s, past the trial clock's limit of {:g} s (one week): the rate is "
+          "too low{}; raise the rate or give a trace in seconds from its start",
+          times.size(), *t, kMaxTrialSeconds,
+          *t > 1e9 ? ", or a trace holds epoch times (seconds or milliseconds since 1970)" : ""));
     }
-    return times;
+    if (std::ssize(times) >= kMaxTrialRequests) {
+      throw UsageError(fmt::format("the schedule holds more than {} requests (each keeps a record of about 100 "
+                                   "bytes); shorten the duration or lower the rate",
+                                   kMaxTrialRequests));
+    }
+    times.push_back(*t);
+    if (requests && std::ssize(times) == *requests) break;
   }
-  if (!std::isfinite(*duration_s) || *duration_s <= 0) {
-    throw UsageError(fmt::format("duration {} s is not a positive number of seconds", *duration_s));
-  }
-  for (auto t = process.next(); t && *t < *duration_s; t = process.next()) times.push_back(*t);
   return times;
 }
 

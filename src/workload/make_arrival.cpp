@@ -10,7 +10,7 @@
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/text.h"
-#include "number.h"
+#include "greenbatch/core/number.h"
 #include "processes.h"
 
 namespace greenbatch::workload {
@@ -38,7 +38,7 @@ struct Spec {
   template <typename Ok>
   [[nodiscard]] double number(std::string_view name, std::string_view text_value, Ok ok,
                               std::string_view rule) const {
-    const auto value = parse_number(text_value);
+    const auto value = to_real(text_value);
     if (!value || !ok(*value)) throw error(fmt::format("{} '{}' must be {}", name, text_value, rule));
     return *value;
   }

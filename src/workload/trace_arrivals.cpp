@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
-#include "number.h"
+#include "greenbatch/core/number.h"
 #include "processes.h"
 
 namespace greenbatch::workload {
@@ -51,7 +51,7 @@ std::vector<double> read_times(const std::filesystem::path& path, bool gaps) {
     const auto text = trimmed(line);
     if (text.empty() || text.front() == '#') continue;
     const auto where = fmt::format("trace file '{}' line {}", path.string(), line_number);
-    const auto value = parse_number(text);
+    const auto value = to_real(text);
     if (!value) throw InputError(fmt::format("{}: '{}' is not a number; {}", where, text, kFormat));
     if (*value < 0) throw InputError(fmt::format("{}: {} is negative; {}", where, *value, kFormat));
     const double previous = times.empty() ? 0.0 : times.back();

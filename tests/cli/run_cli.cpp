@@ -58,7 +58,9 @@ int spawn_cli(const std::vector<std::string>& args, const std::string& log) {
   return child;
 }
 
-CliResult run_cli(const std::vector<std::string>& args) {
+CliResult run_cli(const std::vector<std::string>& args) { return run_cli_bounded(args, 0, 0); }
+
+CliResult run_cli_bounded(const std::vector<std::string>& args, int memory_mib, int seconds) {
   static std::atomic<int> counter{0};
   const auto dir = std::filesystem::path(GREENBATCH_TEST_WORK_DIR);
   std::filesystem::create_directories(dir);
@@ -67,6 +69,8 @@ CliResult run_cli(const std::vector<std::string>& args) {
   const auto out_file = dir / (name.str() + ".out");
   const auto err_file = dir / (name.str() + ".err");
   std::ostringstream command;
+  if (memory_mib > 0) command << "ulimit -v " << memory_mib * 1024 << " && ";
+  if (seconds > 0) command << "timeout -s KILL " << seconds << ' ';
   command << quote(GREENBATCH_BIN);
   for (const auto& a : args) command << ' ' << quote(a);
   command << " > " << quote(out_file.string()) << " 2> " << quote(err_file.string()) << " < /dev/null";

@@ -16,6 +16,10 @@ struct CliResult {
 /// Runs `greenbatch args...` (arguments are shell-quoted) and waits for it.
 CliResult run_cli(const std::vector<std::string>& args);
 
+/// run_cli under a bound: at most `memory_mib` MiB of address space (ulimit -v) and `seconds` of
+/// wall time (then SIGKILL: exit code 137); 0 leaves either unbounded.
+CliResult run_cli_bounded(const std::vector<std::string>& args, int memory_mib, int seconds);
+
 /// Starts `greenbatch args...` in the background with stdout and stderr going to `log`; returns
 /// its process id (kill it or wait for it with waitpid).
 int spawn_cli(const std::vector<std::string>& args, const std::string& log);

@@ -2,13 +2,13 @@
 // with every trial stored exactly once and complete; refuses another study's database.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
 
+#include "cli/db_rows.h"
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
@@ -18,32 +18,7 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Rows of a one-column query (as text), on a read-only connection; empty if the file is not there.
-std::vector<std::string> query(const std::filesystem::path& db, const std::string& sql) {
-  std::vector<std::string> rows;
-  if (!std::filesystem::exists(db)) return rows;
-  sqlite3* handle = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(handle);
-    return rows;
-  }
-  sqlite3_busy_timeout(handle, 5000);
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(handle, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK) {
-    while (sqlite3_step(statement) == SQLITE_ROW) {
-      const auto* text = sqlite3_column_text(statement, 0);
-      rows.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
-    }
-  }
-  sqlite3_finalize(statement);
-  sqlite3_close(handle);
-  return rows;
-}
-
-std::size_t stored_trials(const std::filesystem::path& db) {
-  const auto rows = query(db, "SELECT COUNT(*) FROM trials");
-  return rows.empty() ? 0 : std::stoul(rows[0]);
-}
+std::size_t stored_trials(const std::filesystem::path& db) { return query_count(db, "SELECT COUNT(*) FROM trials"); }
 
 // Starts the study, SIGKILLs it once `kill_after` trials are stored, and returns the trial ids
 // stored at that moment.

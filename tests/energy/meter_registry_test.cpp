@@ -98,5 +98,22 @@ TEST(MeterRegistry, ExplicitListOpensEachMeter) {
   EXPECT_EQ(meters[0]->domains().at(0).name, "package-0");
 }
 
+TEST(MeterSelection, ParsedOnceAndNormalised) {
+  EXPECT_EQ(MeterSelection::parse("auto").mode, MeterSelection::Mode::automatic);
+  EXPECT_EQ(MeterSelection::parse("none").to_string(), "none");
+  const auto named = MeterSelection::parse("rapl,nvml");
+  EXPECT_EQ(named.mode, MeterSelection::Mode::named);
+  ASSERT_EQ(named.kinds.size(), 2u);
+  EXPECT_EQ(named.to_string(), "rapl,nvml");
+  for (const char* bad : {"none,estimate", "estimate,auto"}) {
+    try {
+      (void)MeterSelection::parse(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("stands alone"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace greenbatch::energy

@@ -1,13 +1,17 @@
 // RAPL through powercap sysfs against fixture trees: domains, totals, wraparound, faults.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "energy/meters.h"
+#include "support/error_message.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::energy {
 namespace {
 
+using ::testing::HasSubstr;
+using testing::message_of;
 using testing::write_file;
 
 // Writes one zone directory: name, energy_uj and (unless range is 0) max_energy_range_uj.
@@ -25,7 +29,8 @@ void set_energy(const std::filesystem::path& powercap, const std::string& zone, 
 class RaplPowercap : public ::testing::Test {
  protected:
   testing::TempDir dir{"rapl_powercap"};
-  MeterOptions options{.sysfs_root = dir.path() / "sys"};
+  // A clock one second further at every read: counter steps are judged against physical power.
+  MeterOptions options{.sysfs_root = dir.path() / "sys", .clock = [t = 0.0]() mutable { return t += 1.0; }};
   std::filesystem::path powercap = dir.path() / "sys" / "class" / "powercap";
 };
 
@@ -92,6 +97,26 @@ TEST_F(RaplPowercap, CounterWrappingSeveralTimesInOneLongWindow) {
     joules = meter->read().joules[0];
   }
   EXPECT_NEAR(joules, 3.7, 1e-9);
+}
+
+TEST_F(RaplPowercap, ValueAboveTheRangeIsASuspectCounterNotEnergy) {
+  write_zone(powercap, "intel-rapl:0", "package-0", 100'000, 1'000'000);
+  auto meter = std::move(open_rapl_powercap(options).meter);
+  ASSERT_TRUE(meter);
+  set_energy(powercap, "intel-rapl:0", 5'000'000);  // above max_energy_range_uj
+  EXPECT_THAT(message_of<MeterFault>([&] { (void)meter->read(); }), HasSubstr("suspect counter"));
+}
+
+TEST_F(RaplPowercap, StepBackwardsThatWouldBeAHugeWrapIsSuspect) {
+  // A typical range of 262 kJ; the counter steps back by 1 J in one second: as a wrap that would be
+  // about 262 kJ in 1 s, no real zone's power, so it is refused rather than counted.
+  write_zone(powercap, "intel-rapl:0", "package-0", 2'000'000);
+  auto meter = std::move(open_rapl_powercap(options).meter);
+  ASSERT_TRUE(meter);
+  set_energy(powercap, "intel-rapl:0", 3'000'000);
+  EXPECT_NEAR(meter->read().joules[0], 1.0, 1e-12);
+  set_energy(powercap, "intel-rapl:0", 2'000'000);
+  EXPECT_THAT(message_of<MeterFault>([&] { (void)meter->read(); }), HasSubstr("suspect counter"));
 }
 
 TEST_F(RaplPowercap, MmioZoneRepeatingAPackageIsSkipped) {

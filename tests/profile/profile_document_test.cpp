@@ -22,7 +22,9 @@ ProfileRecord record(int batch, std::vector<double> samples) {
   r.batch_size = batch;
   r.batches = static_cast<std::int64_t>(samples.size());
   r.seconds = 1.5;
-  r.latency_mean_ms = 10.0 * batch;
+  double sum = 0.0;
+  for (const double x : samples) sum += x;
+  r.latency_mean_ms = samples.empty() ? 0.0 : sum / static_cast<double>(samples.size());
   r.energy_source = "rapl";
   r.energy_status = "ok";
   r.energy_j = 12.0;
@@ -119,6 +121,26 @@ TEST(ProfileDocument, AnythingElseIsAClearInputError) {
   json["cells"][0]["batch_size"] = 0;
   EXPECT_NE(error_of(json.dump()).find("\"batch_size\" must be a batch size >= 1"), std::string::npos);
   EXPECT_THROW((void)load_profile_document("/nonexistent/p.json"), InputError);
+}
+
+TEST(ProfileDocument, FiguresThatContradictEachOtherOrPhysicsAreRefused) {
+  std::stringstream text;
+  write_profile_document(text, {record(2, {4.0, 6.0})}, "{}");
+  const auto good = nlohmann::json::parse(text.str());
+  auto json = good;
+  json["cells"][0]["latency_mean_ms"] = 9.0;  // the samples average 5 ms
+  EXPECT_NE(error_of(json.dump()).find("\"latency_mean_ms\" is 9 ms, but its latency_samples_ms average 5 ms"),
+            std::string::npos)
+      << error_of(json.dump());
+  json = good;
+  json["cells"][0]["energy_per_batch_j"] = -0.5;
+  EXPECT_NE(error_of(json.dump()).find("\"energy_per_batch_j\" must be >= 0 J"), std::string::npos);
+  json = good;
+  json["cells"][0]["dynamic_energy_per_batch_j"] = 1.0;  // above the 0.5 J total
+  EXPECT_NE(error_of(json.dump()).find("must not exceed energy_per_batch_j"), std::string::npos);
+  json = good;
+  json["idle_power_w"] = -3.0;
+  EXPECT_NE(error_of(json.dump()).find("\"idle_power_w\" must be >= 0 W"), std::string::npos);
 }
 
 TEST(ProfileDocument, ModelCellsAreSortedAndUnique) {

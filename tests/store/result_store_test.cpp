@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "store/sample_trials.h"
 #include "store/schema.h"
 #include "store/sqlite_handle.h"
 #include "support/temp_dir.h"
@@ -19,23 +20,9 @@ namespace {
 
 static_assert(!std::is_copy_constructible_v<ResultStore> && std::is_nothrow_move_constructible_v<ResultStore>);
 
-using Row = std::vector<FieldValue>;
-
 FieldValue i(std::int64_t v) { return v; }
 FieldValue s(const char* v) { return std::string(v); }
 const FieldValue null;
-
-// Every row of `sql`, read through a connection of its own.
-std::vector<Row> query(const std::filesystem::path& file, const std::string& sql) {
-  const sqlite::Database db(file, SQLITE_OPEN_READWRITE);
-  sqlite::Statement statement(db, sql);
-  std::vector<Row> rows;
-  while (statement.step()) {
-    auto& row = rows.emplace_back();
-    for (int c = 0; c < statement.column_count(); ++c) row.push_back(statement.column(c));
-  }
-  return rows;
-}
 
 std::vector<std::string> columns(const std::filesystem::path& file, const std::string& table) {
   std::vector<std::string> names;
@@ -69,60 +56,6 @@ std::string input_error(F&& action) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Three requests (the last rejected, so its times are null), two batches, two domains, two samples.
-trial::TrialRecord sample_trial(const std::string& id) {
-  trial::TrialRecord r;
-  r.trial_id = id;
-  r.started_at = "2024-05-01T12:00:00Z";
-  r.config.model = "synthetic:alpha=2ms,tau0=1ms";
-  r.config.backend = "synthetic";
-  r.config.threads = 2;
-  r.config.weights = "none";
-  r.config.policy = "fixed:1,timeout=inf";
-  r.config.arrival = "jitter:100,spread=0.2";
-  r.config.requests = 3;
-  r.config.seed = 7;
-  r.config.queue_capacity = 1;
-  r.config.images = "none";
-  r.config.meter = "rapl";
-  r.config.idle_seconds = 0.5;
-  r.environment_json = R"({"host":"test"})";
-  r.summary.requests = 3;
-  r.summary.served = 2;
-  r.summary.rejected = 1;
-  r.summary.batches = 2;
-  r.summary.duration_s = 0.0218;
-  r.summary.response_mean_ms = 11.25;
-  r.summary.energy_source = "rapl";
-  r.summary.energy_status = "ok";
-  r.summary.energy_j = 0.75;
-  r.summary.energy_by_domain_j = "package-0=0.75";
-  r.requests = {
-      {.id = 0, .scheduled_s = 0.0, .arrival_s = 0.0002, .batch_id = 0, .dispatch_s = 0.0003, .start_s = 0.0004,
-       .completion_s = 0.011},
-      {.id = 1, .scheduled_s = 0.01, .arrival_s = 0.0101, .batch_id = 1, .dispatch_s = 0.011, .start_s = 0.011,
-       .completion_s = 0.022},
-      {.id = 2, .scheduled_s = 0.0105, .arrival_s = 0.0106, .rejected = true},
-  };
-  r.batches = {{.id = 0, .size = 1, .dispatch_s = 0.0003, .start_s = 0.0004, .end_s = 0.011},
-               {.id = 1, .size = 1, .dispatch_s = 0.011, .start_s = 0.011, .end_s = 0.022}};
-  r.power_domains = {{.name = "package-0", .source = "rapl", .kind = energy::DomainKind::package, .in_total = true},
-                     {.name = "dram-0", .source = "rapl", .kind = energy::DomainKind::dram, .in_total = false}};
-  r.power_trace = {{.time_s = 0.01, .watts = {12.5, 1.5}, .total_w = 12.5},
-                   {.time_s = 0.02, .watts = {13.0, std::nullopt}, .total_w = std::nullopt}};
-  return r;
-}
-
-// A trial of study `study_id` (its other values those of sample_trial).
-trial::TrialRecord study_trial(const std::string& id, const std::string& study_id, std::int64_t repetition,
-                               std::int64_t position) {
-  auto record = sample_trial(id);
-  record.study_id = study_id;
-  record.repetition = repetition;
-  record.position = position;
-  return record;
-}
 
 // The tables holding rows of a trial: those with a trial_id column.
 std::vector<std::string> trial_tables(const std::filesystem::path& file) {
@@ -161,14 +94,16 @@ TEST(ResultStore, CreatesAndReopensKeepingTrialsInOrder) {
   EXPECT_EQ(query(file, "PRAGMA application_id"), (std::vector<Row>{{i(schema::kApplicationId)}}));
 }
 
-// The trials columns are the field table's, in its order, with the extras config_json,
-// environment_json and seq (in that order) among them anywhere: ALTER TABLE appends the fields a
+// The trials columns are the field table's, in its order, with the extras (config_json,
+// environment_json, seq, then version 3's, in that order) among them anywhere: ALTER TABLE appends the fields a
 // later schema version adds after the extras.
 TEST(ResultStore, SchemaColumnsEqualTheFieldTables) {
   const testing::TempDir dir("store-columns");
   const auto file = dir.path() / "results.db";
   const auto store = ResultStore::open(file);
-  const std::vector<std::string> extras{"config_json", "environment_json", "seq"};
+  const std::vector<std::string> extras{"config_json",   "environment_json",      "seq",
+                                        "requested_json", "trace_clock",          "energy_window_begin_s",
+                                        "energy_window_end_s"};
   std::vector<std::string> field_columns, extra_columns;
   for (const auto& column : columns(file, "trials")) {
     (std::ranges::find(extras, column) != extras.end() ? extra_columns : field_columns).push_back(column);
@@ -257,7 +192,7 @@ TEST(ResultStore, DuplicateTrialIdIsRefusedAndChangesNothing) {
   const auto before = query(file, "SELECT * FROM requests");
 
   auto again = sample_trial("t1");
-  again.status = "meter_failed";
+  again.status = trial::TrialStatus::meter_failed;
   again.requests.push_back({.id = 3, .scheduled_s = 0.5, .arrival_s = 0.5, .rejected = true});
   const auto message = input_error([&] { store.save_trial(again); });
   EXPECT_TRUE(contains(message, "trial t1 is already in the result store")) << message;
@@ -311,11 +246,12 @@ TEST(ResultStore, UpgradesAVersion1StoreKeepingItsRows) {
                INSERT INTO requests (trial_id, request_id, arrival_s, rejected) VALUES ('old', 0, 0.25, 0))");
   }
   auto store = ResultStore::open(file);
-  EXPECT_EQ(schema::latest_version(), 2);
-  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(2)}}));
-  EXPECT_EQ(query(file, "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position "
-                        "FROM trials"),
-            (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null}}));
+  EXPECT_EQ(schema::latest_version(), 3);
+  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(3)}}));
+  // An old row keeps its values; what later versions add is null (its trace is on the sampler's epoch).
+  EXPECT_EQ(query(file, "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position, "
+                        "trace_clock FROM trials"),
+            (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null, null}}));
   EXPECT_EQ(query(file, "SELECT trial_id, request_id, arrival_s, rejected FROM requests"),
             (std::vector<Row>{{s("old"), i(0), 0.25, i(0)}}));
 
@@ -368,6 +304,38 @@ TEST(ResultStore, CompletedTrialIdsAreTheStudysTrialsInTheOrderSaved) {
   EXPECT_EQ(store.completed_trial_ids("s2"), (std::vector<std::string>{"t3"}));
   EXPECT_TRUE(store.completed_trial_ids("s3").empty());
   EXPECT_TRUE(store.completed_trial_ids("").empty());
+}
+
+TEST(ResultStore, AFailedTrialIsNotCompletedAndItsRetryReplacesIt) {
+  const testing::TempDir dir("store-retry");
+  const auto file = dir.path() / "results.db";
+  auto store = ResultStore::open(file);
+  auto failed = study_trial("t1", "s1", 0, 0);
+  failed.status = trial::TrialStatus::backend_failed;
+  store.save_trial(failed);
+  store.save_trial(study_trial("t2", "s1", 0, 1));
+  EXPECT_EQ(store.completed_trial_ids("s1"), (std::vector<std::string>{"t2"}));  // t1 is run again on resume
+
+  const SaveOptions retry{.replace_failed = true};
+  store.save_trial(study_trial("t1", "s1", 0, 0), retry);
+  EXPECT_EQ(store.completed_trial_ids("s1"), (std::vector<std::string>{"t2", "t1"}));
+  EXPECT_EQ(query(file, "SELECT COUNT(*) FROM trials WHERE trial_id = 't1'"), (std::vector<Row>{{i(1)}}));
+  // An ok trial is never replaced, even by a retry.
+  EXPECT_TRUE(contains(input_error([&] { store.save_trial(study_trial("t1", "s1", 0, 0), retry); }),
+                       "already in the result store"));
+}
+
+TEST(ResultStore, ReadOnlyOpeningNeverCreatesOrMigrates) {
+  const testing::TempDir dir("store-read-only");
+  const auto missing = dir.path() / "missing.db";
+  EXPECT_TRUE(contains(input_error([&] { (void)ResultStore::open_read_only(missing); }), "no result store at"));
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  EXPECT_TRUE(contains(input_error([&] { (void)ResultStore::open_read_only(dir.path()); }), "is a folder"));
+  const auto file = dir.path() / "results.db";
+  { auto store = ResultStore::open(file); store.save_trial(sample_trial("t1")); }
+  const auto store = ResultStore::open_read_only(file);
+  EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1"}));
+  EXPECT_EQ(store.schema_version(), schema::latest_version());
 }
 
 TEST(ResultStore, RefusesAnotherProgramsDatabaseWithoutTouchingIt) {

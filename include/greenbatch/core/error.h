@@ -14,6 +14,7 @@ enum class ExitCode : int {
   usage = 2,         ///< bad flags or arguments
   input = 3,         ///< a bad file, model name or value the user supplied
   unsupported = 4,   ///< asked for something this build or machine cannot do
+  trials_failed = 5, ///< the command ran, but some trials failed (kept with their status; rerun to retry)
 };
 
 /// Base of every greenbatch user-facing error; the message is complete and ready to print.
@@ -44,6 +45,14 @@ class UnsupportedError : public Error {
  public:
   using Error::Error;
   [[nodiscard]] ExitCode exit_code() const override { return ExitCode::unsupported; }
+};
+
+/// Some trials of a study failed: the run finished, every result is stored with its status, and
+/// a rerun retries the failed ones.
+class TrialsFailedError : public Error {
+ public:
+  using Error::Error;
+  [[nodiscard]] ExitCode exit_code() const override { return ExitCode::trials_failed; }
 };
 
 }  // namespace greenbatch

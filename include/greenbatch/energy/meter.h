@@ -11,13 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "greenbatch/energy/energy_data.h"
+
 namespace greenbatch::energy {
 
-/// What part of the machine a domain covers.
-enum class DomainKind { package, cores, uncore, dram, psys, gpu };
-
-/// The stable lower-case name of a domain kind ("package", "cores", ...).
-std::string_view to_string(DomainKind kind);
 
 /// One energy domain of a meter.
 struct Domain {

@@ -41,9 +41,23 @@ std::vector<Probe> probe_meters(const MeterOptions& options);
 /// rapl-msr) or else the estimate, plus nvml when available.
 std::vector<std::string> auto_selection(const std::vector<Probe>& probes);
 
-/// Opens the meters `spec` names: "auto", "none", or NAME[,NAME...]. An unknown name or two meters
-/// covering the same hardware is a UsageError listing the valid choices; a named meter that is
-/// unavailable is an UnsupportedError carrying its reason and fix.
+/// A `--meter` selection, parsed once: auto, none, or named kinds.
+struct MeterSelection {
+  enum class Mode { automatic, none, named };
+  Mode mode = Mode::automatic;
+  std::vector<const MeterKind*> kinds;  ///< Mode::named: the kinds, at most one per hardware cover
+
+  /// Parses "auto", "none" or NAME[,NAME...]. An unknown name, "none" or "auto" mixed with names,
+  /// or two meters covering the same hardware is a UsageError listing the valid choices.
+  static MeterSelection parse(std::string_view spec);
+  /// The normalised spec ("auto", "none", "rapl,nvml").
+  [[nodiscard]] std::string to_string() const;
+};
+
+/// Opens the meters `selection` names; a named meter that is unavailable is an UnsupportedError
+/// carrying its reason and fix.
+std::vector<std::unique_ptr<Meter>> open_meters(const MeterSelection& selection, const MeterOptions& options);
+/// open_meters(MeterSelection::parse(spec), options).
 std::vector<std::unique_ptr<Meter>> open_meters(std::string_view spec, const MeterOptions& options);
 
 }  // namespace greenbatch::energy

@@ -1,5 +1,7 @@
 #pragma once
-/// The LibTorch backend. This header does not include torch: only engine sources do.
+/// The LibTorch backend. This header does not include torch: the torch code lives in a plugin
+/// (libgreenbatch_torch.so) that the functions below load on first use, so commands that run no
+/// model start without LibTorch.
 
 #include <cstdint>
 #include <filesystem>

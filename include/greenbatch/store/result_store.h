@@ -25,6 +25,8 @@ struct SaveOptions {
   bool requests = true;     ///< one row per request
   bool batches = true;      ///< one row per batch
   bool power_trace = true;  ///< the power domains and every power sample
+  bool replace_failed = false;  ///< a stored trial of the same id whose status is not ok is replaced
+                                ///< (a study's retry); an ok one is never replaced
 };
 
 /// One study as the store holds it.
@@ -52,6 +54,13 @@ class ResultStore {
   /// InputError naming the file when it cannot be opened or created, is not a SQLite database,
   /// is another program's database, or was written by a newer greenbatch.
   static ResultStore open(const std::filesystem::path& file);
+  /// Opens an existing store for reading only: never creates, migrates or writes it (so a
+  /// read-only file or folder works). Throws InputError naming the file when it is missing, a
+  /// folder, empty, not a result store, or newer than this greenbatch. An older schema is read as
+  /// it is: columns a later version added read as absent.
+  static ResultStore open_read_only(const std::filesystem::path& file);
+  /// The store's schema version (PRAGMA user_version).
+  [[nodiscard]] std::int64_t schema_version() const;
 
   /// Closes the connection.
   ~ResultStore();
@@ -75,8 +84,9 @@ class ResultStore {
   /// The ids of the stored trials, in the order they were saved.
   [[nodiscard]] std::vector<std::string> trial_ids() const;
 
-  /// The ids of the stored trials of study `study_id` (each stored trial is complete: saved in
-  /// one transaction), in the order they were saved.
+  /// The ids of the stored trials of study `study_id` whose status is ok (each stored trial is
+  /// complete: saved in one transaction), in the order they were saved. A failed trial is not
+  /// among them, so a resumed study runs it again.
   [[nodiscard]] std::vector<std::string> completed_trial_ids(std::string_view study_id) const;
 
   /// The number of rows of `table` ("trials", "requests", "batches", "power_domains",

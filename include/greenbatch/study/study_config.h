@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ struct StudyConfig {
   std::string meter = "auto";             ///< `meter`: auto, none, or NAME[,NAME]
   int threads = 0;                        ///< `threads` (0: the cores available)
   std::string device = "cpu";             ///< `device`: cpu or cuda[:N]
+  std::map<std::string, std::string> weights;  ///< `weights = ["MODEL=FILE"]`: torchvision weights per zoo
+                                          ///< model (absolute paths); others get seeded random weights
+  std::optional<int> resize;              ///< `resize`: shorter side after resizing (default: each model's)
+  std::optional<int> crop;                ///< `crop`: centre crop = input size (default: each model's)
+  bool optimize = true;                   ///< `optimize`: fold batch norm and freeze at load (false: as built)
   std::optional<double> slo_ms;           ///< `slo_ms` for slo_attainment
   std::int64_t queue_capacity = 1024;     ///< `queue_capacity` of every trial
   std::string images;                     ///< `images`: a folder (absolute), or empty for generated images

@@ -34,9 +34,15 @@ class ArrivalProcess {
 /// InputError for a missing or malformed trace file (naming the file and line).
 std::unique_ptr<ArrivalProcess> make_arrival(std::string_view spec, std::uint64_t seed);
 
+/// The most requests one trial may schedule (records stay within about 1 GB).
+inline constexpr std::int64_t kMaxTrialRequests = 10'000'000;
+/// The longest trial clock: no arrival may be scheduled this far (one week) from the start.
+inline constexpr double kMaxTrialSeconds = 7 * 24 * 3600.0;
+
 /// The arrival times of one trial: the first `requests` arrivals, or every arrival before
-/// `duration_s`; exactly one of the two must be given and be positive (UsageError otherwise).
-/// Stops early when the process is exhausted.
+/// `duration_s`; exactly one of the two must be given, positive and within the limits above
+/// (UsageError otherwise, also for an arrival past kMaxTrialSeconds, e.g. a trace in epoch
+/// times). Stops early when the process is exhausted.
 std::vector<double> arrival_schedule(ArrivalProcess& process, std::optional<std::int64_t> requests,
                                      std::optional<double> duration_s);
 

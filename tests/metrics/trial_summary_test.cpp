@@ -1,9 +1,9 @@
 // Trial metrics from hand-made request and batch records.
 #include <gtest/gtest.h>
 
-#include "greenbatch/trial/trial_record.h"
+#include "greenbatch/metrics/trial_summary.h"
 
-namespace greenbatch::trial {
+namespace greenbatch::metrics {
 namespace {
 
 TEST(TrialSummary, MetricsFromHandMadeRecords) {
@@ -62,4 +62,4 @@ TEST(TrialSummary, NothingServedLeavesTimesNull) {
 }
 
 }  // namespace
-}  // namespace greenbatch::trial
+}  // namespace greenbatch::metrics

@@ -1,0 +1,54 @@
+// Classifying model targets and loading the backend they name.
+#include "greenbatch/engine/backend_spec.h"
+
+#include <fmt/format.h>
+
+#include "greenbatch/core/error.h"
+#include "greenbatch/engine/model_catalog.h"
+
+namespace greenbatch::engine {
+
+BackendSpec BackendSpec::parse_target(const std::string& target) {
+  BackendSpec spec;
+  if (target.empty()) throw UsageError("empty model name; give a zoo model (see 'greenbatch models'), a TorchScript file or synthetic:...");
+  if (target.starts_with("synthetic:")) {
+    spec.kind = BackendKind::synthetic;
+    spec.synthetic = parse_synthetic_spec(target);
+  } else if (target.ends_with(".pt") || target.ends_with(".pth") || target.find('/') != std::string::npos) {
+    spec.kind = BackendKind::torchscript;
+    spec.model_file = target;
+  } else {
+    (void)find_model(target);  // an unknown name fails here, before any work
+    spec.zoo_model = target;
+  }
+  return spec;
+}
+
+std::string BackendSpec::target() const {
+  switch (kind) {
+    case BackendKind::zoo: return zoo_model;
+    case BackendKind::torchscript: return model_file.string();
+    case BackendKind::synthetic: return to_string(synthetic);
+  }
+  return {};
+}
+
+std::unique_ptr<Backend> make_backend(const BackendSpec& spec) {
+  if (spec.is_synthetic()) return make_synthetic_backend(spec.synthetic);
+  TorchOptions options;
+  if (spec.kind == BackendKind::zoo) {
+    options.zoo_model = spec.zoo_model;
+  } else {
+    options.model_file = spec.model_file;
+  }
+  options.weights = spec.weights;
+  options.resize = spec.resize;
+  options.crop = spec.crop;
+  options.seed = spec.seed;
+  options.device = spec.device;
+  options.threads = spec.threads;
+  options.optimize = spec.optimize;
+  return make_torch_backend(options);
+}
+
+}  // namespace greenbatch::engine
