@@ -13,10 +13,12 @@ failed=()
 # The torch-free unit tests (greenbatch_tests) under ASan+UBSan and under ThreadSanitizer (which
 # covers the live trial, the sampler and the queue), each in its own build directory. Where a test
 # loads the LibTorch plugin it loads build/'s, uninstrumented like libtorch itself, instead of
-# compiling torch again; everything else is instrumented.
+# compiling torch again; everything else is instrumented. Warnings are not errors there: GCC's
+# flow warnings give false positives on instrumented code; the Release build above checks them.
+export TSAN_OPTIONS="suppressions=$PWD/tests/tsan_suppressions.txt ${TSAN_OPTIONS:-}"
 for sanitizers in address,undefined thread; do
   dir=build-${sanitizers//,/-}
-  if BUILD_DIR=$dir scripts/build.sh -DGREENBATCH_SANITIZE=$sanitizers -DGREENBATCH_BENCH=OFF \
+  if BUILD_DIR=$dir scripts/build.sh -DGREENBATCH_SANITIZE=$sanitizers -DGREENBATCH_BENCH=OFF -DGREENBATCH_WERROR=OFF \
        -DGREENBATCH_TORCH_PLUGIN="$PWD/build/src/libgreenbatch_torch.so"; then
     (cd "$dir" && ctest --output-on-failure --parallel "$(nproc)" --label-exclude "gpu|slow" --timeout 900) ||
       failed+=("$sanitizers suite")
