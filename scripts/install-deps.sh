@@ -31,6 +31,11 @@ if [[ "${1:-}" == "--tests" ]]; then
   packages+=(slurm-wlm munge)
 fi
 
+# the code style check of scripts/test.sh (scripts/format.sh --check): Debian's clang-format
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(clang-format)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

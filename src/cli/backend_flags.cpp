@@ -1,6 +1,8 @@
 // Backend flags shared by the subcommands.
 #include "backend_flags.h"
 
+#include <CLI/CLI.hpp>
+
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/model_catalog.h"
 #include "number_flags.h"

@@ -1,8 +1,6 @@
 #pragma once
 /// Internal to cli: the flags that choose and configure a backend, shared by subcommands.
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,6 +8,10 @@
 #include <vector>
 
 #include "greenbatch/engine/backend_spec.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace greenbatch::cli {
 

@@ -1,6 +1,8 @@
 // One live trial from the command line, shared by run and recommend --verify.
 #include "live_trial_runner.h"
 
+#include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"

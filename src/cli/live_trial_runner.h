@@ -2,8 +2,6 @@
 /// Internal to cli: the flags of a live trial (one model, meters, images, warm-up) turned into
 /// the trial builder's settings, shared by run and recommend --verify.
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 
@@ -11,6 +9,10 @@
 #include "greenbatch/trial/trial_builder.h"
 #include "greenbatch/trial/trial_record.h"
 #include "meter_flags.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace greenbatch::cli {
 

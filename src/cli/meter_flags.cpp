@@ -1,6 +1,8 @@
 // The --meter / --idle-seconds / --sample-ms flags and starting the sampler they describe.
 #include "meter_flags.h"
 
+#include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 
 #include "greenbatch/energy/meter_registry.h"

@@ -2,13 +2,15 @@
 /// Internal to cli: the flags that choose energy meters (--meter, --idle-seconds, --sample-ms),
 /// shared by the commands that measure energy.
 
-#include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
 #include "greenbatch/energy/baseline.h"
 #include "greenbatch/energy/sampler.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace greenbatch::cli {
 

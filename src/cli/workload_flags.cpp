@@ -1,6 +1,8 @@
 // The workload flags shared by run and simulate.
 #include "workload_flags.h"
 
+#include <CLI/CLI.hpp>
+
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"

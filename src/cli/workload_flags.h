@@ -2,8 +2,6 @@
 /// Internal to cli: the flags that describe a trial's workload — policy, arrival process, length,
 /// SLO and queue bound — shared by run and simulate, and their validation.
 
-#include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +11,10 @@
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/workload/arrival.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace greenbatch::cli {
 

@@ -33,9 +33,9 @@ constexpr RegisterSet intel_registers{0x606, 0x611, 0x639, 0x619, 0x64D, false};
 constexpr RegisterSet amd_registers{0xC0010299, 0xC001029B, 0xC001029A, 0, 0, true};
 
 /// RAPL counters update about once a millisecond.
-constexpr double rapl_update_period_s = 1e-3;
+constexpr double msr_update_period_s = 1e-3;
 
-const std::string permission_fix =
+const std::string msr_permission_fix =
     "reading MSRs needs root, or CAP_SYS_RAWIO plus read access to /dev/cpu/*/msr "
     "(e.g. setcap cap_sys_rawio=ep $(command -v greenbatch))";
 
@@ -78,7 +78,7 @@ class RaplMsrMeter final : public Meter {
   [[nodiscard]] std::string_view name() const override { return "rapl-msr"; }
   [[nodiscard]] std::string_view source() const override { return "rapl"; }
   [[nodiscard]] const std::vector<Domain>& domains() const override { return domains_; }
-  [[nodiscard]] double resolution_s() const override { return rapl_update_period_s; }
+  [[nodiscard]] double resolution_s() const override { return msr_update_period_s; }
   [[nodiscard]] std::string notes() const override { return notes_; }
 
   Reading read() override {
@@ -108,7 +108,7 @@ class RaplMsrMeter final : public Meter {
       if (opened.failure().error == ENOENT) {
         return {nullptr, fmt::format("no {}: load the msr kernel module (modprobe msr)", opened.path().string())};
       }
-      return {nullptr, describe(opened.failure(), permission_fix)};
+      return {nullptr, describe(opened.failure(), msr_permission_fix)};
     }
     auto& slot = files_[cpu];
     slot = std::make_unique<MsrFile>(std::move(opened));

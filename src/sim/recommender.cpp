@@ -24,7 +24,7 @@ namespace {
 
 using Outcome = std::variant<Candidate, SkippedCandidate>;
 
-constexpr double kNever = std::numeric_limits<double>::infinity();
+constexpr double kNeverMet = std::numeric_limits<double>::infinity();
 
 using C = Candidate;
 
@@ -53,7 +53,7 @@ constexpr std::array<Field<C>, 11> kFields{{
 
 // The percentile the SLO bounds (never, when nothing was served).
 double slo_percentile_ms(const Candidate& c, SloPercentile percentile) {
-  return percentile_ms(c, percentile).value_or(kNever);
+  return percentile_ms(c, percentile).value_or(kNeverMet);
 }
 
 // The specs to search, in search order. B = 1 gets no timeout and no dynamic variant: a single

@@ -21,7 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kBusyTimeoutMs = 10'000;
 
 // The tables that belong to a trial and are copied with it.
 constexpr std::array<std::string_view, 4> kTrialTables{"requests", "batches", "power_domains", "power_samples"};
@@ -99,7 +98,7 @@ void check_input(const fs::path& input, const fs::path& out) {
     throw InputError(fmt::format("cannot read the input {} ({}); check that you may read it", input.string(),
                                  sqlite3_errstr(e.primary_code())));
   }
-  sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
+  sqlite3_busy_timeout(db->get(), sqlite::kBusyTimeoutMs);
   schema::check_owner(*db);
   if (!has_table(*db, "main", "trials")) {
     throw InputError(fmt::format("the input {} is empty: it holds no greenbatch results; leave it out", input.string()));
@@ -228,7 +227,7 @@ void merge_stores(const fs::path& out, const std::vector<fs::path>& inputs, cons
   for (const auto& input : inputs) check_input(input, out);
   ResultStore::open(out);  // creates it or brings its schema up to date; refuses a file that is not a store
   sqlite::Database db(out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  sqlite3_busy_timeout(db.get(), sqlite::kBusyTimeoutMs);
   db.exec("PRAGMA foreign_keys = ON");
   Merger merger(db, out);
   for (const auto& input : inputs) {

@@ -17,7 +17,6 @@
 namespace greenbatch::store {
 namespace {
 
-constexpr int kBusyTimeoutMs = 10'000;
 
 nlohmann::ordered_json optional_json(const std::optional<double>& value) {
   return value && std::isfinite(*value) ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
@@ -207,7 +206,7 @@ ResultStore ResultStore::open(const std::filesystem::path& file) {
                                  "that you may write there",
                                  file.string(), sqlite3_errstr(e.primary_code())));
   }
-  sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
+  sqlite3_busy_timeout(db->get(), sqlite::kBusyTimeoutMs);
   schema::check_owner(*db);  // before any write: a refused file is left as it was
   db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   schema::migrate(*db);
@@ -229,7 +228,7 @@ ResultStore ResultStore::open_read_only(const std::filesystem::path& file) {
     throw InputError(fmt::format("cannot open the result store {} ({}); check that you may read it",
                                  file.string(), sqlite3_errstr(e.primary_code())));
   }
-  sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
+  sqlite3_busy_timeout(db->get(), sqlite::kBusyTimeoutMs);
   schema::check_owner(*db);
   if (db->query_int("SELECT COUNT(*) FROM sqlite_master") == 0) {
     throw InputError(fmt::format("{} is empty, not a result store; give the --db of a study or run", file.string()));

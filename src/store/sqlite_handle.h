@@ -16,6 +16,9 @@
 
 namespace greenbatch::store::sqlite {
 
+/// How long a connection waits for another process's write lock before failing (SQLITE_BUSY).
+inline constexpr int kBusyTimeoutMs = 10'000;
+
 /// A failed SQLite call; the message names the database and what was being done.
 class SqliteError : public Error {
  public:

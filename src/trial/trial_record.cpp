@@ -77,7 +77,7 @@ constexpr std::array<Field<R>, 53> kFields{{
 }};
 
 template <class T>
-nlohmann::ordered_json optional_json(const std::optional<T>& value) {
+nlohmann::ordered_json json_or_null(const std::optional<T>& value) {
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
 }
 
@@ -87,9 +87,9 @@ std::string config_json(const TrialConfig& c) {
   const nlohmann::ordered_json json = {
       {"model", c.model},     {"backend", c.backend},         {"device", c.device},
       {"threads", c.threads}, {"weights", c.weights},         {"policy", c.policy},
-      {"arrival", c.arrival}, {"requests", optional_json(c.requests)},
-      {"duration_s", optional_json(c.duration_s)},            {"seed", c.seed},
-      {"slo_ms", optional_json(c.slo_ms)},                    {"queue_capacity", c.queue_capacity},
+      {"arrival", c.arrival}, {"requests", json_or_null(c.requests)},
+      {"duration_s", json_or_null(c.duration_s)},            {"seed", c.seed},
+      {"slo_ms", json_or_null(c.slo_ms)},                    {"queue_capacity", c.queue_capacity},
       {"images", c.images},   {"meter", c.meter},             {"idle_seconds", c.idle_seconds},
   };
   return json.dump();

@@ -11,24 +11,24 @@
 namespace greenbatch::engine::zoo {
 namespace {
 
-constexpr double kBnMomentum = 1 - 0.9997;  ///< torchvision's _BN_MOMENTUM (training only)
+constexpr double kMnasBnMomentum = 1 - 0.9997;  ///< torchvision's _BN_MOMENTUM (training only)
 
 /// Adds a conv (no bias) and its batch norm to `owner` under the names of a flat nn.Sequential,
 /// `index` and `index + 1`.
 ConvBn add_conv_bn(torch::nn::Module& owner, int index, const torch::nn::Conv2dOptions& options) {
   ConvBn layer(owner, std::to_string(index), std::to_string(index + 1),
                torch::nn::Conv2dOptions(options).bias(false));
-  layer.bn->options.momentum(kBnMomentum);
+  layer.bn->options.momentum(kMnasBnMomentum);
   return layer;
 }
 
 /// torchvision.models.mnasnet._InvertedResidual: child "layers" = 1x1 expand, ReLU, depthwise,
 /// ReLU, 1x1 project (each conv followed by a batch norm); the input is added when the shape is kept.
-class InvertedResidualImpl : public torch::nn::Module {
+class MnasInvertedResidualImpl : public torch::nn::Module {
  public:
   /// `in` to `out` channels, depthwise `kernel` and `stride`, hidden channels `in * expansion`.
-  InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
-                       std::int64_t expansion)
+  MnasInvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride,
+                           std::int64_t expansion)
       : residual_(in == out && stride == 1) {
     auto& layers = *register_module("layers", std::make_shared<torch::nn::Module>());
     const auto mid = in * expansion;
@@ -58,7 +58,7 @@ class InvertedResidualImpl : public torch::nn::Module {
   std::optional<ConvBn> project_;    ///< layers.6, layers.7
   bool residual_;                    ///< add the input
 };
-TORCH_MODULE(InvertedResidual);
+TORCH_MODULE(MnasInvertedResidual);
 
 /// One stack of inverted residuals (torchvision's _stack): output channels, kernel, first stride,
 /// expansion and repeats.
@@ -88,7 +88,7 @@ class MNASNet : public ZooNet {
     for (const auto& s : kStacks) {
       auto& stack = *layers.register_module(std::to_string(index++), torch::nn::Sequential());
       for (std::int64_t i = 0; i < s.repeats; ++i) {
-        InvertedResidual block(channels, s.out, s.kernel, i == 0 ? s.stride : 1, s.expansion);
+        MnasInvertedResidual block(channels, s.out, s.kernel, i == 0 ? s.stride : 1, s.expansion);
         stack.push_back(block);
         blocks_.push_back(block);
         channels = s.out;
@@ -124,7 +124,7 @@ class MNASNet : public ZooNet {
   std::optional<ConvBn> stem_;            ///< layers.0, layers.1 (ReLU)
   std::optional<ConvBn> stem_depthwise_;  ///< layers.3, layers.4 (ReLU)
   std::optional<ConvBn> stem_project_;    ///< layers.6, layers.7
-  std::vector<InvertedResidual> blocks_;  ///< layers.8 ... layers.13, flattened
+  std::vector<MnasInvertedResidual> blocks_;  ///< layers.8 ... layers.13, flattened
   std::optional<ConvBn> head_;            ///< layers.14, layers.15 (ReLU)
   torch::nn::Linear fc_{nullptr};         ///< classifier.1
 };

@@ -15,10 +15,10 @@ namespace {
 /// torchvision.models.mobilenetv2.InvertedResidual: child "conv" = [1x1 expand ConvNormAct],
 /// depthwise ConvNormAct, then a bare 1x1 conv and batch norm; the input is added when the shape
 /// is kept.
-class InvertedResidualImpl : public torch::nn::Module {
+class V2InvertedResidualImpl : public torch::nn::Module {
  public:
   /// `in` to `out` channels, depthwise `stride`, hidden channels `in * expand_ratio`.
-  InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride, std::int64_t expand_ratio)
+  V2InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride, std::int64_t expand_ratio)
       : residual_(stride == 1 && in == out) {
     auto conv = register_module("conv", std::make_shared<torch::nn::Module>());
     const auto hidden = in * expand_ratio;
@@ -54,7 +54,7 @@ class InvertedResidualImpl : public torch::nn::Module {
   std::optional<ConvBn> project_;   ///< the linear 1x1 conv and its batch norm
   bool residual_;                   ///< add the input
 };
-TORCH_MODULE(InvertedResidual);
+TORCH_MODULE(V2InvertedResidual);
 
 /// One row of the inverted-residual table: expansion t, channels c, repeats n, first stride s.
 struct Setting {
@@ -79,7 +79,7 @@ class MobileNetV2 : public ZooNet {
     for (const auto& [t, c, n, s] : kSettings) {
       for (std::int64_t i = 0; i < n; ++i) {
         trunk_.blocks.push_back(features->register_module(std::to_string(trunk_.blocks.size() + 1),
-                                                    InvertedResidual(channels, c, i == 0 ? s : 1, t)));
+                                                    V2InvertedResidual(channels, c, i == 0 ? s : 1, t)));
         channels = c;
       }
     }
@@ -109,7 +109,7 @@ class MobileNetV2 : public ZooNet {
  private:
   static constexpr std::int64_t kLastChannel = 1280;  ///< features before the classifier
 
-  MobileTrunk<InvertedResidual> trunk_;  ///< features
+  MobileTrunk<V2InvertedResidual> trunk_;  ///< features
   torch::nn::Linear fc_{nullptr};         ///< classifier.1
 };
 

@@ -12,8 +12,8 @@
 namespace greenbatch::engine::zoo {
 namespace {
 
-constexpr double kBnEps = 1e-3;       ///< torchvision's MobileNetV3 batch norm
-constexpr double kBnMomentum = 0.01;  ///< torchvision's MobileNetV3 batch norm
+constexpr double kV3BnEps = 1e-3;       ///< torchvision's MobileNetV3 batch norm
+constexpr double kV3BnMomentum = 0.01;  ///< torchvision's MobileNetV3 batch norm
 
 /// One row of the paper's Table 1 (torchvision's InvertedResidualConfig at width 1, no dilation).
 struct Bneck {
@@ -43,7 +43,7 @@ class MobileNetV3 : public ZooNet {
     auto features = register_module("features", std::make_shared<torch::nn::Module>());
     const auto conv = [](std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride) {
       return ConvNormActOptions{.in = in, .out = out, .kernel = kernel, .stride = stride,
-                                .act = Act::hardswish, .bn_eps = kBnEps, .bn_momentum = kBnMomentum};
+                                .act = Act::hardswish, .bn_eps = kV3BnEps, .bn_momentum = kV3BnMomentum};
     };
     trunk_.stem = features->register_module("0", ConvNormAct(conv(3, kLarge.front().in, 3, 2)));
     for (const auto& b : kLarge) {
@@ -53,7 +53,7 @@ class MobileNetV3 : public ZooNet {
           std::to_string(trunk_.blocks.size() + 1),
           make_mbconv({.in = b.in, .expanded = b.expanded, .out = b.out, .kernel = b.kernel,
                        .stride = b.stride, .act = b.hardswish ? Act::hardswish : Act::relu,
-                       .squeeze = squeeze, .bn_eps = kBnEps, .bn_momentum = kBnMomentum})));
+                       .squeeze = squeeze, .bn_eps = kV3BnEps, .bn_momentum = kV3BnMomentum})));
     }
     const auto last_in = kLarge.back().out;
     trunk_.head = features->register_module(std::to_string(trunk_.blocks.size() + 1),

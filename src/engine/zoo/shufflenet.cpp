@@ -32,7 +32,7 @@ torch::Tensor max_pool_3x3_s2(const torch::Tensor& x) {
 }
 
 /// Options of a `kernel` x `kernel` convolution without bias, as all of ShuffleNetV2's are.
-torch::nn::Conv2dOptions conv_options(std::int64_t in, std::int64_t out, std::int64_t kernel) {
+torch::nn::Conv2dOptions shuffle_conv_options(std::int64_t in, std::int64_t out, std::int64_t kernel) {
   return torch::nn::Conv2dOptions(in, out, kernel).bias(false);
 }
 
@@ -46,17 +46,17 @@ class InvertedResidualImpl : public torch::nn::Module {
   InvertedResidualImpl(std::int64_t in, std::int64_t out, std::int64_t stride) {
     const auto half = out / 2;
     const auto depthwise = [stride](std::int64_t channels) {
-      return conv_options(channels, channels, 3).stride(stride).padding(1).groups(channels);
+      return shuffle_conv_options(channels, channels, 3).stride(stride).padding(1).groups(channels);
     };
     if (stride > 1) {
       auto& branch1 = *register_module("branch1", std::make_shared<torch::nn::Module>());
       branch1_depthwise_.emplace(branch1, "0", "1", depthwise(in));
-      branch1_project_.emplace(branch1, "2", "3", conv_options(in, half, 1));
+      branch1_project_.emplace(branch1, "2", "3", shuffle_conv_options(in, half, 1));
     }
     auto& branch2 = *register_module("branch2", std::make_shared<torch::nn::Module>());
-    expand_.emplace(branch2, "0", "1", conv_options(stride > 1 ? in : half, half, 1));
+    expand_.emplace(branch2, "0", "1", shuffle_conv_options(stride > 1 ? in : half, half, 1));
     depthwise_.emplace(branch2, "3", "4", depthwise(half));
-    project_.emplace(branch2, "5", "6", conv_options(half, half, 1));
+    project_.emplace(branch2, "5", "6", shuffle_conv_options(half, half, 1));
   }
 
   /// The shuffled concatenation of both branches.
@@ -100,7 +100,7 @@ class ShuffleNetV2 : public ZooNet {
   /// Builds shufflenet_v2_x1_0.
   ShuffleNetV2() {
     conv1_.emplace(*register_module("conv1", std::make_shared<torch::nn::Module>()), "0", "1",
-                   conv_options(3, kChannels[0], 3).stride(2).padding(1));
+                   shuffle_conv_options(3, kChannels[0], 3).stride(2).padding(1));
     std::int64_t channels = kChannels[0];
     for (std::size_t s = 0; s < kRepeats.size(); ++s) {
       auto& stage = *register_module("stage" + std::to_string(s + 2), torch::nn::Sequential());
@@ -113,7 +113,7 @@ class ShuffleNetV2 : public ZooNet {
       }
     }
     conv5_.emplace(*register_module("conv5", std::make_shared<torch::nn::Module>()), "0", "1",
-                   conv_options(channels, kChannels[4], 1));
+                   shuffle_conv_options(channels, kChannels[4], 1));
     fc_ = register_module("fc", torch::nn::Linear(kChannels[4], 1000));
   }
 
