@@ -22,9 +22,9 @@ struct ProfileFlags {
   BackendFlags backend;
   MeterFlags meter;
   std::vector<std::string> batch_sizes{"1", "2", "4", "8"};
-  // Idle gaps, ms: from back to back to half a second, the idle times between batches at heavy to
-  // light load; 100 and 500 bracket the ~200 ms after which OpenMP worker threads stop spinning
-  // and sleep, where a batch pays for waking them.
+  // Idle gaps, ms: from back to back to half a second, the idle times live traffic leaves between
+  // batches from heavy load (a few ms) to light load (~100 ms at 10 requests/s) and bursty pauses.
+  // Inference threads sleep at once when idle (passive wait), so even short gaps pay a wake-up.
   std::vector<std::string> idle_gaps{"0", "5", "20", "100", "500"};
   profile::ProfileOptions options;
   bool json = false;
