@@ -80,8 +80,11 @@ ValidationRow simulate_trial(const trial::TrialRecord& t, const profile::Profile
   const auto policy = batching::make_policy(c.policy);
   auto arrival = workload::make_arrival(c.arrival, c.seed);
   const auto service = ServiceModel::from_profile(doc, c.model, policy->max_batch(), {false, true});
-  const auto result = simulate(*policy, service, *arrival, c.requests, c.requests ? std::nullopt : c.duration_s,
-                               {static_cast<std::size_t>(c.queue_capacity), std::nullopt, c.seed});
+  // The live trial's finite schedule, simulated as it ran: an overloaded cell (a rate above the
+  // policy's capacity) is compared too, not refused as an endless run would be.
+  const auto schedule =
+      workload::arrival_schedule(*arrival, c.requests, c.requests ? std::nullopt : c.duration_s);
+  const auto result = simulate(*policy, service, schedule, {static_cast<std::size_t>(c.queue_capacity), std::nullopt, c.seed});
   const auto& live = t.summary;
   const auto& sim = result.record.summary;
   ValidationRow v{t.trial_id,

@@ -43,7 +43,8 @@ struct Validation {
 };
 
 /// Simulates every ok trial of `trials` whose model is in one of `profiles` (a profile that lacks
-/// batch sizes is interpolated, and said so) and compares. Trials of other models are left out.
+/// batch sizes is interpolated, and said so) on the trial's own finite arrival schedule (so an
+/// overloaded trial is simulated too) and compares. Trials of other models are left out.
 Validation validate(const std::vector<trial::TrialRecord>& trials,
                     const std::vector<profile::ProfileDocument>& profiles);
 
