@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <iostream>
 #include <set>
-#include <sstream>
 
 #include "commands.h"
 #include "greenbatch/core/atomic_file.h"
