@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "greenbatch/batching/policy.h"
-#include "greenbatch/batching/request_queue.h"
+#include "greenbatch/runtime/shared_queue.h"
 #include "greenbatch/engine/synthetic_backend.h"
 #include "greenbatch/stats/quantile.h"
 #include "greenbatch/trial/live_trial.h"
@@ -16,12 +16,12 @@
 namespace {
 
 using greenbatch::batching::QueuedRequest;
-using greenbatch::batching::RequestQueue;
+using greenbatch::runtime::SharedQueue;
 
 // One push and one pop of a batch-sized group per iteration, on one thread (the lock's cost).
 void BM_QueuePushPop(benchmark::State& state) {
   const auto batch = static_cast<std::size_t>(state.range(0));
-  RequestQueue queue(1024);
+  SharedQueue queue(1024);
   std::vector<QueuedRequest> out;
   out.reserve(batch);
   std::int64_t id = 0;
@@ -37,7 +37,7 @@ BENCHMARK(BM_QueuePushPop)->Arg(1)->Arg(8)->Arg(64);
 
 // A producer thread pushes while the benchmark thread pops batches of up to 8 (contended lock).
 void BM_QueueProducerConsumer(benchmark::State& state) {
-  RequestQueue queue(4096);
+  SharedQueue queue(4096);
   std::atomic<bool> done{false};
   std::thread producer([&] {
     std::int64_t id = 0;
@@ -58,9 +58,10 @@ BENCHMARK(BM_QueueProducerConsumer)->UseRealTime();
 void BM_PolicyDecide(benchmark::State& state) {
   const auto policy = greenbatch::batching::make_policy("dynamic:32,5,preferred=8|16");
   const greenbatch::batching::QueueView view{7, 0.0, false};
+  const greenbatch::batching::ServiceEstimate estimate;
   double now = 0.0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(policy->decide(now, view));
+    benchmark::DoNotOptimize(policy->decide(now, view, estimate));
     now += 1e-6;
   }
 }

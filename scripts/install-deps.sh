@@ -17,6 +17,9 @@ packages=(
   # tests and benchmarks: GoogleTest, Google Benchmark, and torchvision (the reference the zoo
   # is checked against and the peer the benchmark compares with)
   libgtest-dev libbenchmark-dev python3-torchvision
+  # serve: Boost.Beast/Asio (header-only, from Debian's Boost); its tests and benchmark drive it
+  # with curl and hey and check /metrics with promtool (from the prometheus package)
+  libboost-dev curl hey prometheus
 )
 
 # Debian's npm, unless the installed node brings its own (a node from elsewhere conflicts with it)

@@ -1,59 +1,81 @@
-// The fixed, greedy and dynamic batching policies.
+// The fixed, greedy, dynamic and slo batching policies.
 #include "policies.h"
 
 #include <algorithm>
 
-#include <fmt/format.h>
-
 namespace greenbatch::batching {
+namespace {
 
-FixedPolicy::FixedPolicy(std::size_t batch, std::optional<double> timeout_ms) : batch_(batch), timeout_ms_(timeout_ms) {}
+// Rounding slack: slo wakes this much before its latest safe time, so that a batch started then
+// and taking exactly its estimate ends at or before the deadline despite floating-point rounding
+// (and a finish time within it of the deadline counts as meeting it).
+constexpr double kRoundingSlackS = 1e-9;
 
-Decision FixedPolicy::decide(double now_s, const QueueView& queue) const {
-  if (queue.size >= batch_) return {batch_, std::nullopt};
+}  // namespace
+
+Decision FixedPolicy::decide(double now_s, const QueueView& queue, const ServiceEstimate& /*estimate*/) const {
+  const std::size_t batch = *spec_.batch;
+  if (queue.size >= batch) return {batch, std::nullopt, DispatchReason::full};
   if (queue.size == 0) return {};
-  if (queue.closed) return {queue.size, std::nullopt};  // the tail: never dropped
-  if (!timeout_ms_) return {};
-  const double deadline = *queue.oldest_arrival_s + *timeout_ms_ / 1e3;
-  if (now_s >= deadline) return {queue.size, std::nullopt};
+  if (queue.closed) return {queue.size, std::nullopt, DispatchReason::closed};  // the tail: never dropped
+  if (!spec_.delay_ms) return {};
+  const double deadline = *queue.oldest_arrival_s + *spec_.delay_ms / 1e3;
+  if (now_s >= deadline) return {queue.size, std::nullopt, DispatchReason::timeout};
   return {0, deadline};
 }
 
-std::string FixedPolicy::spec() const {
-  return timeout_ms_ ? fmt::format("fixed:{},timeout={:g}", batch_, *timeout_ms_) : fmt::format("fixed:{}", batch_);
-}
-
-GreedyPolicy::GreedyPolicy(std::size_t max) : max_(max) {}
-
-Decision GreedyPolicy::decide(double /*now_s*/, const QueueView& queue) const {
-  return {std::min(queue.size, max_), std::nullopt};
-}
-
-std::string GreedyPolicy::spec() const { return fmt::format("greedy:{}", max_); }
-
-DynamicPolicy::DynamicPolicy(std::size_t max, double delay_ms, std::vector<std::size_t> preferred)
-    : max_(max), delay_ms_(delay_ms), preferred_(std::move(preferred)) {
-  std::ranges::sort(preferred_, std::greater<>());
-}
-
-Decision DynamicPolicy::decide(double now_s, const QueueView& queue) const {
+Decision GreedyPolicy::decide(double /*now_s*/, const QueueView& queue, const ServiceEstimate& /*estimate*/) const {
   if (queue.size == 0) return {};
-  if (queue.size >= max_) return {max_, std::nullopt};
-  for (const std::size_t p : preferred_) {  // largest first
-    if (p <= queue.size) return {p, std::nullopt};
+  const std::size_t max = max_batch();
+  return {std::min(queue.size, max), std::nullopt, queue.size >= max ? DispatchReason::full : DispatchReason::ready};
+}
+
+Decision DynamicPolicy::decide(double now_s, const QueueView& queue, const ServiceEstimate& /*estimate*/) const {
+  const std::size_t max = max_batch();
+  if (queue.size == 0) return {};
+  if (queue.size >= max) return {max, std::nullopt, DispatchReason::full};
+  for (auto p = spec_.preferred.rbegin(); p != spec_.preferred.rend(); ++p) {  // largest first
+    if (*p <= queue.size) return {*p, std::nullopt, DispatchReason::preferred};
   }
-  const double deadline = *queue.oldest_arrival_s + delay_ms_ / 1e3;
-  if (queue.closed || now_s >= deadline) return {queue.size, std::nullopt};
+  if (queue.closed) return {queue.size, std::nullopt, DispatchReason::closed};
+  const double deadline = *queue.oldest_arrival_s + spec_.delay_ms.value_or(0.0) / 1e3;
+  if (now_s >= deadline) return {queue.size, std::nullopt, DispatchReason::timeout};
   return {0, deadline};
 }
 
-std::string DynamicPolicy::spec() const {
-  std::string s = fmt::format("dynamic:{},{:g}", max_, delay_ms_);
-  if (!preferred_.empty()) {
-    std::vector<std::size_t> ascending(preferred_.rbegin(), preferred_.rend());
-    s += fmt::format(",preferred={}", fmt::join(ascending, "|"));
-  }
-  return s;
+Decision SloPolicy::decide(double now_s, const QueueView& queue, const ServiceEstimate& estimate) const {
+  const std::size_t n = queue.size;
+  const std::size_t max = max_batch();
+  if (n == 0) return {};
+  if (queue.closed) return {std::min(n, max), std::nullopt, DispatchReason::closed};
+  if (n >= max) return {max, std::nullopt, DispatchReason::full};
+  if (!estimate.service_s(1, spec_.quantile)) return {n, std::nullopt, DispatchReason::ready};
+  const auto service = [&](std::size_t k) { return *estimate.service_s(k, spec_.quantile); };
+  const double deadline = *queue.oldest_arrival_s + (spec_.slo_ms - spec_.margin_ms) / 1e3;
+  const double latest = deadline - service(n) - kRoundingSlackS;
+  if (now_s < latest) return {0, latest};
+  std::size_t k = n;
+  const auto misses = [&](std::size_t size) { return now_s + service(size) > deadline + kRoundingSlackS; };
+  while (k > 1 && misses(k)) --k;
+  if (misses(k)) return {n, std::nullopt, DispatchReason::late};
+  return {k, std::nullopt, DispatchReason::deadline};
 }
+
+std::unique_ptr<Policy> make_policy(PolicySpec spec) {
+  switch (spec.family) {
+    case PolicyFamily::fixed:
+      return std::make_unique<FixedPolicy>(std::move(spec));
+    case PolicyFamily::greedy:
+      return std::make_unique<GreedyPolicy>(std::move(spec));
+    case PolicyFamily::dynamic:
+      return std::make_unique<DynamicPolicy>(std::move(spec));
+    case PolicyFamily::slo:
+      if (!spec.batch) spec.batch = kDefaultMaxBatch;
+      return std::make_unique<SloPolicy>(std::move(spec));
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Policy> make_policy(std::string_view spec) { return make_policy(PolicySpec::parse(spec)); }
 
 }  // namespace greenbatch::batching

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
-#include <numeric>
 #include <nlohmann/json.hpp>
 
 #include "backend_flags.h"
@@ -12,6 +11,7 @@
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/class_names.h"
 #include "greenbatch/engine/preprocess.h"
+#include "greenbatch/engine/top_k.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -26,18 +26,11 @@ struct ClassifyFlags {
 /// Indices of the k largest probabilities of one row, and the probabilities (softmax of logits).
 std::vector<std::pair<int, double>> top_k(const float* logits, int classes, int k) {
   const float max_logit = *std::max_element(logits, logits + classes);
-  std::vector<double> prob(static_cast<std::size_t>(classes));
   double sum = 0.0;
-  for (int c = 0; c < classes; ++c) sum += prob[static_cast<std::size_t>(c)] = std::exp(logits[c] - max_logit);
-  std::vector<int> order(static_cast<std::size_t>(classes));
-  std::iota(order.begin(), order.end(), 0);
-  const int n = std::min(k, classes);
-  std::partial_sort(order.begin(), order.begin() + n, order.end(),
-                    [&](int a, int b) { return prob[static_cast<std::size_t>(a)] > prob[static_cast<std::size_t>(b)]; });
+  for (int c = 0; c < classes; ++c) sum += std::exp(logits[c] - max_logit);
   std::vector<std::pair<int, double>> best;
-  for (int i = 0; i < n; ++i) {
-    const auto c = order[static_cast<std::size_t>(i)];
-    best.emplace_back(c, prob[static_cast<std::size_t>(c)] / sum);
+  for (const int c : engine::top_k_indices({logits, static_cast<std::size_t>(classes)}, k)) {
+    best.emplace_back(c, std::exp(logits[c] - max_logit) / sum);
   }
   return best;
 }

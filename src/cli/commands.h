@@ -33,5 +33,7 @@ void add_slurm_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 /// `greenbatch export`: one table of a result store as CSV or JSON.
 void add_export_command(CLI::App& app);
+/// `greenbatch serve`: an Open Inference Protocol server with energy per request.
+void add_serve_command(CLI::App& app);
 
 }  // namespace greenbatch::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_report_command(app);
   greenbatch::cli::add_timeline_command(app);
   greenbatch::cli::add_export_command(app);
+  greenbatch::cli::add_serve_command(app);
   greenbatch::cli::add_slurm_command(app);
   greenbatch::cli::add_merge_command(app);
   std::vector<std::string> names;

@@ -15,6 +15,7 @@
 #include "greenbatch/workload/arrival.h"
 #include "live_trial_runner.h"
 #include "output.h"
+#include "recommend_emit.h"
 #include "recommend_verify.h"
 
 namespace greenbatch::cli {
@@ -27,7 +28,7 @@ struct RecommendFlags {
   LiveTrialFlags live;  // --model / --backend / --model-file also choose the profile's model
   std::string arrival;
   std::optional<double> slo_p95_ms, slo_p99_ms;
-  std::string policies = "fixed,greedy,dynamic";
+  std::string policies = "fixed,greedy,dynamic,slo";
   std::int64_t requests = 20'000;
   std::optional<std::int64_t> queue_capacity;
   bool deterministic = false;
@@ -36,6 +37,7 @@ struct RecommendFlags {
   std::size_t top = 10;
   bool verify = false;
   std::optional<std::int64_t> verify_requests;
+  std::string emit;
 };
 
 // The profile's model the backend flags name (empty: the profile's only model).
@@ -177,6 +179,30 @@ void run_recommend_command(const RecommendFlags& flags) {
         closest.rejected,
         options.service.interpolate ? "" : " (--interpolate adds the policies that need unprofiled sizes)"));
   }
+  if (const auto* best = r.winner(); best != nullptr && !flags.emit.empty()) {
+    const auto model = profile_model(flags.live.backend);
+    const auto model_flags = !flags.live.backend.model_file.empty() ? "--model-file " + model
+                             : !flags.live.backend.synthetic.empty() ? "--backend " + model
+                                                                    : "--model " + (model.empty() ? r.model : model);
+    const auto target = parse_emit_target(flags.emit);
+    const auto winner = batching::PolicySpec::parse(best->policy);
+    auto text = emit_policy(winner, target, model_flags);
+    for (const auto& c : r.ranked) {  // when the target cannot express the winner: its best alternative
+      if (expressible(winner, target) || !c.meets_slo) continue;
+      const auto spec = batching::PolicySpec::parse(c.policy);
+      if (!expressible(spec, target)) continue;
+      text += fmt::format("# the best candidate within the SLO that {} can express: {} ({:.4g} J/request against "
+                          "the winner's {:.4g})\n{}",
+                          flags.emit, c.policy, c.energy_per_request_j.value_or(0.0),
+                          best->energy_per_request_j.value_or(0.0), emit_policy(spec, target, model_flags));
+      break;
+    }
+    if (flags.json) {
+      json["emit"] = {{"target", flags.emit}, {"text", text}};
+    } else {
+      fmt::print("\n{}", text);
+    }
+  }
   if (flags.verify) {
     std::fflush(stdout);  // the recommendation before the live trial's progress
     auto verify_options = options;
@@ -218,6 +244,10 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_option("--top", flags->top, "candidates meeting the SLO to list")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--emit", flags->emit,
+                  "also write the winner as a Triton config.pbtxt dynamic_batching block, TorchServe batch settings, "
+                  "or the greenbatch serve command line")
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(kEmitTargets), std::end(kEmitTargets))));
   cmd->add_flag("--verify", flags->verify,
                 "run the winner live (meters on) on the model --model, --model-file or --backend names (which also "
                 "picks the profile's model) and compare with the prediction");

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/sim/validation.h"
 #include "greenbatch/store/table.h"
 #include "output.h"
@@ -45,6 +46,8 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
   settings.requests = options.requests;
   settings.slo_ms = options.slo_ms;
   settings.queue_capacity = static_cast<std::int64_t>(queue_capacity);
+  // The policy starts from the profile's latencies, as it did in the simulation.
+  settings.estimate = sim::estimate_from_profile(profile::model_cells(document, options.model));
   const auto record = run_live(live, settings, [&](const engine::BackendInfo& info) {
     note_differences(profile::model_cells(document, options.model).front(), info);
   });

@@ -5,7 +5,10 @@
 #include <optional>
 
 #include "commands.h"
+#include "decision_trace.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/profile/profile_document.h"
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/store/result_store.h"
 #include "live_trial_runner.h"
 #include "output.h"
@@ -19,23 +22,37 @@ struct RunFlags {
   WorkloadFlags workload;
   bool json = false;
   std::string db;
+  std::string profile;    // seeds the policy's service-time estimate
+  std::string decisions;  // decision trace CSV
 };
 
 void run_trial_command(const RunFlags& flags) {
   // Every input is checked before the model loads and before the database is touched.
   auto settings = live_settings(flags.live);
-  settings.policy = flags.workload.policy;
+  std::vector<profile::ProfileCell> cells;
+  if (!flags.profile.empty()) {
+    cells = profile::model_cells(profile::load_profile_document(flags.profile), settings.backend.target());
+  }
+  // With a profile, an slo policy gets its default max from it and is checked against it.
+  const auto policy =
+      sim::resolve_with_profile(batching::PolicySpec::parse(flags.workload.policy), cells, flags.profile);
+  settings.policy = policy.to_string();
   settings.arrival = flags.workload.arrival;
   settings.requests = flags.workload.requests;
   settings.duration_s = flags.workload.duration_s;
   settings.slo_ms = flags.workload.slo_ms;
+  if (!settings.slo_ms && policy.family == batching::PolicyFamily::slo) settings.slo_ms = policy.slo_ms;
   settings.queue_capacity = flags.workload.queue_capacity;
+  settings.estimate = sim::estimate_from_profile(cells);
+  std::vector<batching::DispatchReason> reasons;
+  if (!flags.decisions.empty()) settings.dispatch_reasons = &reasons;
   (void)trial::resolve_workload(settings);
   // The store is opened once the model and images loaded: a bad input never creates it.
   std::optional<store::ResultStore> db;
   const auto record = run_live(flags.live, settings, [&](const engine::BackendInfo&) {
     if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
   });
+  if (!flags.decisions.empty()) write_decision_trace(flags.decisions, record.batches, reasons);
   const auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   if (flags.json) {
     print(std::cout, table, Format::json);
@@ -60,6 +77,10 @@ void add_run_command(CLI::App& app) {
   add_workload_flags(*cmd, flags->workload);
   cmd->add_flag("--json", flags->json, "print the trial row as JSON");
   cmd->add_option("--db", flags->db, "also store the trial, its requests, batches and power trace in this SQLite file");
+  cmd->add_option("--profile", flags->profile,
+                  "profile document (profile --out F.json) of this model: seeds the policy's service-time estimate "
+                  "and an slo policy's default max batch");
+  add_decisions_flag(*cmd, flags->decisions);
   cmd->callback([flags] { run_trial_command(*flags); });
 }
 

@@ -6,10 +6,12 @@
 #include <iostream>
 
 #include "commands.h"
+#include "decision_trace.h"
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/sim/analytic.h"
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/sim/simulator.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/workload/arrival.h"
@@ -28,6 +30,7 @@ struct SimulateFlags {
   bool interpolate = false;
   bool analytic = false;
   bool json = false;
+  std::string decisions;
 };
 
 // Inserts column `name` with `value` after column `after` (or at the end) of a one-row table.
@@ -69,19 +72,22 @@ void add_analytic_columns(store::Table& table, const profile::ProfileDocument& d
 
 void run_simulate_command(const SimulateFlags& flags) {
   // Every flag is checked before the profile is read.
-  const auto [policy, arrival, capacity] = resolve_workload(flags.workload, flags.seed);
-  if (flags.analytic && (!policy->spec().starts_with("greedy:") || !arrival->spec().starts_with("poisson:"))) {
+  (void)resolve_workload(flags.workload, flags.seed);
+  const auto document = profile::load_profile_document(flags.profile);
+  const auto cells = profile::model_cells(document, flags.model);
+  const auto [policy, arrival, capacity, slo_ms] = resolve_workload(flags.workload, flags.seed, cells, document.path);
+  if (flags.analytic && (policy->settings().family != batching::PolicyFamily::greedy || !arrival->spec().starts_with("poisson:"))) {
     throw UsageError(fmt::format("--analytic: Inoue's bound is for greedy batching under Poisson arrivals, not {} "
                                  "under {}; use --policy greedy[:MAX] --arrival poisson:RATE",
                                  policy->spec(), arrival->spec()));
   }
-  const auto document = profile::load_profile_document(flags.profile);
   const auto service = sim::ServiceModel::from_profile(document, flags.model, policy->max_batch(),
                                                        {flags.deterministic, flags.interpolate});
   fmt::print(stderr, "simulating {} with {} on {} ({} service times) ...\n", arrival->spec(), policy->spec(),
              service.identity().model, flags.deterministic ? "mean" : "measured");
+  // The policy knows the profile's latencies from the start (what a live run gets with --profile).
   auto result = sim::simulate(*policy, service, *arrival, flags.workload.requests, flags.workload.duration_s,
-                              {static_cast<std::size_t>(capacity), flags.workload.slo_ms, flags.seed});
+                              {static_cast<std::size_t>(capacity), slo_ms, flags.seed, sim::estimate_from_profile(cells)});
   auto& record = result.record;
   if (record.requests.empty()) throw UsageError(fmt::format("--arrival {} schedules no request", flags.workload.arrival));
   const auto& id = service.identity();
@@ -95,7 +101,7 @@ void run_simulate_command(const SimulateFlags& flags) {
                    .requests = flags.workload.requests,
                    .duration_s = flags.workload.duration_s,
                    .seed = flags.seed,
-                   .slo_ms = flags.workload.slo_ms,
+                   .slo_ms = slo_ms,
                    .queue_capacity = capacity,
                    .images = "simulated",
                    .meter = "simulated",
@@ -104,6 +110,7 @@ void run_simulate_command(const SimulateFlags& flags) {
   record.trial_id = short_hash(trial::config_json(record.config) + record.started_at + "simulated");
   record.environment_json = document.environment_json;
 
+  if (!flags.decisions.empty()) write_decision_trace(flags.decisions, record.batches, result.dispatch_reasons);
   auto table = store::to_table(std::vector<trial::TrialRecord>{record});
   insert_column(table, "status_detail", "interpolated", result.interpolated);
   if (flags.analytic) add_analytic_columns(table, document, flags, *arrival->mean_rate(), record, policy->max_batch());
@@ -133,6 +140,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_flag("--analytic", flags->analytic,
                 "also give Inoue's (2021) closed-form bound on the mean response time (greedy, poisson only)");
   cmd->add_flag("--json", flags->json, "print the trial row as JSON");
+  add_decisions_flag(*cmd, flags->decisions);
   cmd->callback([flags] { run_simulate_command(*flags); });
 }
 

@@ -1,7 +1,9 @@
 // The report's rows from typed trial records, and the policy facts the report needs.
 #include "trial_rows.h"
 
-#include <charconv>
+#include "greenbatch/batching/policy_spec.h"
+#include "greenbatch/core/error.h"
+
 #include <tuple>
 
 #include <fmt/format.h>
@@ -34,25 +36,33 @@ Machine machine_of(const std::string& environment_json) {
   return m;
 }
 
-// (kind, batch size, spec): fixed:B sorts by B.
-std::tuple<int, int, std::string> policy_key(const std::string& spec) {
-  const auto facts = policy_facts(spec);
-  if (facts.fixed_batch) return {0, *facts.fixed_batch, spec};
-  return {facts.family == "dynamic" ? 1 : 2, 0, spec};
+// (kind, batch size, spec): fixed:B sorts by B, then dynamic, greedy, slo; unparsable specs last.
+std::tuple<int, std::size_t, std::string> policy_key(const std::string& spec) {
+  using batching::PolicyFamily;
+  try {
+    const auto typed = batching::PolicySpec::parse(spec);
+    switch (typed.family) {
+      case PolicyFamily::fixed: return {0, typed.max_batch(), spec};
+      case PolicyFamily::dynamic: return {1, 0, spec};
+      case PolicyFamily::greedy: return {2, 0, spec};
+      case PolicyFamily::slo: return {3, 0, spec};
+    }
+  } catch (const Error&) {
+  }
+  return {4, 0, spec};
 }
 
 }  // namespace
 
 PolicyFacts policy_facts(const std::string& spec) {
-  const auto colon = spec.find(':');
-  PolicyFacts facts{spec.substr(0, colon), std::nullopt};
-  if (facts.family == "fixed" && colon != std::string::npos) {
-    int b = 0;
-    const auto end = spec.data() + spec.size();
-    const auto [next, error] = std::from_chars(spec.data() + colon + 1, end, b);
-    if (error == std::errc() && b > 0 && (next == end || *next == ',')) facts.fixed_batch = b;
+  try {
+    const auto typed = batching::PolicySpec::parse(spec);
+    PolicyFacts facts{std::string(batching::to_string(typed.family)), std::nullopt};
+    if (typed.family == batching::PolicyFamily::fixed) facts.fixed_batch = static_cast<int>(typed.max_batch());
+    return facts;
+  } catch (const Error&) {
+    return {"unknown", std::nullopt};  // a spec this build cannot parse (e.g. from a newer one)
   }
-  return facts;
 }
 
 bool policy_before(const std::string& a, const std::string& b) { return policy_key(a) < policy_key(b); }

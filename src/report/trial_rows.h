@@ -35,17 +35,16 @@ struct TrialRow {
 /// trial's environment record ("unknown" when it has none).
 std::vector<TrialRow> trial_rows(const std::vector<trial::TrialRecord>& trials);
 
-/// What the report needs to know of a policy spec. The only place in report/ that reads spec
-/// text: to be replaced by the typed batching::PolicySpec once it exists.
+/// What the report needs to know of a policy spec, from the typed batching::PolicySpec.
 struct PolicyFacts {
-  std::string family;                  ///< fixed, greedy, dynamic, slo, ...
+  std::string family;                  ///< fixed, greedy, dynamic, slo, or unknown (unparsable)
   std::optional<int> fixed_batch;      ///< B of fixed:B (a fixed batch size), else null
 };
 
 /// The facts of `spec` ("fixed:8,timeout=inf" -> {fixed, 8}).
 PolicyFacts policy_facts(const std::string& spec);
 
-/// Orders policies for axes and tables: fixed by batch size, then dynamic, then greedy.
+/// Orders policies for axes and tables: fixed by batch size, then dynamic, greedy, slo.
 bool policy_before(const std::string& a, const std::string& b);
 
 }  // namespace greenbatch::report

@@ -15,6 +15,7 @@
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/text.h"
+#include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/sim/simulator.h"
 #include "greenbatch/workload/arrival.h"
 
@@ -24,9 +25,6 @@ namespace {
 using Outcome = std::variant<Candidate, SkippedCandidate>;
 
 constexpr double kNever = std::numeric_limits<double>::infinity();
-
-constexpr std::array<std::pair<std::string_view, PolicyFamily>, 3> kFamilies{
-    {{"fixed", PolicyFamily::fixed}, {"greedy", PolicyFamily::greedy}, {"dynamic", PolicyFamily::dynamic}}};
 
 using C = Candidate;
 
@@ -59,26 +57,39 @@ double slo_percentile_ms(const Candidate& c, SloPercentile percentile) {
 }
 
 // The specs to search, in search order. B = 1 gets no timeout and no dynamic variant: a single
-// request is a full batch, so they would all behave as fixed:1.
-std::vector<std::string> candidate_specs(const std::vector<std::size_t>& sizes, const RecommendOptions& options) {
-  std::vector<std::string> specs;
+// request is a full batch, so they would all behave as fixed:1. slo gets the SLO itself as its
+// objective, each profiled max B > 1 and each margin of the grid.
+std::vector<batching::PolicySpec> candidate_specs(const std::vector<std::size_t>& sizes,
+                                                  const RecommendOptions& options) {
+  using batching::PolicyFamily;
+  using batching::PolicySpec;
+  std::vector<PolicySpec> specs;
   const auto searched = [&](PolicyFamily f) {
     return std::ranges::find(options.families, f) != options.families.end();
   };
   if (searched(PolicyFamily::fixed)) {
     for (const auto b : sizes) {
-      specs.push_back(fmt::format("fixed:{}", b));
+      specs.push_back({.family = PolicyFamily::fixed, .batch = b});
       if (b == 1) continue;
-      for (const double d : options.delays_ms) specs.push_back(fmt::format("fixed:{},timeout={:g}", b, d));
+      for (const double d : options.delays_ms) specs.push_back({.family = PolicyFamily::fixed, .batch = b, .delay_ms = d});
     }
   }
   if (searched(PolicyFamily::greedy)) {
-    for (const auto b : sizes) specs.push_back(fmt::format("greedy:{}", b));
+    for (const auto b : sizes) specs.push_back({.family = PolicyFamily::greedy, .batch = b});
   }
   if (searched(PolicyFamily::dynamic)) {
     for (const auto b : sizes) {
       if (b == 1) continue;
-      for (const double d : options.delays_ms) specs.push_back(fmt::format("dynamic:{},{:g}", b, d));
+      for (const double d : options.delays_ms) specs.push_back({.family = PolicyFamily::dynamic, .batch = b, .delay_ms = d});
+    }
+  }
+  if (searched(PolicyFamily::slo)) {
+    for (const auto b : sizes) {
+      if (b == 1) continue;
+      for (const double share : options.slo_margins) {
+        specs.push_back(
+            {.family = PolicyFamily::slo, .batch = b, .slo_ms = options.slo_ms, .margin_ms = share * options.slo_ms});
+      }
     }
   }
   return specs;
@@ -99,6 +110,7 @@ class Search {
                                    document.path));
     }
     for (const auto& c : cells_) sizes_.push_back(static_cast<std::size_t>(c.batch_size));
+    estimate_ = estimate_from_profile(cells_);
     arrival_ = arrival->spec();
     rate_rps_ = arrival->mean_rate();
     capacity_ = options.queue_capacity.value_or(std::max<std::size_t>(1024, sizes_.back()));
@@ -107,10 +119,11 @@ class Search {
   }
 
   // The candidate `spec` or why it was skipped.
-  const Outcome& evaluate(const std::string& spec) {
-    const auto known = outcomes_.find(spec);
+  const Outcome& evaluate(const batching::PolicySpec& spec) {
+    const auto key = spec.to_string();
+    const auto known = outcomes_.find(key);
     if (known != outcomes_.end()) return known->second;
-    return outcomes_.emplace(spec, simulate_candidate(*batching::make_policy(spec))).first->second;
+    return outcomes_.emplace(key, simulate_candidate(*batching::make_policy(spec))).first->second;
   }
 
   [[nodiscard]] const std::vector<profile::ProfileCell>& cells() const { return cells_; }
@@ -148,7 +161,7 @@ class Search {
                                 max_throughput_rps(policy, service, capacity_)};
       }
     }
-    const auto result = simulate(policy, service, schedule_, {capacity_, options_.slo_ms, options_.seed});
+    const auto result = simulate(policy, service, schedule_, {capacity_, options_.slo_ms, options_.seed, estimate_});
     const auto& s = result.record.summary;
     if (!s.energy_per_request_j) {
       return SkippedCandidate{
@@ -178,7 +191,8 @@ class Search {
   std::optional<double> rate_rps_;
   std::size_t capacity_ = 0;
   std::vector<double> schedule_;
-  std::map<std::string, Outcome> outcomes_;
+  batching::ServiceEstimate estimate_;       // the profile's latencies: what slo knows before it starts
+  std::map<std::string, Outcome> outcomes_;  // by normalised spec
   std::map<std::size_t, std::variant<std::string, ServiceModel>> services_;  // by max batch; text: why none
 };
 
@@ -216,30 +230,35 @@ void rank(std::vector<Candidate>& candidates, SloPercentile percentile) {
                   : ""));
 }
 
+batching::PolicySpec no_batching_spec() { return {.family = batching::PolicyFamily::fixed, .batch = 1}; }
+
+batching::PolicySpec greedy_spec(std::size_t max) { return {.family = batching::PolicyFamily::greedy, .batch = max}; }
+
 // Fills a reference point from the search (simulating it when the families left it out).
-void fill_reference(Reference& ref, Search& search, const Candidate* winner) {
-  const auto& outcome = search.evaluate(ref.policy);
-  if (const auto* skipped = std::get_if<SkippedCandidate>(&outcome)) {
-    ref.unavailable = skipped->detail;
+void fill_reference(Reference& ref, const batching::PolicySpec& spec, Search& search, const Candidate* winner) {
+  const auto& outcome = search.evaluate(spec);
+  const auto* candidate = std::get_if<Candidate>(&outcome);
+  if (candidate == nullptr) {
+    ref.unavailable = std::get_if<SkippedCandidate>(&outcome)->detail;
     return;
   }
-  ref.prediction = std::get<Candidate>(outcome);
+  ref.prediction = *candidate;
   const auto& mine = ref.prediction->energy_per_request_j;
   if (winner && *mine > 0.0) ref.saving_percent = 100.0 * (*mine - *winner->energy_per_request_j) / *mine;
 }
 
 }  // namespace
 
-std::vector<PolicyFamily> parse_policy_families(std::string_view list) {
-  std::vector<PolicyFamily> families;
+std::vector<batching::PolicyFamily> parse_policy_families(std::string_view list) {
+  std::vector<batching::PolicyFamily> families;
   for (const auto name : split(list, ',')) {
-    const auto it = std::ranges::find(kFamilies, name, &std::pair<std::string_view, PolicyFamily>::first);
-    if (it == kFamilies.end()) {
-      throw UsageError(fmt::format("--policies: unknown policy family '{}'; valid: fixed, greedy, dynamic "
-                                   "(comma separated, e.g. --policies fixed,dynamic)",
-                                   name));
+    batching::PolicyFamily family{};
+    try {
+      family = batching::parse_policy_family(name);
+    } catch (const UsageError& e) {
+      throw UsageError(fmt::format("--policies: {} (comma separated, e.g. --policies fixed,dynamic,slo)", e.what()));
     }
-    if (std::ranges::find(families, it->second) == families.end()) families.push_back(it->second);
+    if (std::ranges::find(families, family) == families.end()) families.push_back(family);
   }
   return families;
 }
@@ -285,8 +304,8 @@ Recommendation recommend(const profile::ProfileDocument& document, const Recomme
   const auto fastest = std::ranges::min_element(search.cells(), {}, &profile::ProfileCell::latency_mean_ms);
   r.fastest_service_ms = fastest->latency_mean_ms;
   r.fastest_batch_size = static_cast<std::size_t>(fastest->batch_size);
-  r.no_batching.policy = "fixed:1";
-  r.greedy.policy = fmt::format("greedy:{}", search.sizes().back());
+  r.no_batching.policy = no_batching_spec().to_string();
+  r.greedy.policy = greedy_spec(search.sizes().back()).to_string();
   if (options.slo_ms < r.fastest_service_ms) {
     r.status = RecommendStatus::infeasible;
     return r;
@@ -302,15 +321,16 @@ Recommendation recommend(const profile::ProfileDocument& document, const Recomme
   if (r.ranked.empty()) throw_nothing_simulated(r, document.path);
   rank(r.ranked, options.percentile);
   r.status = r.ranked.front().meets_slo ? RecommendStatus::ok : RecommendStatus::no_candidate;
-  fill_reference(r.no_batching, search, r.winner());
-  fill_reference(r.greedy, search, r.winner());
+  fill_reference(r.no_batching, no_batching_spec(), search, r.winner());
+  fill_reference(r.greedy, greedy_spec(search.sizes().back()), search, r.winner());
   return r;
 }
 
 Candidate predict(const profile::ProfileDocument& document, const RecommendOptions& options,
                   const std::string& policy) {
   Search search(document, options);
-  const auto& outcome = search.evaluate(policy);
+  const auto& outcome =
+      search.evaluate(resolve_with_profile(batching::PolicySpec::parse(policy), search.cells(), document.path));
   if (const auto* skipped = std::get_if<SkippedCandidate>(&outcome)) throw InputError(skipped->detail);
   return std::get<Candidate>(outcome);
 }

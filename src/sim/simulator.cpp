@@ -84,10 +84,13 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
   batches.reserve(n);  // at most one batch per request: no reallocation inside the loop
 
   std::mt19937_64 rng(options.seed ^ kServiceStream);
-  // The waiting requests (indices into `schedule`) in a ring; it never holds more than the
+  // The waiting requests (ids are indices into `schedule`); it never holds more than the
   // capacity, nor more than there are requests.
-  std::vector<std::size_t> ring(std::max<std::size_t>(1, std::min(options.queue_capacity, n)));
-  std::size_t head = 0, waiting = 0, next = 0;
+  batching::RequestQueue queue(std::max<std::size_t>(1, std::min(options.queue_capacity, n)));
+  if (n == 0) queue.close();
+  batching::ServiceEstimate estimate = options.estimate;
+  std::vector<batching::QueuedRequest> taken;
+  std::size_t next = 0;
   // last_end: when the server last became idle (the trial clock's start before the first batch).
   double now = 0.0, busy_until = 0.0, wake = kNever, busy_s = 0.0, last_end = 0.0;
   std::size_t beyond_gaps = 0;  // batches after more idle time than the profile measured
@@ -96,26 +99,25 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
 
   while (true) {
     if (!busy) {
-      const batching::QueueView view{waiting, waiting > 0 ? std::optional(schedule[ring[head]]) : std::nullopt,
-                                     next == n};
-      const auto decision = policy.decide(now, view);
+      const auto decision = policy.decide(now, queue.view(), estimate);
       wake = decision.wake_at_s.value_or(kNever);
-      const std::size_t take = std::min(decision.dispatch, waiting);
-      if (take > 0) {
+      taken.clear();
+      if (queue.pop(decision.dispatch, taken) > 0) {
+        const std::size_t take = taken.size();
         const double idle_s = now - last_end;
         if (service.gap_beyond_measured(take, idle_s)) ++beyond_gaps;
         const double end = now + service.draw_s(take, rng, idle_s);
+        estimate.record(take, end - now);
         const auto batch_id = static_cast<std::int64_t>(batches.size());
         batches.push_back({batch_id, static_cast<int>(take), now, now, end});
-        for (std::size_t k = 0; k < take; ++k) {
-          auto& r = requests[ring[head]];
-          if (++head == ring.size()) head = 0;
+        result.dispatch_reasons.push_back(decision.reason);
+        for (const auto& q : taken) {
+          auto& r = requests[static_cast<std::size_t>(q.id)];
           r.batch_id = batch_id;
           r.dispatch_s = now;
           r.start_s = now;
           r.completion_s = end;
         }
-        waiting -= take;
         busy = true;
         busy_until = end;
         last_end = end;
@@ -135,12 +137,9 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
       auto& r = requests[next];
       r.id = static_cast<std::int64_t>(next);
       r.scheduled_s = r.arrival_s = schedule[next];
-      r.rejected = waiting >= options.queue_capacity;
-      if (r.rejected) continue;
-      const std::size_t slot = head + waiting;
-      ring[slot < ring.size() ? slot : slot - ring.size()] = next;
-      ++waiting;
+      r.rejected = !queue.push({r.id, r.arrival_s});
     }
+    if (next == n) queue.close();
   }
 
   const double first = n > 0 ? schedule.front() : 0.0;

@@ -1,20 +1,20 @@
-// The live trial: producer thread, worker loop, per-request and per-batch records, energy window.
+// The live trial: producer thread, the runtime worker, per-request and per-batch records, energy window.
 #include "greenbatch/trial/live_trial.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <span>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "greenbatch/engine/preprocess.h"
+#include "greenbatch/runtime/worker.h"
 
 namespace greenbatch::trial {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // Builds the input tensor of a batch: each request's image decoded and preprocessed into its
 // slot (the work a server does per request), or zeros when there is no payload.
@@ -23,7 +23,7 @@ class BatchBuilder {
   BatchBuilder(const engine::Backend& backend, const Payload& payload)
       : payload_(payload), spec_(backend.preprocessing()), shape_(backend.input_shape()) {}
 
-  const engine::ImageBatch& build(const std::vector<batching::QueuedRequest>& requests) {
+  const engine::ImageBatch& build(std::span<const batching::QueuedRequest> requests) {
     const int n = static_cast<int>(requests.size());
     auto it = batches_.find(n);
     if (it == batches_.end()) it = batches_.emplace(n, engine::ImageBatch::zeros(n, shape_)).first;
@@ -50,61 +50,52 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
   const auto& schedule = options.schedule;
   record.requests.resize(schedule.size());
   // A queue never holds more than the schedule's requests, so a huge bound costs no memory.
-  batching::RequestQueue queue(std::max<std::size_t>(1, std::min(options.queue_capacity, schedule.size())));
+  runtime::SharedQueue queue(std::max<std::size_t>(1, std::min(options.queue_capacity, schedule.size())));
   BatchBuilder builder(backend, options.payload);
   std::atomic<bool> stop{false};
   std::size_t released = 0;  // written by the producer, read after join
 
   std::optional<energy::EnergyMark> energy_begin;
   if (options.sampler) energy_begin = options.sampler->mark();
-  const auto t0 = Clock::now();
+  const runtime::WorkerClock clock(std::chrono::steady_clock::now());
   // The trial clock's zero on the sampler's clock: samples and the energy window are stored on
   // the trial clock, the same time base as requests and batches.
   const double origin = options.sampler ? options.sampler->now() : 0.0;
-  const auto since_start = [t0] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
-  const auto at = [t0](double s) {
-    return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-  };
 
   // The producer releases each request at its scheduled time; when late it records the lateness
   // and goes on with the schedule unchanged.
   std::thread producer([&] {
     for (std::size_t i = 0; i < schedule.size() && !stop.load(std::memory_order_relaxed); ++i) {
-      std::this_thread::sleep_until(at(schedule[i]));
+      std::this_thread::sleep_until(clock.at(schedule[i]));
       auto& r = record.requests[i];
       r.id = static_cast<std::int64_t>(i);
       r.scheduled_s = schedule[i];
-      r.arrival_s = since_start();
+      r.arrival_s = clock.now_s();
       r.rejected = !queue.push({r.id, r.arrival_s});
       released = i + 1;
     }
     queue.close();
   });
 
-  std::vector<batching::QueuedRequest> taken;
-  try {
-    for (auto view = queue.view(); !(view.closed && view.size == 0); view = queue.view()) {
-      const double now = since_start();
-      const auto decision = policy.decide(now, view);
-      if (decision.dispatch == 0) {
-        queue.wait_for_change(view, decision.wake_at_s ? at(*decision.wake_at_s) : Clock::time_point::max());
-        continue;
-      }
-      taken.clear();
-      queue.pop(decision.dispatch, taken);
-      const auto batch_id = static_cast<std::int64_t>(record.batches.size());
-      const double start = since_start();
-      backend.run_discard(builder.build(taken));
-      const double end = since_start();
-      record.batches.push_back({batch_id, static_cast<int>(taken.size()), now, start, end});
-      for (const auto& q : taken) {
-        auto& r = record.requests[static_cast<std::size_t>(q.id)];
-        r.batch_id = batch_id;
-        r.dispatch_s = now;
-        r.start_s = start;
-        r.completion_s = end;
-      }
+  batching::ServiceEstimate estimate = options.estimate;
+  const auto run_batch = [&](std::span<const batching::QueuedRequest> batch) {
+    backend.run_discard(builder.build(batch));
+  };
+  const auto batch_done = [&](std::span<const batching::QueuedRequest> batch, const runtime::BatchRun& run,
+                              std::exception_ptr error) {
+    if (error) std::rethrow_exception(error);
+    record.batches.push_back(run.batch);
+    if (options.dispatch_reasons) options.dispatch_reasons->push_back(run.reason);
+    for (const auto& q : batch) {
+      auto& r = record.requests[static_cast<std::size_t>(q.id)];
+      r.batch_id = run.batch.id;
+      r.dispatch_s = run.batch.dispatch_s;
+      r.start_s = run.batch.start_s;
+      r.completion_s = run.batch.end_s;
     }
+  };
+  try {
+    runtime::run_worker(queue, policy, estimate, clock, run_batch, batch_done);
   } catch (const std::exception& e) {
     stop = true;
     record.status = TrialStatus::backend_failed;

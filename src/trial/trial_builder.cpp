@@ -159,7 +159,9 @@ TrialRecord TrialBuilder::run(const TrialSettings& settings) {
                            .slo_ms = settings.slo_ms,
                            .payload = loaded.payload,
                            .sampler = &sampler_,
-                           .idle = energy::measure_idle(sampler_, settings.idle_seconds)};
+                           .idle = energy::measure_idle(sampler_, settings.idle_seconds),
+                           .estimate = settings.estimate,
+                           .dispatch_reasons = settings.dispatch_reasons};
   const TrialConfig config{.model = info.model,
                            .backend = info.kind,
                            .device = info.device,

@@ -1,119 +1,132 @@
-// Policies on the simulator's virtual clock: hand-made arrival sequences and the exact expected dispatches.
-#include <gtest/gtest.h>
-
+// Policy::decide as tables: hand-made queues and estimates, the exact decision for each.
 #include "greenbatch/batching/policy.h"
-#include "greenbatch/core/error.h"
-#include "greenbatch/sim/simulator.h"
+
+#include <gtest/gtest.h>
 
 namespace greenbatch::batching {
 namespace {
 
-// One dispatch: when, and how many.
-struct Dispatch {
-  double time_s;
-  std::size_t size;
-  bool operator==(const Dispatch&) const = default;
+// α = 2 ms, τ0 = 10 ms: s(1) = 12 ms and s(8) = 26 ms observed, so s(k) = 10 + 2k ms between.
+ServiceEstimate linear_estimate() {
+  ServiceEstimate e;
+  e.record(1, 0.012);
+  e.record(8, 0.026);
+  return e;
+}
+
+struct Row {
+  const char* what;
+  std::string policy;
+  QueueView queue;
+  double now_s;
+  Decision expected;
 };
 
-std::ostream& operator<<(std::ostream& out, const Dispatch& d) { return out << "{" << d.time_s << ", " << d.size << "}"; }
-
-// Drives `policy` with the simulator: requests arrive at `arrivals`; a batch of any size takes
-// `service_s` seconds; the policy is asked whenever the server is free and something happened
-// (an arrival, a completion, its own wake-up time). Returns every dispatch.
-std::vector<Dispatch> drive(const Policy& policy, const std::vector<double>& arrivals, double service_s) {
-  const auto service = sim::ServiceModel::linear(0.0, service_s * 1e3, policy.max_batch());
-  const auto result = sim::simulate(policy, service, arrivals, {});
-  EXPECT_EQ(result.record.summary.served, std::ssize(arrivals)) << "a request was left behind at the end";
-  std::vector<Dispatch> dispatches;
-  for (const auto& b : result.record.batches) dispatches.push_back({b.dispatch_s, static_cast<std::size_t>(b.size)});
-  return dispatches;
-}
-
-TEST(FixedPolicy, WaitsForFullBatchesAndFlushesTheTail) {
-  // 7 arrivals, B = 3, instant service: batches at the 3rd and 6th arrival; the 7th is the tail,
-  // dispatched when arrivals end (at its own arrival, the last event).
-  const auto policy = make_policy("fixed:3");
-  const auto d = drive(*policy, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 0.0);
-  EXPECT_EQ(d, (std::vector<Dispatch>{{0.2, 3}, {0.5, 3}, {0.6, 1}}));
-}
-
-TEST(FixedPolicy, TimeoutDispatchesAPartialBatch) {
-  // B = 4, timeout 50 ms: arrivals at 0 and 0.01 -> dispatched at 0.05 (oldest + 50 ms) as 2;
-  // then 0.2, 0.21, 0.22, 0.23 -> full batch at 0.23.
-  const auto policy = make_policy("fixed:4,timeout=50");
-  const auto d = drive(*policy, {0.0, 0.01, 0.2, 0.21, 0.22, 0.23, 0.5}, 0.0);
-  ASSERT_EQ(d.size(), 3u);
-  EXPECT_NEAR(d[0].time_s, 0.05, 1e-12);
-  EXPECT_EQ(d[0].size, 2u);
-  EXPECT_EQ(d[1], (Dispatch{0.23, 4}));
-  EXPECT_EQ(d[2], (Dispatch{0.5, 1}));  // the tail at the end of arrivals
-}
-
-TEST(FixedPolicy, BusyServerCollectsMoreThanOneBatch) {
-  // Service 1 s: at t = 1 the server frees with 5 waiting; fixed:2 takes 2, then 2, then the tail 1.
-  const auto policy = make_policy("fixed:2");
-  const auto d = drive(*policy, {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, 1.0);
-  EXPECT_EQ(d, (std::vector<Dispatch>{{0.1, 2}, {1.1, 2}, {2.1, 2}, {3.1, 1}}));
-}
-
-TEST(GreedyPolicy, TakesEverythingUpToMax) {
-  // Service 1 s: dispatch 1 at t=0; at t=1 four wait -> all four (MAX 8); at t=2 two wait.
-  const auto policy = make_policy("greedy:8");
-  const auto d = drive(*policy, {0.0, 0.2, 0.4, 0.6, 0.8, 1.5, 1.9}, 1.0);
-  EXPECT_EQ(d, (std::vector<Dispatch>{{0.0, 1}, {1.0, 4}, {2.0, 2}}));
-}
-
-TEST(GreedyPolicy, MaxCapsTheBatch) {
-  const auto policy = make_policy("greedy:2");
-  const auto d = drive(*policy, {0.0, 0.1, 0.2, 0.3, 0.4}, 1.0);
-  EXPECT_EQ(d, (std::vector<Dispatch>{{0.0, 1}, {1.0, 2}, {2.0, 2}}));
-}
-
-TEST(DynamicPolicy, NeverHoldsTheOldestPastTheDelay) {
-  // MAX 4, delay 30 ms, instant service. Arrivals 0, 0.01: dispatched at 0.03 as 2.
-  // 0.1..0.13 (four): MAX reached at 0.13 -> 4 at once. 0.5: alone until 0.53.
-  const auto policy = make_policy("dynamic:4,30");
-  const auto d = drive(*policy, {0.0, 0.01, 0.1, 0.11, 0.12, 0.13, 0.5}, 0.0);
-  ASSERT_EQ(d.size(), 3u);
-  EXPECT_NEAR(d[0].time_s, 0.03, 1e-12);
-  EXPECT_EQ(d[0].size, 2u);
-  EXPECT_EQ(d[1], (Dispatch{0.13, 4}));
-  EXPECT_NEAR(d[2].time_s, 0.5, 1e-12);  // arrivals ended: no reason to wait
-  EXPECT_EQ(d[2].size, 1u);
-}
-
-TEST(DynamicPolicy, PreferredSizesGoAtOnce) {
-  // MAX 8, delay 100 ms, preferred 2|4; service 0.05 s.
-  // t=0: 1 waits (below every preferred size) -> wake at 0.1. t=0.01: 2 wait -> preferred 2 now.
-  // While serving (until 0.06) 5 arrive; at 0.06 the largest preferred <= 5 is 4.
-  // Then 1 remains (0.05, wake-up at 0.15); the last arrival at 0.12 makes 2 -> preferred at once.
-  const auto policy = make_policy("dynamic:8,100,preferred=2|4");
-  const auto d = drive(*policy, {0.0, 0.01, 0.02, 0.03, 0.04, 0.045, 0.05, 0.12}, 0.05);
-  ASSERT_EQ(d.size(), 3u);
-  EXPECT_EQ(d[0], (Dispatch{0.01, 2}));
-  EXPECT_NEAR(d[1].time_s, 0.06, 1e-12);  // 0.01 + 0.05 in floating point
-  EXPECT_EQ(d[1].size, 4u);
-  EXPECT_EQ(d[2], (Dispatch{0.12, 2}));
-}
-
-TEST(Policies, SpecsAreNormalised) {
-  EXPECT_EQ(make_policy("fixed:8")->spec(), "fixed:8");
-  EXPECT_EQ(make_policy("fixed:8,timeout=2.5")->spec(), "fixed:8,timeout=2.5");
-  EXPECT_EQ(make_policy("greedy")->spec(), "greedy:256");
-  EXPECT_EQ(make_policy("dynamic:16,5,preferred=8|4")->spec(), "dynamic:16,5,preferred=4|8");
-  EXPECT_EQ(make_policy("dynamic:16,5")->max_batch(), 16u);
-}
-
-TEST(Policies, BadSpecsAreUsageErrors) {
-  for (const char* spec : {"fixed:0", "fixed", "fixed:x", "fixed:4,timeout=-1", "fixed:4,wait=3", "greedy:0",
-                           "greedy:1,2", "dynamic:8", "dynamic:8,-5", "dynamic:8,5,preferred=16",
-                           "dynamic:0,5", "batchy:3"}) {
-    EXPECT_THROW(make_policy(spec), UsageError) << spec;
+// Checks each row's decision against `policy`'s.
+void check(const std::vector<Row>& rows, const ServiceEstimate& estimate) {
+  for (const auto& row : rows) {
+    const auto d = make_policy(row.policy)->decide(row.now_s, row.queue, estimate);
+    EXPECT_EQ(d.dispatch, row.expected.dispatch) << row.what;
+    EXPECT_EQ(d.reason, row.expected.reason) << row.what;
+    ASSERT_EQ(d.wake_at_s.has_value(), row.expected.wake_at_s.has_value()) << row.what;
+    if (d.wake_at_s) {
+      EXPECT_NEAR(*d.wake_at_s, *row.expected.wake_at_s, 1e-8) << row.what;  // slo: 1 ns early, rounding slack
+    }
   }
-  try {
-    make_policy("batchy:3");
-  } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("valid policies: fixed:B"), std::string::npos) << e.what();
+}
+
+TEST(StaticPolicies, DecisionTable) {
+  using R = DispatchReason;
+  const std::vector<Row> rows{
+      {"fixed: nothing waits", "fixed:4", {0, std::nullopt, false}, 0.0, {0, std::nullopt, R::none}},
+      {"fixed: below B, no timeout: wait for arrivals", "fixed:4", {3, 0.0, false}, 9.0, {0, std::nullopt, R::none}},
+      {"fixed: B waiting", "fixed:4", {4, 0.0, false}, 0.0, {4, std::nullopt, R::full}},
+      {"fixed: more than B waiting: B", "fixed:4", {9, 0.0, false}, 0.0, {4, std::nullopt, R::full}},
+      {"fixed: the tail", "fixed:4", {3, 0.0, true}, 0.5, {3, std::nullopt, R::closed}},
+      {"fixed: timeout ahead: wake at oldest + 50 ms", "fixed:4,timeout=50", {2, 1.0, false}, 1.01, {0, 1.05, R::none}},
+      {"fixed: timeout passed", "fixed:4,timeout=50", {2, 1.0, false}, 1.06, {2, std::nullopt, R::timeout}},
+      {"greedy: nothing waits", "greedy:8", {0, std::nullopt, false}, 0.0, {0, std::nullopt, R::none}},
+      {"greedy: what waits", "greedy:8", {3, 0.0, false}, 0.0, {3, std::nullopt, R::ready}},
+      {"greedy: up to MAX", "greedy:8", {20, 0.0, false}, 0.0, {8, std::nullopt, R::full}},
+      {"dynamic: below every preferred size: wake after the delay",
+       "dynamic:8,30,preferred=2|4",
+       {1, 0.2, false},
+       0.2,
+       {0, 0.23, R::none}},
+      {"dynamic: the largest preferred size available",
+       "dynamic:8,30,preferred=2|4",
+       {5, 0.2, false},
+       0.2,
+       {4, std::nullopt, R::preferred}},
+      {"dynamic: MAX", "dynamic:8,30,preferred=2|4", {8, 0.2, false}, 0.2, {8, std::nullopt, R::full}},
+      {"dynamic: delay passed", "dynamic:8,30", {3, 0.2, false}, 0.24, {3, std::nullopt, R::timeout}},
+      {"dynamic: the tail", "dynamic:8,30", {3, 0.2, true}, 0.2, {3, std::nullopt, R::closed}},
+  };
+  check(rows, ServiceEstimate{});  // they ignore the estimate
+}
+
+TEST(SloPolicy, DecisionTable) {
+  using R = DispatchReason;
+  const std::vector<Row> rows{
+      {"nothing waits", "slo:100,max=8", {0, std::nullopt, false}, 0.0, {0, std::nullopt, R::none}},
+      {"one request: wake at 100 − s(1) = 88 ms", "slo:100,max=8", {1, 0.0, false}, 0.0, {0, 0.088, R::none}},
+      {"three: wake at 100 − s(3) = 84 ms", "slo:100,max=8", {3, 0.0, false}, 0.05, {0, 0.084, R::none}},
+      {"three at the latest safe time: all go",
+       "slo:100,max=8",
+       {3, 0.0, false},
+       0.084,
+       {3, std::nullopt, R::deadline}},
+      {"five past their safe time: the 2 oldest still fit (85 + 14 <= 100 ms)",
+       "slo:100,max=8",
+       {5, 0.0, false},
+       0.085,
+       {2, std::nullopt, R::deadline}},
+      {"even one misses (95 + 12 > 100 ms): all go at once, late",
+       "slo:100,max=8",
+       {2, 0.0, false},
+       0.095,
+       {2, std::nullopt, R::late}},
+      {"B waiting go at once", "slo:100,max=8", {8, 0.0, false}, 0.0, {8, std::nullopt, R::full}},
+      {"more than B: B of them", "slo:100,max=8", {11, 0.0, false}, 0.0, {8, std::nullopt, R::full}},
+      {"arrivals ended: the tail goes at once", "slo:100,max=8", {3, 0.0, true}, 0.001, {3, std::nullopt, R::closed}},
+      {"a margin moves the wake-up earlier: 80 − 12 = 68 ms",
+       "slo:100,max=8,margin=20",
+       {1, 0.0, false},
+       0.0,
+       {0, 0.068, R::none}},
+      {"deadlines count from the oldest arrival", "slo:50,max=8", {2, 1.0, false}, 1.0, {0, 1.036, R::none}},
+  };
+  check(rows, linear_estimate());
+}
+
+TEST(SloPolicy, WithoutAnEstimateItDispatchesWhatWaits) {
+  // The warm-up rule: before any batch finished there is nothing to plan with.
+  const ServiceEstimate empty;
+  const auto d = make_policy("slo:100,max=8")->decide(0.0, {3, 0.0, false}, empty);
+  EXPECT_EQ(d.dispatch, 3u);
+  EXPECT_EQ(d.reason, DispatchReason::ready);
+}
+
+TEST(SloPolicy, PlansWithItsQuantile) {
+  // Size 1 took 10 ms nineteen times and 40 ms once: p95 is 10 ms, p99 40 ms.
+  ServiceEstimate e;
+  for (int i = 0; i < 19; ++i) e.record(1, 0.010);
+  e.record(1, 0.040);
+  EXPECT_NEAR(*make_policy("slo:100,max=8")->decide(0.0, {1, 0.0, false}, e).wake_at_s, 0.090, 1e-8);
+  EXPECT_NEAR(*make_policy("slo:100,max=8,quantile=0.99")->decide(0.0, {1, 0.0, false}, e).wake_at_s, 0.060, 1e-8);
+}
+
+TEST(SloPolicy, WakingAtTheLatestSafeTimeDispatchesTheWholeBatch) {
+  // Asked again exactly at the time it gave, it dispatches everything (no rounding split).
+  const auto estimate = linear_estimate();
+  const auto policy = make_policy("slo:100,max=8");
+  for (std::size_t n = 1; n < 8; ++n) {
+    const QueueView queue{n, 0.3, false};
+    const auto wait = policy->decide(0.3, queue, estimate);
+    ASSERT_TRUE(wait.wake_at_s.has_value()) << n;
+    const auto go = policy->decide(*wait.wake_at_s, queue, estimate);
+    EXPECT_EQ(go.dispatch, n);
+    EXPECT_EQ(go.reason, DispatchReason::deadline);
   }
 }
 

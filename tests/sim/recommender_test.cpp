@@ -66,8 +66,17 @@ TEST(Recommender, FindsTheHandDerivedOptimum) {
     EXPECT_NEAR(*r.rate_rps, 50.0, 1e-9);
 
     // Every candidate was simulated: fixed:1, fixed:B and fixed:B,timeout=D for B = 2, 4, 8 and
-    // 8 delays (28); greedy:1..8 (4); dynamic:B,D for B = 2, 4, 8 (24).
-    EXPECT_EQ(r.ranked.size(), 56U);
+    // 8 delays (28); greedy:1..8 (4); dynamic:B,D for B = 2, 4, 8 (24); slo:80,max=B for
+    // B = 2, 4, 8 with 5 margins (15).
+    EXPECT_EQ(r.ranked.size(), 71U);
+    // slo:80 (no margin) holds the first request until 80 − S(4) = 64 ms, when the 4th has come:
+    // the same batches of 4, but finishing exactly at the deadline, so p95 80 ms ranks it after
+    // fixed:4's 76 ms at equal energy.
+    const auto slo = std::ranges::find(r.ranked, "slo:80,max=8", &Candidate::policy);
+    ASSERT_NE(slo, r.ranked.end());
+    EXPECT_NEAR(*slo->response_p95_ms, 80.0, 1e-6);
+    EXPECT_NEAR(*slo->energy_per_request_j, 0.5, 1e-12);
+    EXPECT_TRUE(slo->meets_slo);
     EXPECT_TRUE(r.skipped.empty());
     for (const auto& c : r.ranked) {
       if (c.meets_slo) {
@@ -93,7 +102,7 @@ TEST(Recommender, FindsTheHandDerivedOptimum) {
 // waits g and responds in g + 12 = 20.33 ms, the younger in 12 ms: p95 = 20.33 ms, 0.6 J/request.
 TEST(Recommender, SkipsCandidatesNeedingUnprofiledSizesOrUnstableAndSaysWhy) {
   auto o = options("jitter:120,spread=0", 30.0, false);
-  o.families = {PolicyFamily::fixed};
+  o.families = {batching::PolicyFamily::fixed};
   o.delays_ms = {};
   const auto r = recommend(hand_built(), o);
   ASSERT_EQ(r.ranked.size(), 1U);
@@ -131,7 +140,7 @@ TEST(Recommender, SloBelowTheFastestServiceIsInfeasible) {
 // fixed:8 7g + 24 = 82.3 ms; fixed:1 is unstable. Nothing meets 15 ms; fixed:2 comes closest.
 TEST(Recommender, NoCandidateMeetingTheSloSaysWhichCameClosest) {
   auto o = options("jitter:120,spread=0", 15.0, true);
-  o.families = {PolicyFamily::fixed};
+  o.families = {batching::PolicyFamily::fixed};
   o.delays_ms = {};
   const auto r = recommend(hand_built(), o);
   EXPECT_EQ(r.status, RecommendStatus::no_candidate);
@@ -183,7 +192,7 @@ TEST(Recommender, ProfileWithoutEnergyAndUnknownFamiliesAreErrors) {
   auto o = options("poisson:50", 80.0, true);
   EXPECT_THROW((void)recommend(document({cell(1, {10.0}), cell(2, {12.0})}), o), InputError);
   EXPECT_EQ(parse_policy_families("dynamic,fixed,dynamic"),
-            (std::vector<PolicyFamily>{PolicyFamily::dynamic, PolicyFamily::fixed}));
+            (std::vector<batching::PolicyFamily>{batching::PolicyFamily::dynamic, batching::PolicyFamily::fixed}));
   try {
     (void)parse_policy_families("fixed,batchy");
     ADD_FAILURE() << "no error";

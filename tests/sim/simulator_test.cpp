@@ -184,5 +184,51 @@ TEST(Simulator, AProfileWithoutIdleGapsSaysItsDrawsAreBackToBack) {
   EXPECT_NEAR(result.record.batches[1].end_s - result.record.batches[1].start_s, 0.010, 1e-12);
 }
 
+// slo:100 on a server that takes exactly 10 + 2b ms, knowing it from the start: three requests
+// at 0, 10 and 20 ms, then the end of arrivals at the third — the tail goes at once (closed). A
+// lone request later waits until its latest safe time, 100 − 12 = 88 ms after it arrived.
+TEST(Simulator, SloHoldsToTheLatestSafeTimeAndFlushesTheTail) {
+  const auto service = ServiceModel::linear(2.0, 10.0, 8);
+  SimOptions options;
+  options.estimate.record(1, 0.012);
+  options.estimate.record(8, 0.026);
+  const auto policy = batching::make_policy("slo:100,max=8");
+  const auto tail = simulate(*policy, service, {0.0, 0.01, 0.02}, options);
+  ASSERT_EQ(tail.record.batches.size(), 1u);
+  EXPECT_DOUBLE_EQ(tail.record.batches[0].dispatch_s, 0.02);
+  EXPECT_EQ(tail.record.batches[0].size, 3);
+  EXPECT_EQ(tail.dispatch_reasons, (std::vector{batching::DispatchReason::closed}));
+
+  const auto held = simulate(*policy, service, {0.0, 0.01, 0.5}, options);
+  ASSERT_EQ(held.record.batches.size(), 2u);
+  EXPECT_NEAR(held.record.batches[0].dispatch_s, 0.1 - 0.014, 1e-8);  // two waiting: 100 − s(2)
+  EXPECT_EQ(held.record.batches[0].size, 2);
+  EXPECT_NEAR(held.record.batches[0].end_s, 0.1, 1e-8);  // finishes at the deadline
+  EXPECT_LE(held.record.batches[0].end_s, 0.1);
+  EXPECT_EQ(held.dispatch_reasons.front(), batching::DispatchReason::deadline);
+}
+
+// Under Poisson load with service times that match its estimate, slo:MS never lets a request
+// finish after its deadline unless it could not make it when dispatched (counted "late"), and
+// no request is lost. Without an estimate it learns one from its first batches.
+TEST(Simulator, SloMeetsItsDeadlinesAndLearnsOnline) {
+  const auto service = ServiceModel::linear(2.0, 10.0, 32);
+  for (const bool seeded : {true, false}) {
+    SimOptions options{.queue_capacity = 4096, .slo_ms = 100.0};
+    if (seeded) {
+      options.estimate.record(1, 0.012);
+      options.estimate.record(32, 0.074);
+    }
+    const auto result = run("slo:100,max=32", service, "poisson:100", 20'000, options);
+    const auto& s = result.record.summary;
+    EXPECT_EQ(s.served, 20'000);
+    std::size_t late = 0;
+    for (const auto reason : result.dispatch_reasons) late += reason == batching::DispatchReason::late ? 1 : 0;
+    EXPECT_EQ(late, 0u) << "seeded " << seeded;
+    EXPECT_LE(*s.response_max_ms, 100.0 + 1e-6) << "seeded " << seeded;
+    EXPECT_GT(s.mean_batch_size, 2.0) << "seeded " << seeded;  // it does batch
+  }
+}
+
 }  // namespace
 }  // namespace greenbatch::sim

@@ -1,10 +1,9 @@
 #pragma once
-/// The bounded request queue between the producer (arrivals) and the worker (batches).
+/// The bounded FIFO of requests waiting for a batch, as a plain ring: no locks and no waiting.
+/// The live driver wraps it for threads (runtime::SharedQueue); the simulator uses it as is.
 
-#include <chrono>
-#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -12,19 +11,19 @@ namespace greenbatch::batching {
 
 /// A request waiting for a batch.
 struct QueuedRequest {
-  std::int64_t id = 0;      ///< the request's id
-  double arrival_s = 0.0;   ///< when it entered the queue, on the trial's clock
+  std::int64_t id = 0;     ///< the request's id
+  double arrival_s = 0.0;  ///< when it entered the queue, on the trial's clock
 };
 
 /// What a policy sees of the queue.
 struct QueueView {
-  std::size_t size = 0;                   ///< requests waiting
-  std::optional<double> oldest_arrival_s; ///< arrival of the oldest waiting request
-  bool closed = false;                    ///< no request will arrive any more
+  std::size_t size = 0;                    ///< requests waiting
+  std::optional<double> oldest_arrival_s;  ///< arrival of the oldest waiting request
+  bool closed = false;                     ///< no request will arrive any more
 };
 
-/// Thread-safe bounded FIFO. push() never blocks: when full it rejects the request (the caller
-/// counts it). One or more producers, one consumer; all methods may be called from any thread.
+/// Bounded FIFO ring. push() never blocks: when full or closed it rejects the request (the
+/// caller counts it). Not thread-safe: one owner, or a wrapper that locks.
 class RequestQueue {
  public:
   /// A queue holding at most `capacity` (> 0) requests.
@@ -34,25 +33,18 @@ class RequestQueue {
   bool push(const QueuedRequest& request);
   /// Moves the `n` oldest requests (fewer if fewer wait) to the end of `out`; returns how many.
   std::size_t pop(std::size_t n, std::vector<QueuedRequest>& out);
-  /// Marks the end of arrivals and wakes the consumer.
-  void close();
+  /// Marks the end of arrivals: later pushes are rejected; waiting requests stay to be popped.
+  void close() { closed_ = true; }
   /// The current state.
   [[nodiscard]] QueueView view() const;
-  /// Blocks until the queue differs from `seen` (a push, a pop or close) or `deadline` passes;
-  /// returns the state then.
-  QueueView wait_for_change(const QueueView& seen, std::chrono::steady_clock::time_point deadline);
   /// The bound given at construction.
   [[nodiscard]] std::size_t capacity() const { return ring_.size(); }
 
  private:
-  [[nodiscard]] QueueView view_locked() const;
-
   std::vector<QueuedRequest> ring_;  // circular buffer of capacity() slots
   std::size_t head_ = 0;             // index of the oldest request
   std::size_t size_ = 0;
   bool closed_ = false;
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
 };
 
 }  // namespace greenbatch::batching

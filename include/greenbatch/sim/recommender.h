@@ -11,18 +11,16 @@
 #include <string_view>
 #include <vector>
 
+#include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/fields.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/sim/service_model.h"
 
 namespace greenbatch::sim {
 
-/// A family of batching policies the search covers.
-enum class PolicyFamily { fixed, greedy, dynamic };
-
-/// Parses a comma-separated list of families ("fixed,greedy,dynamic", any non-empty subset).
+/// Parses a comma-separated list of families ("fixed,greedy,dynamic,slo", any non-empty subset).
 /// Throws UsageError naming an unknown family and listing the valid ones.
-std::vector<PolicyFamily> parse_policy_families(std::string_view list);
+std::vector<batching::PolicyFamily> parse_policy_families(std::string_view list);
 
 /// The response-time percentile an SLO bounds.
 enum class SloPercentile { p95, p99 };
@@ -39,9 +37,11 @@ struct RecommendOptions {
   std::int64_t requests = 20'000;    ///< simulated requests per candidate (> 0)
   SloPercentile percentile = SloPercentile::p95;  ///< which percentile the SLO bounds
   double slo_ms = 0.0;               ///< the bound on that percentile, ms (> 0)
-  std::vector<PolicyFamily> families{PolicyFamily::fixed, PolicyFamily::greedy,
-                                     PolicyFamily::dynamic};  ///< families searched (non-empty)
+  std::vector<batching::PolicyFamily> families{batching::PolicyFamily::fixed, batching::PolicyFamily::greedy,
+                                               batching::PolicyFamily::dynamic,
+                                               batching::PolicyFamily::slo};  ///< families searched (non-empty)
   std::vector<double> delays_ms{1, 2, 5, 10, 20, 50, 100, 200};  ///< fixed's timeouts and dynamic's delays, ms
+  std::vector<double> slo_margins{0.0, 0.1, 0.2, 0.3, 0.5};      ///< slo's margins, as shares of the SLO (< 1)
   std::optional<std::size_t> queue_capacity;  ///< queue bound (default: max(1024, largest profiled batch))
   ServiceOptions service;            ///< mean or drawn service times; interpolation of missing sizes
 };
@@ -128,7 +128,8 @@ struct Recommendation {
 
 /// Searches, for `options.model` of `document` under `options.arrival`: fixed:B for every profiled
 /// size B (and, for B > 1, with each timeout of the delay grid), greedy:B for every profiled B,
-/// dynamic:B,D for every profiled B > 1 and delay D of the grid — the families asked for — on one
+/// dynamic:B,D for every profiled B > 1 and delay D of the grid, slo:SLO,max=B,margin=m·SLO for
+/// every profiled B > 1 and margin share m of the grid — the families asked for — on one
 /// schedule of `options.requests` arrivals. Candidates that need unprofiled sizes (without
 /// interpolation), do not fit the queue, are unstable at the arrival rate or lack energy are
 /// skipped with the reason. Throws InputError when the profile has no energy, or when no candidate

@@ -19,6 +19,8 @@ struct SimOptions {
   std::size_t queue_capacity = 1024;  ///< bound of the request queue; arrivals beyond it are rejected
   std::optional<double> slo_ms;       ///< for slo_attainment
   std::uint64_t seed = 1;             ///< seed of the service-time draws
+  batching::ServiceEstimate estimate; ///< service times the policy knows before the first batch (e.g.
+                                      ///< seeded from a profile); each simulated batch is added to a copy
 };
 
 /// One simulated trial.
@@ -28,6 +30,7 @@ struct SimResult {
   bool interpolated = false;    ///< some batch sizes' service times or energy were interpolated
   bool idle_energy = false;     ///< the energy includes idle power between batches (false: batch
                                 ///< energies only, or no energy at all)
+  std::vector<batching::DispatchReason> dispatch_reasons;  ///< why each batch was dispatched, in batch order
 };
 
 /// The highest rate the server can sustain under `policy`: the maximum over the batch sizes it
@@ -42,7 +45,8 @@ void check_stable(double rate_rps, const batching::Policy& policy, const Service
 
 /// Simulates requests arriving at `schedule` (s, non-decreasing). The policy is asked whenever the
 /// server is free and something happened: an arrival, a completion, or the wake-up time it asked
-/// for. `service` must cover the policy's batches (max_batch() >= min(policy max, capacity)).
+/// for. Like the runtime worker, it feeds each batch's (size, service time) to the policy's
+/// ServiceEstimate. `service` must cover the policy's batches (max_batch() >= min(policy max, capacity)).
 /// Deterministic: the same inputs and seed give the same result.
 SimResult simulate(const batching::Policy& policy, const ServiceModel& service, const std::vector<double>& schedule,
                    const SimOptions& options);

@@ -1,7 +1,7 @@
 #pragma once
 /// A live trial on real threads: a producer releases requests at their scheduled times into the
-/// bounded queue, a worker asks the policy and runs batches on the backend, the sampler measures
-/// the energy of the whole window.
+/// bounded queue, the runtime worker asks the policy and runs batches on the backend, the sampler
+/// measures the energy of the whole window.
 
 #include <optional>
 #include <vector>
@@ -23,6 +23,10 @@ struct LiveTrialOptions {
   Payload payload;                     ///< what requests carry
   energy::Sampler* sampler = nullptr;  ///< running sampler, or null for no energy
   energy::IdleBaseline idle;           ///< measured before the trial (may be empty)
+  batching::ServiceEstimate estimate;  ///< service times known before the trial (e.g. seeded from a
+                                       ///< profile); the trial's own batches are added to a copy
+  std::vector<batching::DispatchReason>* dispatch_reasons = nullptr;  ///< when set: why each batch
+                                       ///< was dispatched, in batch order (the decision trace)
 };
 
 /// Runs the trial on the calling thread (the worker) plus one producer thread, and returns every

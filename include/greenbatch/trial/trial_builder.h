@@ -45,6 +45,10 @@ struct TrialSettings {
   std::filesystem::path images;               ///< a folder; empty: generated (none for synthetic)
   int warmup_batches = kDefaultWarmupBatches; ///< at sizes 1 and the policy's largest (≤ 32)
   double idle_seconds = 2.0;                  ///< idle baseline before the trial (0: none)
+  batching::ServiceEstimate estimate;         ///< service times the policy knows before the trial
+                                              ///< (caller-seeded, e.g. from a profile; not in settings_json)
+  std::vector<batching::DispatchReason>* dispatch_reasons = nullptr;  ///< when set: why each batch
+                                              ///< was dispatched, in batch order (the decision trace)
 };
 
 /// The settings as JSON text (what was asked; stored beside the resolved configuration).
