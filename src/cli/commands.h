@@ -25,6 +25,8 @@ void add_report_command(CLI::App& app);
 void add_profile_command(CLI::App& app);
 /// `greenbatch simulate`: a trial on a virtual clock from a profile document.
 void add_simulate_command(CLI::App& app);
+/// `greenbatch validate`: stored live trials against their simulation, with relative errors.
+void add_validate_command(CLI::App& app);
 /// `greenbatch recommend`: the policy with the least simulated energy per request within an SLO.
 void add_recommend_command(CLI::App& app);
 /// `greenbatch slurm`: sbatch scripts for a study as a job array, and their submission.

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   greenbatch::cli::add_profile_command(app);
   greenbatch::cli::add_run_command(app);
   greenbatch::cli::add_simulate_command(app);
+  greenbatch::cli::add_validate_command(app);
   greenbatch::cli::add_recommend_command(app);
   greenbatch::cli::add_study_command(app);
   greenbatch::cli::add_report_command(app);

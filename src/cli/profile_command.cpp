@@ -8,6 +8,7 @@
 #include "backend_flags.h"
 #include "commands.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/number.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/profile/profiler.h"
 #include "greenbatch/trial/environment.h"
@@ -21,6 +22,10 @@ struct ProfileFlags {
   BackendFlags backend;
   MeterFlags meter;
   std::vector<std::string> batch_sizes{"1", "2", "4", "8"};
+  // Idle gaps, ms: from back to back to half a second, the idle times live traffic leaves between
+  // batches from heavy load (a few ms) to light load (~100 ms at 10 requests/s) and bursty pauses.
+  // Inference threads sleep at once when idle (passive wait), so even short gaps pay a wake-up.
+  std::vector<std::string> idle_gaps{"0", "5", "20", "100", "500"};
   profile::ProfileOptions options;
   bool json = false;
   bool csv = false;
@@ -63,6 +68,10 @@ void run_profile_command(ProfileFlags& flags) {
     if (!file) throw InputError("--out '" + flags.out + "' cannot be written: check the folder exists and is writable");
   }
   flags.options.batch_sizes = parse_batch_sizes(flags.batch_sizes);
+  flags.options.idle_gaps_ms.clear();
+  for (const auto& text : flags.idle_gaps) {
+    flags.options.idle_gaps_ms.push_back(parse_real(text, "--idle-gaps", {0.0, false, 60'000.0, false}));
+  }
   const auto specs = backend_specs(flags.backend);
   const auto sampler = start_sampler(flags.meter);
   const profile::ProfileEnergy energy{sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
@@ -118,6 +127,14 @@ void add_profile_command(CLI::App& app) {
   cmd->add_option("--warmup-batches", flags->options.warmup_batches, "uncounted batches before each batch size")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--idle-gaps", flags->idle_gaps,
+                  "idle gaps (ms, ascending) after which batches are also timed, for the simulator's cold-start "
+                  "model; 0 is the back-to-back batches; --idle-gaps 0 measures no gaps")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--gap-batches", flags->options.gap_batches, "batches timed after each idle gap > 0")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--include-preprocess", flags->options.include_preprocess,
                 "decode and preprocess generated JPEG images inside each timed batch");
   cmd->add_option("--out,-o", flags->out,

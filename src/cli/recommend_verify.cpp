@@ -7,6 +7,7 @@
 #include <string>
 
 #include "greenbatch/sim/profile_estimate.h"
+#include "greenbatch/sim/validation.h"
 #include "greenbatch/store/table.h"
 #include "output.h"
 
@@ -26,11 +27,11 @@ void note_differences(const profile::ProfileCell& profiled, const engine::Backen
   note("weights", profiled.weights, live.weights);
 }
 
+// The error as `greenbatch validate` defines it: (predicted − measured) / measured.
 std::vector<FieldValue> comparison_row(const char* metric, const std::optional<double>& predicted,
                                        const std::optional<double>& measured) {
-  FieldValue difference;
-  if (predicted && measured && *predicted != 0.0) difference = (*measured - *predicted) / *predicted;
-  return {std::string(metric), optional_value(predicted), optional_value(measured), difference};
+  return {std::string(metric), optional_value(predicted), optional_value(measured),
+          optional_value(sim::relative_error(measured, predicted)), sim::within_tolerance(measured, predicted)};
 }
 
 }  // namespace
@@ -55,7 +56,7 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
       options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms : measured.response_p99_ms;
   const bool meets = measured.rejected == 0 && measured_percentile && *measured_percentile <= options.slo_ms;
 
-  store::Table table{{"metric", "predicted", "measured", "relative_difference"}, {}};
+  store::Table table{{"metric", "predicted", "measured", "relative_error", "within_10_percent"}, {}};
   table.rows.push_back(comparison_row("response_p95_ms", predicted.response_p95_ms, measured.response_p95_ms));
   table.rows.push_back(comparison_row("response_p99_ms", predicted.response_p99_ms, measured.response_p99_ms));
   table.rows.push_back(comparison_row("response_mean_ms", predicted.response_mean_ms, measured.response_mean_ms));

@@ -16,7 +16,8 @@ namespace greenbatch::cli {
 /// Runs `winner` live on the backend and meters `live` names, on the arrivals of `options` (its
 /// arrival spec, seed and request count) with a queue of `queue_capacity`, and compares it with
 /// sim::predict() on the same arrivals: p95, p99 and mean response time and energy per request,
-/// each with its relative difference (measured − predicted) / predicted. Prints the comparison on
+/// each with its relative error (predicted − measured) / measured and whether that is within 10 %
+/// (sim::relative_error, the definitions of `greenbatch validate`). Prints the comparison on
 /// `text` when given and returns it as JSON. Notes on stderr where the live backend differs from
 /// the profiled one. Throws Error when the backend failed mid-trial (after printing the text).
 nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, const sim::RecommendOptions& options,

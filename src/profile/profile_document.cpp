@@ -1,4 +1,4 @@
-// Writing and reading the profile document (format "greenbatch-profile", version 1).
+// Writing and reading the profile document (format "greenbatch-profile", versions 1 and 2).
 #include "greenbatch/profile/profile_document.h"
 
 #include <fmt/format.h>
@@ -48,6 +48,13 @@ Json cell_json(const ProfileRecord& r) {
   if (r.dynamic_energy_per_image_j) dynamic = *r.dynamic_energy_per_image_j * r.batch_size;
   cell["energy_per_batch_j"] = optional_json(energy);
   cell["dynamic_energy_per_batch_j"] = optional_json(dynamic);
+  Json gaps = Json::array();
+  for (const auto& g : r.idle_gaps) {
+    gaps.push_back({{"gap_ms", g.gap_ms},
+                    {"latency_samples_ms", g.latency_samples_ms},
+                    {"energy_per_batch_j", optional_json(g.energy_per_batch_j)}});
+  }
+  cell["idle_gaps"] = std::move(gaps);
   return cell;
 }
 
@@ -109,7 +116,28 @@ class Reader {
   std::string where_;
 };
 
-ProfileCell read_cell(const Json& json, const std::string& where) {
+// The idle-gap cells of a version-2 cell: ascending, distinct gaps > 0 ms.
+std::vector<IdleGapSamples> read_idle_gaps(const Reader& cell, const std::string& where) {
+  const auto& list = cell.member("idle_gaps");
+  if (!list.is_array()) cell.fail("idle_gaps", "must be an array (empty when no idle gaps were measured)");
+  std::vector<IdleGapSamples> gaps;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto at = fmt::format("{}, idle_gaps[{}]", where, i);
+    if (!list[i].is_object()) throw InputError(at + " is not a JSON object");
+    const Reader r(list[i], at);
+    IdleGapSamples g;
+    g.gap_ms = r.number("gap_ms");
+    if (!(g.gap_ms > 0.0)) r.fail("gap_ms", "must be > 0 ms (gap 0 is the cell's own back-to-back batches)");
+    if (!gaps.empty() && !(g.gap_ms > gaps.back().gap_ms)) r.fail("gap_ms", "must be larger than the previous gap's");
+    g.latency_samples_ms = r.samples("latency_samples_ms");
+    g.energy_per_batch_j = r.optional_number("energy_per_batch_j");
+    if (g.energy_per_batch_j && !(*g.energy_per_batch_j >= 0.0)) r.fail("energy_per_batch_j", "must be >= 0 J");
+    gaps.push_back(std::move(g));
+  }
+  return gaps;
+}
+
+ProfileCell read_cell(const Json& json, const std::string& where, int version) {
   if (!json.is_object()) throw InputError(where + " is not a JSON object");
   const Reader r(json, where);
   ProfileCell c;
@@ -138,6 +166,7 @@ ProfileCell read_cell(const Json& json, const std::string& where) {
   if (c.dynamic_energy_per_batch_j && c.energy_per_batch_j && *c.dynamic_energy_per_batch_j > *c.energy_per_batch_j) {
     r.fail("dynamic_energy_per_batch_j", "must not exceed energy_per_batch_j");
   }
+  if (version >= 2) c.idle_gaps = read_idle_gaps(r, where);
   return c;
 }
 
@@ -160,7 +189,7 @@ void write_profile_document(std::ostream& out, const std::vector<ProfileRecord>&
 ProfileDocument read_profile_document(std::istream& in, const std::string& name) {
   const auto json = Json::parse(in, nullptr, /*allow_exceptions=*/false);
   const std::string fix = "write one with greenbatch profile ... --out FILE.json";
-  if (json.is_discarded()) throw InputError(fmt::format("profile '{}' is not valid JSON; {}", name, fix));
+  if (json.is_discarded()) throw InputError(fmt::format("profile '{}' is not valid JSON (truncated or damaged?); {}", name, fix));
   if (json.is_array()) {
     throw InputError(fmt::format("profile '{}' is a plain table of profile rows (an older --out or --json output) "
                                  "without latency samples; {}",
@@ -171,12 +200,14 @@ ProfileDocument read_profile_document(std::istream& in, const std::string& name)
                                  kProfileFormat, fix));
   }
   const Reader top(json, fmt::format("profile '{}'", name));
-  if (const auto version = top.integer("version"); version != kProfileVersion) {
-    throw InputError(fmt::format("profile '{}' is version {}; this build reads version {}; {}", name, version,
-                                 kProfileVersion, fix));
+  const auto version = top.integer("version");
+  if (version < kOldestProfileVersion || version > kProfileVersion) {
+    throw InputError(fmt::format("profile '{}' is version {}; this build reads versions {} to {}; {}", name, version,
+                                 kOldestProfileVersion, kProfileVersion, fix));
   }
   ProfileDocument document;
   document.path = name;
+  document.version = static_cast<int>(version);
   document.environment_json = top.member("environment").dump();
   document.idle_power_w = top.optional_number("idle_power_w");
   if (document.idle_power_w && !(*document.idle_power_w >= 0.0)) top.fail("idle_power_w", "must be >= 0 W");
@@ -184,7 +215,7 @@ ProfileDocument read_profile_document(std::istream& in, const std::string& name)
   const auto& cells = top.member("cells");
   if (!cells.is_array() || cells.empty()) top.fail("cells", "must be a non-empty array");
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    document.cells.push_back(read_cell(cells[i], fmt::format("profile '{}', cell {}", name, i)));
+    document.cells.push_back(read_cell(cells[i], fmt::format("profile '{}', cell {}", name, i), document.version));
   }
   return document;
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "greenbatch/core/error.h"
@@ -58,6 +59,35 @@ void add_energy(ProfileRecord& r, const energy::EnergyWindow& window, const ener
   r.energy_by_domain_j = c.by_domain;
 }
 
+// The batches of one cell after an idle gap: each one follows `gap_ms` of sleep, as a batch of
+// live traffic at low load follows the wait for its requests.
+IdleGapSamples gap_cell(engine::Backend& backend, BatchSource& source, double gap_ms, const ProfileOptions& options,
+                        const ProfileEnergy& energy) {
+  IdleGapSamples g;
+  g.gap_ms = gap_ms;
+  const auto gap = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(gap_ms));
+  std::optional<energy::EnergyMark> energy_begin;
+  if (energy.sampler) energy_begin = energy.sampler->mark();
+  double slept_s = 0.0;
+  for (int i = 0; i < options.gap_batches; ++i) {
+    const auto sleep_begin = Clock::now();
+    std::this_thread::sleep_for(gap);
+    const auto begin = Clock::now();
+    slept_s += std::chrono::duration<double>(begin - sleep_begin).count();
+    backend.run_discard(source.next());
+    g.latency_samples_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+  }
+  if (!energy.sampler) return g;
+  const auto c = energy::energy_columns(energy.sampler->window(*energy_begin, energy.sampler->mark()), energy.idle);
+  // The sleeps cost idle power, which the simulator adds for idle time itself; what is left is the
+  // batches'. Null when it cannot be told apart from idle (no baseline, a bad window, or noise).
+  if (c.status == "ok" && c.split.total_j && c.idle_power_w) {
+    const double batches_j = (*c.split.total_j - *c.idle_power_w * slept_s) / options.gap_batches;
+    if (batches_j >= 0.0) g.energy_per_batch_j = batches_j;
+  }
+  return g;
+}
+
 ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const ProfileOptions& options,
                            const ProfileEnergy& energy) {
   BatchSource source(backend, batch_size, options);
@@ -105,6 +135,9 @@ ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const Profi
   }
   if (window) add_energy(r, *window, energy.idle);
   r.latency_samples_ms = std::move(latencies_ms);
+  for (const double gap_ms : options.idle_gaps_ms) {
+    if (gap_ms > 0.0) r.idle_gaps.push_back(gap_cell(backend, source, gap_ms, options, energy));
+  }
   return r;
 }
 
@@ -114,6 +147,17 @@ std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOp
                                        const RecordCallback& on_record, const ProfileEnergy& energy) {
   for (const int b : options.batch_sizes) {
     if (b <= 0) throw UsageError(fmt::format("batch size {} is not a positive number", b));
+  }
+  for (std::size_t i = 0; i < options.idle_gaps_ms.size(); ++i) {
+    const double gap = options.idle_gaps_ms[i];
+    if (!(gap >= 0.0 && gap <= 60'000.0) || (i > 0 && !(gap > options.idle_gaps_ms[i - 1]))) {
+      throw UsageError(fmt::format("idle gap {:g} ms: gaps must be ascending, distinct, from 0 to 60000 ms; e.g. "
+                                   "--idle-gaps 0,5,20,100,500",
+                                   gap));
+    }
+  }
+  if (!options.idle_gaps_ms.empty() && options.gap_batches < 1) {
+    throw UsageError("--gap-batches must be at least 1");
   }
   std::vector<ProfileRecord> records;
   for (const int b : options.batch_sizes) {

@@ -46,7 +46,7 @@ std::optional<PowerTrace> chosen_trace(const store::ResultStore& store, const st
 // Every figure of the report, in order: per group the trade-off, per model and host the paper's
 // figures, the power trace, the validation.
 std::vector<Figure> figures_of(const Analysis& analysis, const std::optional<PowerTrace>& trace,
-                               const std::optional<Validation>& validation) {
+                               const std::optional<sim::Validation>& validation) {
   std::vector<Figure> figures;
   for (const auto& g : analysis.groups) figures.push_back(tradeoff_figure(g));
   std::map<std::pair<std::string, std::string>, std::vector<const Group*>> by_model;
@@ -66,7 +66,8 @@ std::vector<Figure> figures_of(const Analysis& analysis, const std::optional<Pow
 }  // namespace
 
 ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir, const ReportOptions& options) {
-  const auto rows = trial_rows(store.load_trials(options.study_id));
+  const auto trials = store.load_trials(options.study_id);
+  const auto rows = trial_rows(trials);
   if (rows.empty()) throw InputError("there are no trials to report; run a study (or `greenbatch run --db`) first");
   auto analysis = analyse(rows, options.seed);
   if (analysis.hosts.size() < 2) {
@@ -74,11 +75,11 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   }
   std::filesystem::create_directories(dir);
 
-  std::optional<Validation> validation;
+  std::optional<sim::Validation> validation;
   if (!options.profiles.empty()) {
     std::vector<profile::ProfileDocument> documents;
     for (const auto& file : options.profiles) documents.push_back(profile::load_profile_document(file));
-    validation = validate(rows, documents);
+    validation = sim::validate(trials, documents);
   }
   const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);
   const auto compiled = render(figures, dir);

@@ -7,7 +7,7 @@
 
 #include "analysis.h"
 #include "figure.h"
-#include "validation.h"
+#include "greenbatch/sim/validation.h"
 
 namespace greenbatch::report {
 
@@ -18,7 +18,7 @@ struct ReportContent {
   std::string database;               ///< the store's path
   const Analysis* analysis = nullptr; ///< the numbers
   const std::vector<Figure>* figures = nullptr;  ///< in order of appearance
-  const Validation* validation = nullptr;  ///< simulated against live (null: no profile given)
+  const sim::Validation* validation = nullptr;  ///< simulated against live (null: no profile given)
 };
 
 /// The same (model, arrival, policy) cell on every host, for the cross-host comparison.
@@ -34,7 +34,7 @@ std::vector<HostRow> host_rows(const Analysis& analysis);
 std::string percent_text(std::optional<double> relative);
 
 /// The validation's headline: how many trials agree within the tolerance.
-std::string validation_sentence(const Validation& v);
+std::string validation_sentence(const sim::Validation& v);
 
 /// The study's conclusions in the paper's terms, each a sentence with its numbers: per group,
 /// whether batch size (then the policy) affects energy and response time, which batch size

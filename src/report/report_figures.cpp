@@ -343,12 +343,12 @@ Figure power_figure(const PowerTrace& trace) {
   return f;
 }
 
-Figure validation_figure(const Validation& validation) {
+Figure validation_figure(const sim::Validation& validation) {
   Figure f{"validation",
            "Simulated against live p95 response time, one point per trial; the diagonal is perfect agreement.",
            figure_spec("Simulator against live trials",
                        {fmt::format("within: every compared figure within {:.0f} % of the live one",
-                                    kValidationTolerance * 100.0),
+                                    sim::kValidationTolerance * 100.0),
                         "axes start at zero"}),
            0,
            {}};

@@ -7,7 +7,7 @@
 #include "figure.h"
 #include "greenbatch/core/request.h"
 #include "greenbatch/store/result_store.h"
-#include "validation.h"
+#include "greenbatch/sim/validation.h"
 
 namespace greenbatch::report {
 
@@ -41,7 +41,7 @@ std::vector<store::TracePoint> on_trial_clock(const std::vector<store::TracePoin
 Figure power_figure(const PowerTrace& trace);
 
 /// Simulated against live p95 response time per trial, with the line of perfect agreement.
-Figure validation_figure(const Validation& validation);
+Figure validation_figure(const sim::Validation& validation);
 
 /// A file-name-safe version of `text` ("alexnet jitter:10" -> "alexnet_jitter_10").
 std::string slug(const std::string& text);

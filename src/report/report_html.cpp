@@ -189,9 +189,9 @@ std::string html_report(const ReportContent& content, const std::string& compile
       << table_head({"model", "policy", "arrival", "mean response", "p95 response", "energy / request", "within",
                      "why not"});
     for (const auto& r : v.rows) {
-      h << row({r.model, r.policy, r.arrival, percent_text(relative_error(r.live_mean_ms, r.sim_mean_ms)),
-                percent_text(relative_error(r.live_p95_ms, r.sim_p95_ms)),
-                percent_text(relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no", r.reasons});
+      h << row({r.model, r.policy, r.arrival, percent_text(sim::relative_error(r.live_mean_ms, r.sim_mean_ms)),
+                percent_text(sim::relative_error(r.live_p95_ms, r.sim_p95_ms)),
+                percent_text(sim::relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no", r.reasons});
     }
     h << "</tbody></table>\n";
     for (const auto& s : v.skipped) h << "<p>Not simulated: " << escape(s) << "</p>\n";

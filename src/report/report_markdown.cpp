@@ -19,12 +19,12 @@ std::string percent_text(std::optional<double> relative) {
   return relative ? fmt::format("{:+.1f} %", *relative * 100.0) : "–";
 }
 
-std::string validation_sentence(const Validation& v) {
+std::string validation_sentence(const sim::Validation& v) {
   std::size_t within = 0;
   for (const auto& r : v.rows) within += r.within ? 1 : 0;
   return fmt::format("Simulated against live: {} of {} trials agree within {:.0f} % on mean and p95 response time "
                      "and energy per request{}.",
-                     within, v.rows.size(), kValidationTolerance * 100.0,
+                     within, v.rows.size(), sim::kValidationTolerance * 100.0,
                      v.skipped.empty() ? "" : fmt::format("; {} trials could not be simulated", v.skipped.size()));
 }
 
@@ -127,9 +127,9 @@ std::string markdown_report(const ReportContent& content) {
          "within | why not |\n|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : v.rows) {
       m << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", r.model, r.policy, r.arrival,
-                       percent_text(relative_error(r.live_mean_ms, r.sim_mean_ms)),
-                       percent_text(relative_error(r.live_p95_ms, r.sim_p95_ms)),
-                       percent_text(relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no",
+                       percent_text(sim::relative_error(r.live_mean_ms, r.sim_mean_ms)),
+                       percent_text(sim::relative_error(r.live_p95_ms, r.sim_p95_ms)),
+                       percent_text(sim::relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no",
                        r.reasons);
     }
     for (const auto& s : v.skipped) m << "\n- not simulated: " << s;

@@ -90,13 +90,6 @@ std::vector<TrialRow> trial_rows(const std::vector<trial::TrialRecord>& trials) 
     row.response_max_ms = s.response_max_ms;
     row.throughput_rps = s.throughput_rps;
     row.avg_power_w = s.avg_power_w;
-    row.response_mean_ms = s.response_mean_ms;
-    row.service_mean_ms = s.service_mean_ms;
-    row.requests_planned = c.requests;
-    row.duration_planned_s = c.duration_s;
-    row.seed = c.seed;
-    row.queue_capacity = c.queue_capacity;
-    row.late_requests = s.late_requests;
     row.mean_batch_size = s.mean_batch_size;
     row.slo_ms = c.slo_ms;
     rows.push_back(std::move(row));

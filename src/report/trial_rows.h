@@ -27,12 +27,6 @@ struct TrialRow {
   std::optional<double> energy_per_request_j, dynamic_energy_per_request_j;
   std::optional<double> response_p50_ms, response_p95_ms, response_max_ms;
   std::optional<double> throughput_rps, avg_power_w;
-  std::optional<double> response_mean_ms, service_mean_ms;  ///< for the simulator's validation
-  std::optional<std::int64_t> requests_planned;             ///< the trial's length, as configured
-  std::optional<double> duration_planned_s;
-  std::uint64_t seed = 1;                                   ///< its arrivals' seed
-  std::int64_t queue_capacity = 1024;
-  std::int64_t late_requests = 0;                           ///< released more than 1 ms late
   double mean_batch_size = 0.0;                             ///< served / batches
   std::optional<double> slo_ms;                             ///< the response-time objective it ran with
 };

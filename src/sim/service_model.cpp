@@ -1,9 +1,10 @@
-// The simulator's service model: per batch size, measured (or interpolated) latencies and energy.
+// The simulator's service model: per batch size and idle gap, measured (or interpolated) latencies and energy.
 #include "greenbatch/sim/service_model.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "greenbatch/core/error.h"
 
@@ -39,12 +40,36 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
   m.energy_source_ = document.energy_source;
   m.identity_ = cells.front();
   m.identity_.latency_samples_ms.clear();
-  std::vector<std::size_t> offsets, measured;
+  m.identity_.idle_gaps.clear();
+  // Each measured cell as levels by gap (gap 0 first), its samples sorted into samples_.
+  bool assumed_gap_energy = false;
+  std::vector<std::vector<Level>> measured_levels;
+  std::vector<std::size_t> measured;
+  const auto add = [&m](double gap_ms, const std::vector<double>& samples_ms, std::optional<double> energy) {
+    const std::size_t offset = m.samples_.size();
+    double sum = 0.0;
+    for (const double ms : samples_ms) {
+      m.samples_.push_back(ms / 1e3);
+      sum += ms / 1e3;
+    }
+    std::sort(m.samples_.begin() + static_cast<std::ptrdiff_t>(offset), m.samples_.end());
+    return Level{gap_ms / 1e3, offset, samples_ms.size(), offset, 0, 0.0,
+                 sum / static_cast<double>(samples_ms.size()), energy};
+  };
   for (const auto& c : cells) {
-    offsets.push_back(m.samples_.size());
     measured.push_back(static_cast<std::size_t>(c.batch_size));
-    for (const double ms : c.latency_samples_ms) m.samples_.push_back(ms / 1e3);
-    std::sort(m.samples_.begin() + static_cast<std::ptrdiff_t>(offsets.back()), m.samples_.end());
+    std::vector<Level> levels{add(0.0, c.latency_samples_ms, c.energy_per_batch_j)};
+    levels.front().mean_s = c.latency_mean_ms / 1e3;  // the document's mean (checked against its samples)
+    for (const auto& g : c.idle_gaps) {
+      auto energy = g.energy_per_batch_j;
+      if (!energy && c.energy_per_batch_j) {
+        energy = c.energy_per_batch_j;
+        assumed_gap_energy = true;
+      }
+      levels.push_back(add(g.gap_ms, g.latency_samples_ms, energy));
+    }
+    m.has_idle_gaps_ = m.has_idle_gaps_ || levels.size() > 1;
+    measured_levels.push_back(std::move(levels));
   }
   std::vector<std::size_t> missing;
   for (std::size_t b = 1; b <= max_batch; ++b) {
@@ -52,27 +77,29 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
     const auto hi = static_cast<std::size_t>(above - measured.begin());
     Entry e;
     if (above != measured.end() && *above == b) {
-      e = {offsets[hi], cells[hi].latency_samples_ms.size(), offsets[hi], 0, 0.0, cells[hi].latency_mean_ms / 1e3,
-           cells[hi].energy_per_batch_j, cells[hi].dynamic_energy_per_batch_j};
+      e.levels = measured_levels[hi];
+      e.dynamic_j = cells[hi].dynamic_energy_per_batch_j;
     } else if (options.interpolate && above != measured.end() && hi > 0) {
       const std::size_t lo = hi - 1;
       const double w = static_cast<double>(b - measured[lo]) / static_cast<double>(measured[hi] - measured[lo]);
-      const auto& a = cells[lo];
-      const auto& c = cells[hi];
-      e = {offsets[lo],
-           a.latency_samples_ms.size(),
-           offsets[hi],
-           c.latency_samples_ms.size(),
-           w,
-           (a.latency_mean_ms + w * (c.latency_mean_ms - a.latency_mean_ms)) / 1e3,
-           lerp(a.energy_per_batch_j, c.energy_per_batch_j, w),
-           lerp(a.dynamic_energy_per_batch_j, c.dynamic_energy_per_batch_j, w)};
+      // Mix the neighbours at every gap both measured.
+      e.levels.clear();
+      for (const auto& a : measured_levels[lo]) {
+        for (const auto& c : measured_levels[hi]) {
+          if (a.gap_s != c.gap_s) continue;
+          e.levels.push_back({a.gap_s, a.lo, a.lo_count, c.lo, c.lo_count, w, a.mean_s + w * (c.mean_s - a.mean_s),
+                              lerp(a.energy_j, c.energy_j, w)});
+        }
+      }
+      e.dynamic_j = lerp(cells[lo].dynamic_energy_per_batch_j, cells[hi].dynamic_energy_per_batch_j, w);
       m.interpolated_.push_back(b);
     } else {
       missing.push_back(b);
     }
-    if (options.deterministic) e.lo_count = e.hi_count = 0;
-    m.entries_.push_back(e);
+    if (options.deterministic) {
+      for (auto& level : e.levels) level.lo_count = level.hi_count = 0;
+    }
+    m.entries_.push_back(std::move(e));
   }
   if (!missing.empty()) {
     const auto what = fmt::format("profile '{}' (model {}) has no cell at batch size {}, which a policy with batches "
@@ -87,6 +114,16 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
     throw InputError(what + "; profile those sizes, or allow linear interpolation between measured sizes "
                             "(--interpolate)");
   }
+  if (!m.has_idle_gaps_) {
+    m.notes_.push_back(fmt::format(
+        "profile '{}' has no idle-gap cells ({}): every batch is drawn as a back-to-back one, which is optimistic "
+        "for batches that follow idle time (light load)",
+        document.path, document.version < 2 ? "a version-1 document" : "profiled with --idle-gaps 0"));
+  }
+  if (assumed_gap_energy) {
+    m.notes_.emplace_back("energy after idle gaps was not measured (no idle baseline or meter window); the "
+                          "back-to-back batch energy stands in for it");
+  }
   return m;
 }
 
@@ -94,7 +131,7 @@ ServiceModel ServiceModel::linear(double alpha_ms, double tau0_ms, std::size_t m
   ServiceModel m;
   for (std::size_t b = 1; b <= max_batch; ++b) {
     Entry e;
-    e.mean_s = (alpha_ms * static_cast<double>(b) + tau0_ms) / 1e3;
+    e.levels.front().mean_s = (alpha_ms * static_cast<double>(b) + tau0_ms) / 1e3;
     m.entries_.push_back(e);
   }
   m.identity_.model = fmt::format("synthetic:alpha={:g},tau0={:g}", alpha_ms, tau0_ms);
@@ -104,18 +141,40 @@ ServiceModel ServiceModel::linear(double alpha_ms, double tau0_ms, std::size_t m
   return m;
 }
 
-double ServiceModel::draw_s(std::size_t b, std::mt19937_64& rng) const {
-  const Entry& e = entries_[b - 1];
-  if (e.lo_count == 0) return e.mean_s;
-  // One uniform, read off both neighbours' empirical quantile functions (the same u, so the mix
-  // of a measured size with itself is just a draw of its samples).
+namespace {
+
+// The two levels around `idle_s` and the weight of the upper one (0 past the largest gap).
+template <class Level>
+std::tuple<const Level*, const Level*, double> bracket(const std::vector<Level>& levels, double idle_s) {
+  const auto upper = std::ranges::upper_bound(levels, idle_s, {}, &Level::gap_s);  // first gap > idle_s
+  if (upper == levels.end()) return {&levels.back(), &levels.back(), 0.0};
+  if (upper == levels.begin()) return {&*upper, &*upper, 0.0};  // unreachable: levels start at gap 0
+  const auto& a = *(upper - 1);
+  return {&a, &*upper, (idle_s - a.gap_s) / (upper->gap_s - a.gap_s)};
+}
+
+}  // namespace
+
+double ServiceModel::draw_s(std::size_t b, std::mt19937_64& rng, double idle_s) const {
+  const auto [a, c, v] = bracket(entries_[b - 1].levels, std::max(0.0, idle_s));
+  if (a->lo_count == 0) return a->mean_s + v * (c->mean_s - a->mean_s);
+  // One uniform, read off every neighbour's empirical quantile function (the same u, so the mix
+  // of a measured cell with itself is just a draw of its samples).
   const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
   const auto pick = [&](std::size_t begin, std::size_t count) {
     return samples_[begin + std::min(count - 1, static_cast<std::size_t>(u * static_cast<double>(count)))];
   };
-  const double lo = pick(e.lo, e.lo_count);
-  if (e.hi_count == 0) return lo;
-  return lo + e.w * (pick(e.hi, e.hi_count) - lo);
+  const auto level_draw = [&](const Level& l) {
+    const double lo = pick(l.lo, l.lo_count);
+    return l.hi_count == 0 ? lo : lo + l.w * (pick(l.hi, l.hi_count) - lo);
+  };
+  const double x = level_draw(*a);
+  return v == 0.0 ? x : x + v * (level_draw(*c) - x);
+}
+
+std::optional<double> ServiceModel::energy_j(std::size_t b, double idle_s) const {
+  const auto [a, c, v] = bracket(entries_[b - 1].levels, std::max(0.0, idle_s));
+  return v == 0.0 ? a->energy_j : lerp(a->energy_j, c->energy_j, v);
 }
 
 }  // namespace greenbatch::sim

@@ -91,7 +91,9 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
   batching::ServiceEstimate estimate = options.estimate;
   std::vector<batching::QueuedRequest> taken;
   std::size_t next = 0;
-  double now = 0.0, busy_until = 0.0, wake = kNever, busy_s = 0.0;
+  // last_end: when the server last became idle (the trial clock's start before the first batch).
+  double now = 0.0, busy_until = 0.0, wake = kNever, busy_s = 0.0, last_end = 0.0;
+  std::size_t beyond_gaps = 0;  // batches after more idle time than the profile measured
   bool busy = false;
   std::optional<double> batch_energy_j = 0.0;
 
@@ -102,7 +104,9 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
       taken.clear();
       if (queue.pop(decision.dispatch, taken) > 0) {
         const std::size_t take = taken.size();
-        const double end = now + service.draw_s(take, rng);
+        const double idle_s = now - last_end;
+        if (service.gap_beyond_measured(take, idle_s)) ++beyond_gaps;
+        const double end = now + service.draw_s(take, rng, idle_s);
         estimate.record(take, end - now);
         const auto batch_id = static_cast<std::int64_t>(batches.size());
         batches.push_back({batch_id, static_cast<int>(take), now, now, end});
@@ -116,9 +120,10 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
         }
         busy = true;
         busy_until = end;
+        last_end = end;
         wake = kNever;
         busy_s += end - now;
-        const auto energy = service.energy_j(take);
+        const auto energy = service.energy_j(take, idle_s);
         batch_energy_j = batch_energy_j && energy ? std::optional(*batch_energy_j + *energy) : std::nullopt;
       }
     }
@@ -142,6 +147,12 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
   result.interpolated = !service.interpolated_sizes().empty();
   std::string detail = "simulated on a virtual clock from a profile";
   if (result.interpolated) detail += "; service times of some batch sizes interpolated between measured sizes";
+  for (const auto& note : service.notes()) detail += "; " + note;
+  if (beyond_gaps > 0) {
+    detail += fmt::format("; {} of {} batches followed more idle time than the largest measured idle gap and were "
+                          "drawn from that gap's cell (not extrapolated)",
+                          beyond_gaps, batches.size());
+  }
   const auto window = energy_window(service, duration, busy_s, batch_energy_j, detail);
   result.idle_energy = window.total_j && service.idle_power_w();
   const energy::IdleBaseline idle{0.0, window.total_j ? service.idle_power_w() : std::nullopt,

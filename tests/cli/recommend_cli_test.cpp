@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <memory>
 
@@ -125,7 +126,10 @@ TEST_F(RecommendCli, VerifyRunsTheWinnerLiveBesideThePrediction) {
   for (const auto& row : v["comparison"]) {
     EXPECT_TRUE(row["predicted"].is_number()) << row;
     EXPECT_TRUE(row["measured"].is_number()) << row;
-    EXPECT_TRUE(row["relative_difference"].is_number()) << row;
+    ASSERT_TRUE(row["relative_error"].is_number()) << row;
+    const double expected = (row["predicted"].get<double>() - row["measured"].get<double>()) / row["measured"].get<double>();
+    EXPECT_DOUBLE_EQ(row["relative_error"].get<double>(), expected) << "validate's definition: (sim - live) / live";
+    EXPECT_EQ(row["within_10_percent"].get<bool>(), std::abs(expected) <= 0.10) << row;
   }
   EXPECT_EQ(v["comparison"][0]["metric"], "response_p95_ms");
 
@@ -133,7 +137,7 @@ TEST_F(RecommendCli, VerifyRunsTheWinnerLiveBesideThePrediction) {
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_TRUE(contains(text.out, "predicted (energy simulated from estimate) against measured (energy estimate"))
       << text.out;
-  EXPECT_TRUE(contains(text.out, "relative_difference")) << text.out;
+  EXPECT_TRUE(contains(text.out, "relative_error")) << text.out;
   EXPECT_TRUE(contains(text.out, "response_mean_ms")) << text.out;
 }
 

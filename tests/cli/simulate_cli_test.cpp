@@ -45,7 +45,7 @@ TEST_F(SimulateCli, ProfileOutJsonIsADocumentWithEveryBatchLatency) {
   std::ifstream in(profile());
   const auto doc = json::parse(in);
   EXPECT_EQ(doc["format"], "greenbatch-profile");
-  EXPECT_EQ(doc["version"], 1);
+  EXPECT_EQ(doc["version"], 2);
   EXPECT_TRUE(doc["environment"].is_object());
   EXPECT_TRUE(doc["idle_power_w"].is_null());
   EXPECT_EQ(doc["energy_source"], "none");
@@ -54,6 +54,13 @@ TEST_F(SimulateCli, ProfileOutJsonIsADocumentWithEveryBatchLatency) {
     EXPECT_EQ(cell["latency_samples_ms"].size(), cell["batches"].get<std::size_t>());
     EXPECT_GE(cell["latency_mean_ms"].get<double>(), cell["batch_size"].get<double>() + 2.0);
     EXPECT_TRUE(cell["energy_per_batch_j"].is_null());
+    // The default idle gaps 5, 20, 100, 500 ms (0 is the back-to-back batches), 3 batches each.
+    ASSERT_EQ(cell["idle_gaps"].size(), 4U) << cell["idle_gaps"];
+    for (const auto& gap : cell["idle_gaps"]) {
+      EXPECT_EQ(gap["latency_samples_ms"].size(), 3U);
+      for (const auto& ms : gap["latency_samples_ms"]) EXPECT_GE(ms.get<double>(), cell["batch_size"].get<double>() + 2.0);
+    }
+    EXPECT_EQ(cell["idle_gaps"][3]["gap_ms"], 500.0);
   }
 }
 

@@ -51,14 +51,15 @@ TEST(ProfileDocument, RoundTrip) {
   write_profile_document(text, records, R"({"host":"box","cpu":{"model":"x"}})");
   const auto json = nlohmann::json::parse(text.str());
   EXPECT_EQ(json["format"], "greenbatch-profile");
-  EXPECT_EQ(json["version"], 1);
+  EXPECT_EQ(json["version"], 2);
   EXPECT_EQ(json["environment"]["host"], "box");
-  // Every column of the flat table, plus the three the simulator needs.
+  // Every column of the flat table, plus the four the simulator needs.
   const auto& cell = json["cells"][1];
   for (const auto& field : fields(static_cast<const ProfileRecord*>(nullptr))) {
     EXPECT_TRUE(cell.contains(std::string(field.name))) << field.name;
   }
-  EXPECT_EQ(cell.size(), fields(static_cast<const ProfileRecord*>(nullptr)).size() + 3);
+  EXPECT_EQ(cell.size(), fields(static_cast<const ProfileRecord*>(nullptr)).size() + 4);
+  EXPECT_EQ(cell["idle_gaps"], nlohmann::json::array()) << "none measured";
   EXPECT_EQ(cell["latency_samples_ms"], nlohmann::json::array({39.0, 41.0, 40.0}));
   EXPECT_DOUBLE_EQ(cell["energy_per_batch_j"].get<double>(), 1.0);  // 0.25 J/image x 4
   EXPECT_DOUBLE_EQ(cell["dynamic_energy_per_batch_j"].get<double>(), 0.5);
@@ -107,7 +108,7 @@ TEST(ProfileDocument, AnythingElseIsAClearInputError) {
   EXPECT_NE(error_of("not json").find("'p.json' is not valid JSON"), std::string::npos);
   EXPECT_NE(error_of(R"([{"model":"m"}])").find("older --out or --json output"), std::string::npos);
   EXPECT_NE(error_of(R"({"format":"other"})").find("is not a profile document"), std::string::npos);
-  EXPECT_NE(error_of(R"({"format":"greenbatch-profile","version":2})").find("version 2; this build reads version 1"),
+  EXPECT_NE(error_of(R"({"format":"greenbatch-profile","version":3})").find("version 3; this build reads versions 1 to 2"),
             std::string::npos);
   std::stringstream text;
   write_profile_document(text, {record(1, {1.0})}, "{}");
@@ -153,6 +154,62 @@ TEST(ProfileDocument, ModelCellsAreSortedAndUnique) {
   EXPECT_EQ(cells[2].batch_size, 8);
   doc.cells.push_back({.model = "m", .batch_size = 4});
   EXPECT_THROW((void)model_cells(doc, "m"), InputError);
+}
+
+TEST(ProfileDocument, IdleGapCellsRoundTrip) {
+  auto r = record(2, {4.0, 6.0});
+  r.idle_gaps = {{5.0, {7.0, 8.0}, 0.75}, {100.0, {9.0}, std::nullopt}};
+  std::stringstream text;
+  write_profile_document(text, {r}, "{}");
+  const auto doc = read_profile_document(text, "p.json");
+  EXPECT_EQ(doc.version, 2);
+  ASSERT_EQ(doc.cells[0].idle_gaps.size(), 2U);
+  EXPECT_EQ(doc.cells[0].idle_gaps[0].gap_ms, 5.0);
+  EXPECT_EQ(doc.cells[0].idle_gaps[0].latency_samples_ms, (std::vector<double>{7.0, 8.0}));
+  EXPECT_EQ(doc.cells[0].idle_gaps[0].energy_per_batch_j, 0.75);
+  EXPECT_EQ(doc.cells[0].idle_gaps[1].gap_ms, 100.0);
+  EXPECT_FALSE(doc.cells[0].idle_gaps[1].energy_per_batch_j);
+}
+
+TEST(ProfileDocument, VersionOneLoadsWithoutIdleGaps) {
+  std::stringstream text;
+  write_profile_document(text, {record(1, {3.0})}, "{}");
+  auto json = nlohmann::json::parse(text.str());
+  json["version"] = 1;
+  json["cells"][0].erase("idle_gaps");
+  std::istringstream in(json.dump());
+  const auto doc = read_profile_document(in, "old.json");
+  EXPECT_EQ(doc.version, 1);
+  EXPECT_TRUE(doc.cells[0].idle_gaps.empty());
+  EXPECT_EQ(doc.cells[0].latency_samples_ms, (std::vector<double>{3.0}));
+}
+
+TEST(ProfileDocument, BadIdleGapsAndTruncationNameTheFileAndWhatIsWrong) {
+  auto r = record(1, {3.0});
+  r.idle_gaps = {{20.0, {4.0}, {}}, {100.0, {5.0}, {}}};
+  std::stringstream text;
+  write_profile_document(text, {r}, "{}");
+  const auto good = nlohmann::json::parse(text.str());
+  auto json = good;
+  json["cells"][0].erase("idle_gaps");  // version 2 must have them
+  EXPECT_NE(error_of(json.dump()).find("profile 'p.json', cell 0: \"idle_gaps\" is missing"), std::string::npos)
+      << error_of(json.dump());
+  json = good;
+  json["cells"][0]["idle_gaps"][1]["gap_ms"] = 10.0;  // below the previous 20 ms
+  EXPECT_NE(error_of(json.dump()).find("cell 0, idle_gaps[1]: \"gap_ms\" must be larger than the previous gap's"),
+            std::string::npos)
+      << error_of(json.dump());
+  json = good;
+  json["cells"][0]["idle_gaps"][0]["gap_ms"] = 0.0;
+  EXPECT_NE(error_of(json.dump()).find("\"gap_ms\" must be > 0 ms"), std::string::npos);
+  json = good;
+  json["cells"][0]["idle_gaps"][0]["latency_samples_ms"] = nlohmann::json::array();
+  EXPECT_NE(error_of(json.dump()).find("idle_gaps[0]: \"latency_samples_ms\" must be a non-empty array"),
+            std::string::npos);
+  const auto whole = text.str();
+  const auto truncated = error_of(whole.substr(0, whole.size() / 2));
+  EXPECT_NE(truncated.find("profile 'p.json' is not valid JSON (truncated or damaged?)"), std::string::npos)
+      << truncated;
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ namespace greenbatch::report {
 namespace {
 
 TEST(ReportFigures, ValidationHasAPointPerSimulatedTrialAndTheDiagonal) {
-  Validation v;
+  sim::Validation v;
   v.rows.push_back({.trial_id = "a", .live_p95_ms = 10.0, .sim_p95_ms = 10.5, .within = true});
   v.rows.push_back({.trial_id = "b", .live_p95_ms = 20.0, .sim_p95_ms = 30.0, .within = false});
   v.rows.push_back({.trial_id = "c", .live_p95_ms = 20.0});  // not simulated: no point

@@ -27,6 +27,12 @@ inline profile::ProfileCell cell(int b, std::vector<double> samples_ms, std::opt
   return c;
 }
 
+/// `c` with batches measured after idle gaps: {gap ms, latencies ms, energy per batch J}.
+inline profile::ProfileCell with_gaps(profile::ProfileCell c, std::vector<profile::IdleGapSamples> gaps) {
+  c.idle_gaps = std::move(gaps);
+  return c;
+}
+
 /// A document holding `cells`, with energy from `source` and the idle power given.
 inline profile::ProfileDocument document(std::vector<profile::ProfileCell> cells, std::string source = "none",
                                          std::optional<double> idle_power_w = {}) {

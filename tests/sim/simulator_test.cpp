@@ -13,6 +13,7 @@ namespace {
 
 using testing::cell;
 using testing::document;
+using testing::with_gaps;
 
 SimResult run(const std::string& policy, const ServiceModel& service, const std::string& arrival,
               std::int64_t requests, SimOptions options = {}) {
@@ -153,6 +154,34 @@ TEST(Simulator, RecordsAreAConsistentTimeline) {
     EXPECT_LE(r.arrival_s, *r.dispatch_s);
     EXPECT_EQ(*r.completion_s, b.end_s);
   }
+}
+
+TEST(Simulator, ABatchAfterIdleTimeIsDrawnFromItsGapCell) {
+  // 10 ms back to back, 40 ms after 100 ms idle. Requests at 0.5 s, 0.505 s and 2 s under fixed:1:
+  // the first follows 500 ms idle (past the largest gap: held at 40 ms, and said so), the second
+  // waits for it and runs back to back, the third follows ~1.5 s idle.
+  const auto doc = document({with_gaps(cell(1, {10.0}, 1.0), {{100.0, {40.0}, 3.0}})}, "rapl", 10.0);
+  const auto service = ServiceModel::from_profile(doc, "", 1, {});
+  const auto policy = batching::make_policy("fixed:1");
+  const auto result = simulate(*policy, service, {0.5, 0.505, 2.0}, {});
+  const auto& b = result.record.batches;
+  ASSERT_EQ(b.size(), 3U);
+  EXPECT_NEAR(b[0].end_s - b[0].start_s, 0.040, 1e-12);
+  EXPECT_NEAR(b[1].end_s - b[1].start_s, 0.010, 1e-12);
+  EXPECT_NEAR(b[2].end_s - b[2].start_s, 0.040, 1e-12);
+  EXPECT_NE(result.record.status_detail.find("2 of 3 batches followed more idle time than the largest measured idle gap"),
+            std::string::npos)
+      << result.record.status_detail;
+  // Energy: batches 3 + 1 + 3 J, and 10 W over the idle time between them.
+  const double busy = 0.090, duration = 2.040 - 0.5;
+  EXPECT_NEAR(*result.record.summary.energy_j, 7.0 + 10.0 * (duration - busy), 1e-9);
+}
+
+TEST(Simulator, AProfileWithoutIdleGapsSaysItsDrawsAreBackToBack) {
+  const auto service = ServiceModel::from_profile(document({cell(1, {10.0})}), "", 1, {});
+  const auto result = simulate(*batching::make_policy("fixed:1"), service, {0.5, 2.0}, {});
+  EXPECT_NE(result.record.status_detail.find("no idle-gap cells"), std::string::npos) << result.record.status_detail;
+  EXPECT_NEAR(result.record.batches[1].end_s - result.record.batches[1].start_s, 0.010, 1e-12);
 }
 
 // slo:100 on a server that takes exactly 10 + 2b ms, knowing it from the start: three requests

@@ -78,6 +78,11 @@ TEST(StudyConfig, ExampleFilesLoad) {
   EXPECT_EQ(paper.repetitions, 5);
   EXPECT_EQ(paper.rest_seconds, 5.0);
   EXPECT_EQ(paper.idle_seconds, 5.0);
+
+  const auto grid = load_study(examples / "study-validation-grid.toml");
+  EXPECT_EQ(grid.policies.size(), 4U);
+  EXPECT_EQ(grid.arrivals.size(), 4U);  // three Poisson rates and one on/off cell
+  EXPECT_EQ(grid.repetitions, 2);
 }
 
 TEST(StudyConfig, DefaultsAreFilledIn) {

@@ -1,7 +1,8 @@
 #pragma once
 /// The profile document: a profile written as one JSON file with its environment and every
 /// batch's latency, so that the simulator can replay the measured service times. Format
-/// "greenbatch-profile", version 1 (the README, "Profile document").
+/// "greenbatch-profile", version 2 (the README, "Profile document"): version 1 plus, per cell, the
+/// batches run after idle gaps. Version 1 documents still load, without idle-gap data.
 
 #include <istream>
 #include <optional>
@@ -15,8 +16,10 @@ namespace greenbatch::profile {
 
 /// The name in the document's "format" member.
 inline constexpr const char* kProfileFormat = "greenbatch-profile";
-/// The document version this build writes and reads.
-inline constexpr int kProfileVersion = 1;
+/// The document version this build writes.
+inline constexpr int kProfileVersion = 2;
+/// The oldest version this build reads (it has no idle-gap cells).
+inline constexpr int kOldestProfileVersion = 1;
 
 /// One cell of a document as the simulator reads it back.
 struct ProfileCell {
@@ -31,11 +34,14 @@ struct ProfileCell {
   std::vector<double> latency_samples_ms;          ///< every timed batch's latency, ms (non-empty)
   std::optional<double> energy_per_batch_j;        ///< energy of one batch, J
   std::optional<double> dynamic_energy_per_batch_j;///< its part above the idle baseline, J
+  std::vector<IdleGapSamples> idle_gaps;           ///< batches after idle gaps, ascending gap (empty: none
+                                                   ///< measured, or a version-1 document)
 };
 
 /// A profile document read back.
 struct ProfileDocument {
   std::string path;                      ///< where it was read from (for messages)
+  int version = kProfileVersion;         ///< the document's version (1: no idle-gap cells)
   std::string environment_json;          ///< the environment it was measured in, JSON text
   std::optional<double> idle_power_w;    ///< idle power measured before the profile, W
   std::string energy_source = "none";    ///< what measured the energy ("rapl", "estimate", "none", ...)
@@ -44,14 +50,14 @@ struct ProfileDocument {
 
 /// Writes `records` as a profile document: format, version, the environment (`environment_json`,
 /// a JSON object's text), the idle power and energy source (of the first record), and one cell per
-/// record with every ProfileRecord column plus latency_samples_ms, energy_per_batch_j and
-/// dynamic_energy_per_batch_j.
+/// record with every ProfileRecord column plus latency_samples_ms, energy_per_batch_j,
+/// dynamic_energy_per_batch_j and idle_gaps ([{gap_ms, latency_samples_ms, energy_per_batch_j}]).
 void write_profile_document(std::ostream& out, const std::vector<ProfileRecord>& records,
                             const std::string& environment_json);
 
 /// Reads a profile document from `in`; `name` names it in messages. Throws InputError naming the
-/// file, the cell and the member when it is not a version-1 profile document or a value is
-/// missing or malformed.
+/// file, the cell and the member when it is not a profile document of version 1 or 2, or a value
+/// is missing or malformed (a version-2 cell must have idle_gaps, possibly empty).
 ProfileDocument read_profile_document(std::istream& in, const std::string& name);
 
 /// Reads the profile document at `path` (InputError when it cannot be opened or read).

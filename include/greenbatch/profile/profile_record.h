@@ -10,6 +10,15 @@
 
 namespace greenbatch::profile {
 
+/// The batches of one cell run after the server sat idle for a set time: what live traffic at low
+/// load sees (threads woken from passive wait, cold caches), unlike back-to-back batches.
+struct IdleGapSamples {
+  double gap_ms = 0.0;                      ///< idle time before each of these batches, ms (> 0)
+  std::vector<double> latency_samples_ms;   ///< each batch's latency after that gap, ms (non-empty)
+  std::optional<double> energy_per_batch_j; ///< energy of one such batch: the window's energy less idle
+                                            ///< power over the gaps, per batch, J (null: unmeasured)
+};
+
 /// Timing, memory and energy of one (model, batch size) cell; absent values are null in every
 /// output. Energy covers the timed batches only, and always names its source.
 struct ProfileRecord {
@@ -42,6 +51,8 @@ struct ProfileRecord {
   std::string energy_by_domain_j;      ///< "package-0=12.5;dram-0=1.25" (J per domain; nested ones too)
   std::vector<double> latency_samples_ms;  ///< every timed batch's latency in order, ms; written only
                                            ///< to the profile document (not a column)
+  std::vector<IdleGapSamples> idle_gaps;   ///< batches after idle gaps, ascending gap; written only to
+                                           ///< the profile document (not a column)
 };
 
 /// The columns of a profile, in output order.

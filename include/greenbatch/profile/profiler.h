@@ -20,6 +20,9 @@ struct ProfileOptions {
   int warmup_batches = 2;     ///< uncounted batches before each cell
   bool include_preprocess = false;  ///< time JPEG decoding + preprocessing with each batch
   unsigned seed = 1;          ///< seed of the generated images
+  std::vector<double> idle_gaps_ms;  ///< idle gaps to measure after the back-to-back batches, ms, ascending
+                                     ///< (0 stands for the back-to-back batches and adds nothing)
+  int gap_batches = 3;        ///< batches timed after each idle gap > 0
 };
 
 /// Energy measurement for a profile: a running sampler and the idle baseline measured before.
@@ -31,8 +34,10 @@ struct ProfileEnergy {
 /// Called after each finished cell (for progress output); may be empty.
 using RecordCallback = std::function<void(const ProfileRecord&)>;
 
-/// Profiles `backend` at every batch size of `options`, in order. Throws UsageError for a batch
-/// size <= 0. Uses the calling thread; the backend must not be used concurrently. With a sampler,
+/// Profiles `backend` at every batch size of `options`, in order: the back-to-back batches, then
+/// for each idle gap > 0, `gap_batches` batches each run after sleeping that long (with their own
+/// energy window, less idle power over the sleeps). Throws UsageError for a batch size <= 0, a
+/// negative or unordered gap, or gap_batches < 1. Uses the calling thread; the backend must not be used concurrently. With a sampler,
 /// each cell's timed batches are one energy window.
 std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOptions& options,
                                        const RecordCallback& on_record = {}, const ProfileEnergy& energy = {});
