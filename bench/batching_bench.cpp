@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "greenbatch/batching/policy.h"
-#include "greenbatch/runtime/shared_queue.h"
 #include "greenbatch/engine/synthetic_backend.h"
+#include "greenbatch/runtime/shared_queue.h"
 #include "greenbatch/stats/quantile.h"
 #include "greenbatch/trial/live_trial.h"
 #include "greenbatch/workload/arrival.h"

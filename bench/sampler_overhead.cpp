@@ -48,8 +48,8 @@ void measure(const std::string& label, const std::string& spec, const MeterOptio
   sampler.stop();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = sampler.thread_cpu_seconds();
-  fmt::print("{:<34} {:>2} domains  {:>7.0f} reads/s  {:>8.2f} us CPU/read  {:>6.3f} % of one core\n", label,
-             domains, static_cast<double>(sampler.reads()) / wall, cpu / static_cast<double>(sampler.reads()) * 1e6,
+  fmt::print("{:<34} {:>2} domains  {:>7.0f} reads/s  {:>8.2f} us CPU/read  {:>6.3f} % of one core\n", label, domains,
+             static_cast<double>(sampler.reads()) / wall, cpu / static_cast<double>(sampler.reads()) * 1e6,
              100.0 * cpu / wall);
 }
 

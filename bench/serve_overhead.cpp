@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
     overhead.push_back(s.response_ms - s.server_ms);
     lateness.push_back(s.lateness_ms);
   }
-  fmt::print("target {:g} req/s for {:g} s over {} connections: {} answered 200, {} other\n", rate, seconds, connections,
-             samples.size(), errors);
+  fmt::print("target {:g} req/s for {:g} s over {} connections: {} answered 200, {} other\n", rate, seconds,
+             connections, samples.size(), errors);
   fmt::print("achieved {:.0f} req/s\n", static_cast<double>(samples.size()) / seconds);
   fmt::print("client response   p50 {:.3f} ms  p99 {:.3f} ms\n", quantile(response, 0.5), quantile(response, 0.99));
   fmt::print("server queue+svc  p50 {:.3f} ms  p99 {:.3f} ms\n", quantile(server, 0.5), quantile(server, 0.99));

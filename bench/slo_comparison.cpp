@@ -120,8 +120,8 @@ int main(int argc, char** argv) {
   int failures = 0;
   for (const auto& [document, slo_ms] : profiles) {
     const double c = capacity_rps(document);
-    const auto trace =
-        fs::temp_directory_path() / fmt::format("greenbatch_swing_{}.txt", document.cells.front().model.substr(0, 10));
+    const auto trace = fs::temp_directory_path() /
+                       fmt::format("greenbatch_swing_{}.txt", document.cells.front().model.substr(0, 10));
     write_swing_trace(trace, 0.7 * c, static_cast<std::size_t>(requests));
     const std::vector<Workload> workloads{
         {"poisson light (10%)", fmt::format("poisson:{:.4g}", 0.1 * c)},

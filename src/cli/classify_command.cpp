@@ -52,7 +52,9 @@ void run_classify(const ClassifyFlags& flags) {
   const auto scores = backend->run(batch);
   const bool random_weights = info.weights.starts_with("random");
 
-  nlohmann::ordered_json out = {{"model", info.model}, {"weights", info.weights}, {"device", info.device},
+  nlohmann::ordered_json out = {{"model", info.model},
+                                {"weights", info.weights},
+                                {"device", info.device},
                                 {"results", nlohmann::ordered_json::array()}};
   for (int i = 0; i < scores.rows; ++i) {
     const float* row = scores.values.data() + static_cast<std::size_t>(i) * static_cast<std::size_t>(scores.classes);
@@ -67,8 +69,10 @@ void run_classify(const ClassifyFlags& flags) {
     return;
   }
   if (random_weights) {
-    fmt::print(stderr, "note: {} has random weights ({}), so these classes are meaningless; pass --weights FILE "
-                       "exported from torchvision for real predictions\n", info.model, info.weights);
+    fmt::print(stderr,
+               "note: {} has random weights ({}), so these classes are meaningless; pass --weights FILE "
+               "exported from torchvision for real predictions\n",
+               info.model, info.weights);
   }
   for (const auto& result : out["results"]) {
     fmt::print("{}\n", result["image"].get<std::string>());
@@ -85,7 +89,9 @@ void add_classify_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("classify", "Top-k ImageNet classes of JPEG/PNG images");
   auto flags = std::make_shared<ClassifyFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/false, /*synthetic=*/false);
-  cmd->add_option("--top,-k", flags->top, "classes to show per image")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--top,-k", flags->top, "classes to show per image")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", flags->json, "print JSON");
   cmd->add_option("images", flags->images, "image files (JPEG or PNG)")->required();
   cmd->callback([flags] { run_classify(*flags); });

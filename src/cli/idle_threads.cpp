@@ -10,8 +10,8 @@
 namespace greenbatch::cli {
 
 void ensure_sleeping_idle_threads(int argc, char** argv) {
-  constexpr std::array<std::string_view, 7> kInference{"classify", "profile", "run", "study", "timeline", "recommend",
-                                                       "serve"};
+  constexpr std::array<std::string_view, 7> kInference{"classify", "profile",   "run",  "study",
+                                                       "timeline", "recommend", "serve"};
   if (argc < 2 || (std::getenv("OMP_WAIT_POLICY") != nullptr && std::getenv("OPENBLAS_THREAD_TIMEOUT") != nullptr)) {
     return;
   }

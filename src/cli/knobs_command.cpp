@@ -16,14 +16,15 @@ nlohmann::ordered_json to_json(const std::vector<knobs::KnobProbe>& probes, cons
     const auto when_available = [&](const auto& value) {
       return p.available ? nlohmann::ordered_json(value) : nlohmann::ordered_json();
     };
-    list.push_back({{"flag", p.name},
-                    {"study_factor", p.study_factor.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(p.study_factor)},
-                    {"unit", p.unit},
-                    {"available", p.available},
-                    {"reason", p.available ? nlohmann::ordered_json() : nlohmann::ordered_json(p.reason)},
-                    {"current", when_available(p.current)},
-                    {"min", when_available(p.min)},
-                    {"max", when_available(p.max)}});
+    list.push_back(
+        {{"flag", p.name},
+         {"study_factor", p.study_factor.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(p.study_factor)},
+         {"unit", p.unit},
+         {"available", p.available},
+         {"reason", p.available ? nlohmann::ordered_json() : nlohmann::ordered_json(p.reason)},
+         {"current", when_available(p.current)},
+         {"min", when_available(p.min)},
+         {"max", when_available(p.max)}});
   }
   return {{"knobs", list},
           {"roots", {{"sysfs", options.sysfs_root.string()}, {"nvml_library", options.nvml_library}}},

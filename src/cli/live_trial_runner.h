@@ -18,11 +18,11 @@ namespace greenbatch::cli {
 
 /// The flags of a live trial besides its workload.
 struct LiveTrialFlags {
-  BackendFlags backend;                                ///< the one model (--seed also seeds arrivals)
-  MeterFlags meter;                                    ///< the energy meters and idle baseline
-  std::string images;                                  ///< --images folder (empty: generated, or none)
-  int warmup_batches = trial::kDefaultWarmupBatches;   ///< --warmup-batches
-  knobs::KnobSettings knobs;                           ///< --cpu-max-freq, --gpu-power-limit, --gpu-clocks
+  BackendFlags backend;                               ///< the one model (--seed also seeds arrivals)
+  MeterFlags meter;                                   ///< the energy meters and idle baseline
+  std::string images;                                 ///< --images folder (empty: generated, or none)
+  int warmup_batches = trial::kDefaultWarmupBatches;  ///< --warmup-batches
+  knobs::KnobSettings knobs;                          ///< --cpu-max-freq, --gpu-power-limit, --gpu-clocks
 };
 
 /// Adds the backend (one model, synthetic allowed), meter, --images and --warmup-batches flags.

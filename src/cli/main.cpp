@@ -1,19 +1,19 @@
 // greenbatch: dispatches to the subcommands and maps errors to exit codes.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "commands.h"
-#include "idle_threads.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/knobs/knob_state.h"
+#include "idle_threads.h"
 
 int main(int argc, char** argv) {
   greenbatch::cli::ensure_sleeping_idle_threads(argc, argv);
@@ -53,15 +53,15 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "greenbatch: {}\nRun 'greenbatch --help' or 'greenbatch COMMAND --help' for usage.\n",
-               e.what());
+    fmt::print(stderr, "greenbatch: {}\nRun 'greenbatch --help' or 'greenbatch COMMAND --help' for usage.\n", e.what());
     return static_cast<int>(greenbatch::ExitCode::usage);
   } catch (const greenbatch::Error& e) {
     fmt::print(stderr, "greenbatch: error: {}\n", e.what());
     return static_cast<int>(e.exit_code());
   } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "greenbatch: error: not enough memory for what was asked; lower the sizes given (requests, "
-                       "batch sizes, queue capacity, images) and run again\n");
+    fmt::print(stderr,
+               "greenbatch: error: not enough memory for what was asked; lower the sizes given (requests, "
+               "batch sizes, queue capacity, images) and run again\n");
     return static_cast<int>(greenbatch::ExitCode::input);
   } catch (const std::exception& e) {
     fmt::print(stderr, "greenbatch: internal error: {}\n", e.what());

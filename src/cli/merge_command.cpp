@@ -23,9 +23,10 @@ void add_merge_command(CLI::App& app) {
   cmd->callback([flags] {
     const std::vector<std::filesystem::path> inputs(flags->inputs.begin(), flags->inputs.end());
     store::merge_stores(flags->out, inputs, [](const store::MergedInput& m) {
-      fmt::print("{}: {} trials added ({} requests, {} batches, {} power samples), {} already present, {} studies "
-                 "added\n",
-                 m.file.string(), m.trials, m.requests, m.batches, m.power_samples, m.trials_present, m.studies);
+      fmt::print(
+          "{}: {} trials added ({} requests, {} batches, {} power samples), {} already present, {} studies "
+          "added\n",
+          m.file.string(), m.trials, m.requests, m.batches, m.power_samples, m.trials_present, m.studies);
     });
     const auto merged = store::ResultStore::open(flags->out);
     fmt::print("{} now holds {} trials of {} studies\n", flags->out, merged.count("trials"), merged.count("studies"));

@@ -16,9 +16,9 @@ namespace greenbatch::cli {
 
 /// Parsed meter flags.
 struct MeterFlags {
-  std::string meter = "auto";   ///< --meter auto|none|NAME[,NAME]
-  double idle_seconds = 2.0;    ///< --idle-seconds: idle baseline before the work (0 = none)
-  double sample_ms = 10.0;      ///< --sample-ms: background sampling period
+  std::string meter = "auto";  ///< --meter auto|none|NAME[,NAME]
+  double idle_seconds = 2.0;   ///< --idle-seconds: idle baseline before the work (0 = none)
+  double sample_ms = 10.0;     ///< --sample-ms: background sampling period
 };
 
 /// Adds the meter flags to `cmd`.

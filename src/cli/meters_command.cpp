@@ -39,8 +39,8 @@ void print_text(const std::vector<energy::Probe>& probes) {
     if (p.available) {
       std::string domains;
       for (const auto& d : p.domains) (domains += domains.empty() ? "" : ", ") += d.name;
-      fmt::print("{:<9} available   {} [{}]\n", p.name, p.source == "estimate" ? "estimate (not a measurement)" : p.source,
-                 domains);
+      fmt::print("{:<9} available   {} [{}]\n", p.name,
+                 p.source == "estimate" ? "estimate (not a measurement)" : p.source, domains);
       if (!p.notes.empty()) fmt::print("{:<9}             {}\n", "", p.notes);
     } else {
       fmt::print("{:<9} unavailable {}\n", p.name, p.reason);
@@ -54,8 +54,8 @@ void print_text(const std::vector<energy::Probe>& probes) {
 }  // namespace
 
 void add_meters_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "meters", "List the energy meters: available or not and why, and which one --meter auto picks");
+  auto* cmd = app.add_subcommand("meters",
+                                 "List the energy meters: available or not and why, and which one --meter auto picks");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "print JSON");
   cmd->callback([json] {

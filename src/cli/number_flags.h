@@ -3,8 +3,8 @@
 /// that "nan", "1e30" for a count, "010" or a value past the type's range are refused with a
 /// message naming the flag and the rule, never silently clamped.
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <limits>

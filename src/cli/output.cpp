@@ -46,7 +46,8 @@ void print(std::ostream& out, const store::Table& table, Format format, const st
   for (const auto& row : cells) {
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool left = std::holds_alternative<std::string>(table.rows.empty() ? FieldValue{} : table.rows[0][shown[c]]);
+      const bool left = std::holds_alternative<std::string>(table.rows.empty() ? FieldValue{}
+                                                                               : table.rows[0][shown[c]]);
       line += left ? fmt::format("{:<{}}", row[c], width[c]) : fmt::format("{:>{}}", row[c], width[c]);
       if (c + 1 < row.size()) line += "  ";
     }

@@ -17,8 +17,8 @@ Format pick_format(bool json, bool csv);
 
 /// Prints `table` in `format`; the aligned terminal table shows only `columns` (all if empty),
 /// reals with `decimals` digits after the point.
-void print(std::ostream& out, const store::Table& table, Format format,
-           const std::vector<std::string>& columns = {}, int decimals = 2);
+void print(std::ostream& out, const store::Table& table, Format format, const std::vector<std::string>& columns = {},
+           int decimals = 2);
 
 /// Prints each row of `table` as "column  value" lines (for a single trial).
 void print_vertical(std::ostream& out, const store::Table& table, int decimals = 3);

@@ -51,8 +51,8 @@ std::vector<int> parse_batch_sizes(const std::vector<std::string>& texts) {
       used = 0;
     }
     if (used != text.size() || value <= 0) {
-      throw UsageError(fmt::format("--batch-sizes: '{}' is not a positive whole number; e.g. --batch-sizes 1,2,4,8",
-                                   text));
+      throw UsageError(
+          fmt::format("--batch-sizes: '{}' is not a positive whole number; e.g. --batch-sizes 1,2,4,8", text));
     }
     sizes.push_back(value);
   }
@@ -82,15 +82,17 @@ void run_profile_command(ProfileFlags& flags) {
     const auto backend = engine::make_backend(spec);
     if (environment.empty()) environment = trial::environment_json(backend->info(), *sampler);
     const auto report = [](const profile::ProfileRecord& r) {
-      const std::string joules =
-          r.energy_per_image_j ? fmt::format(", {:.4g} J/image ({})", *r.energy_per_image_j, r.energy_source) : "";
+      const std::string joules = r.energy_per_image_j
+                                     ? fmt::format(", {:.4g} J/image ({})", *r.energy_per_image_j, r.energy_source)
+                                     : "";
       fmt::print(stderr, "  batch {:>4}: {:9.2f} ms/batch, {:9.1f} images/s{}\n", r.batch_size, r.latency_mean_ms,
                  r.throughput_ips, joules);
     };
     const auto cells = profile::run_profile(*backend, flags.options, report, energy);
     records.insert(records.end(), cells.begin(), cells.end());
   }
-  for (const auto& fault : sampler->faults()) fmt::print(stderr, "energy: {} (its energy is null from then on)\n", fault);
+  for (const auto& fault : sampler->faults())
+    fmt::print(stderr, "energy: {} (its energy is null from then on)\n", fault);
   const auto table = store::to_table(records);
   print(std::cout, table, format,
         {"model", "device", "threads", "batch_size", "batches", "latency_mean_ms", "latency_median_ms",

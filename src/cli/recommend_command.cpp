@@ -27,7 +27,7 @@ using Json = nlohmann::ordered_json;
 struct RecommendFlags {
   std::string profile;
   std::vector<std::string> thread_profiles;  // --also-profile: batching x threads
-  LiveTrialFlags live;  // --model / --backend / --model-file also choose the profile's model
+  LiveTrialFlags live;                       // --model / --backend / --model-file also choose the profile's model
   std::string arrival;
   std::optional<double> slo_p95_ms, slo_p99_ms;
   std::string policies = "fixed,greedy,dynamic,slo";
@@ -55,7 +55,7 @@ sim::RecommendOptions resolve_options(const RecommendFlags& flags) {
   if (flags.slo_p95_ms.has_value() == flags.slo_p99_ms.has_value()) {
     throw UsageError("give exactly one of --slo-p95 MS or --slo-p99 MS (the response-time percentile to bound)");
   }
-  if (flags.verify) (void)live_settings(flags.live);  // exactly one model to run
+  if (flags.verify) (void)live_settings(flags.live);                     // exactly one model to run
   (void)workload::make_arrival(flags.arrival, flags.live.backend.seed);  // a valid spec
   sim::RecommendOptions options;
   options.model = profile_model(flags.live.backend);
@@ -128,8 +128,8 @@ Json recommendation_json(const sim::Recommendation& r, const sim::RecommendOptio
 std::string reference_line(const sim::Reference& ref, const sim::Recommendation& r, sim::SloPercentile p) {
   if (!ref.prediction) return fmt::format("{}: not predicted: {}", ref.policy, ref.unavailable);
   const auto& c = *ref.prediction;
-  const auto saving =
-      ref.saving_percent && r.winner() ? fmt::format("; the winner saves {:.1f}%", *ref.saving_percent) : "";
+  const auto saving = ref.saving_percent && r.winner() ? fmt::format("; the winner saves {:.1f}%", *ref.saving_percent)
+                                                       : "";
   return fmt::format("{}: {:.4g} J/request, {} {:.2f} ms{}{}", ref.policy, *c.energy_per_request_j, sim::to_string(p),
                      sim::percentile_ms(c, p).value_or(0.0), c.meets_slo ? "" : " (misses the SLO)", saving);
 }
@@ -172,8 +172,7 @@ void run_recommend_command(const RecommendFlags& flags) {
     throw InputError(fmt::format(
         "--slo-{} {:g} ms is infeasible: the fastest possible service takes {:.4g} ms (the mean latency of a batch "
         "of {} in profile '{}'), so no response can be faster; raise the SLO or profile faster hardware",
-        sim::to_string(options.percentile), options.slo_ms, r.fastest_service_ms, r.fastest_batch_size,
-        flags.profile));
+        sim::to_string(options.percentile), options.slo_ms, r.fastest_service_ms, r.fastest_batch_size, flags.profile));
   }
   auto json = recommendation_json(r, options, flags);
   if (!flags.json) print_recommendation(r, options, flags);
@@ -190,9 +189,9 @@ void run_recommend_command(const RecommendFlags& flags) {
   }
   if (const auto* best = r.winner(); best != nullptr && !flags.emit.empty()) {
     const auto model = profile_model(flags.live.backend);
-    const auto model_flags = !flags.live.backend.model_file.empty() ? "--model-file " + model
+    const auto model_flags = !flags.live.backend.model_file.empty()  ? "--model-file " + model
                              : !flags.live.backend.synthetic.empty() ? "--backend " + model
-                                                                    : "--model " + (model.empty() ? r.model : model);
+                                                                     : "--model " + (model.empty() ? r.model : model);
     const auto target = parse_emit_target(flags.emit);
     const auto winner = batching::PolicySpec::parse(best->policy);
     auto text = emit_policy(winner, target, model_flags);
@@ -200,10 +199,11 @@ void run_recommend_command(const RecommendFlags& flags) {
       if (expressible(winner, target) || !c.meets_slo) continue;
       const auto spec = batching::PolicySpec::parse(c.policy);
       if (!expressible(spec, target)) continue;
-      text += fmt::format("# the best candidate within the SLO that {} can express: {} ({:.4g} J/request against "
-                          "the winner's {:.4g})\n{}",
-                          flags.emit, c.policy, c.energy_per_request_j.value_or(0.0),
-                          best->energy_per_request_j.value_or(0.0), emit_policy(spec, target, model_flags));
+      text += fmt::format(
+          "# the best candidate within the SLO that {} can express: {} ({:.4g} J/request against "
+          "the winner's {:.4g})\n{}",
+          flags.emit, c.policy, c.energy_per_request_j.value_or(0.0), best->energy_per_request_j.value_or(0.0),
+          emit_policy(spec, target, model_flags));
       break;
     }
     if (flags.json) {
@@ -226,9 +226,10 @@ void run_recommend_command(const RecommendFlags& flags) {
 
 void add_recommend_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "recommend", "Search fixed, greedy and dynamic batching in the simulator for the least energy per request "
-                   "within a p95 or p99 response-time SLO, from a profile document (--seed seeds the arrivals and "
-                   "service draws, the same for every candidate); --verify runs the winner live");
+      "recommend",
+      "Search fixed, greedy and dynamic batching in the simulator for the least energy per request "
+      "within a p95 or p99 response-time SLO, from a profile document (--seed seeds the arrivals and "
+      "service draws, the same for every candidate); --verify runs the winner live");
   auto flags = std::make_shared<RecommendFlags>();
   cmd->add_option("--profile", flags->profile, "profile document written by greenbatch profile --out F.json")
       ->required();

@@ -48,9 +48,10 @@ void recommend_threads(const std::vector<std::string>& profiles, const sim::Reco
   fmt::print(stderr, "searching batching x threads for {} over {} profiles ...\n", options.arrival, profiles.size());
   const auto search = sim::search_threads(documents, options);
   if (!search.winner) {
-    throw InputError(fmt::format("no policy meets {} <= {:g} ms at any of the thread counts profiled; raise the SLO "
-                                 "or lower the arrival rate",
-                                 sim::to_string(options.percentile), options.slo_ms));
+    throw InputError(
+        fmt::format("no policy meets {} <= {:g} ms at any of the thread counts profiled; raise the SLO "
+                    "or lower the arrival rate",
+                    sim::to_string(options.percentile), options.slo_ms));
   }
   const auto& best = *search.per_profile[*search.winner].winner();
   const int best_threads = search.threads[*search.winner];
@@ -89,7 +90,8 @@ void recommend_threads(const std::vector<std::string>& profiles, const sim::Reco
              sim::percentile_ms(best, options.percentile).value_or(0.0));
   fmt::print("threads knob (vs the default, the most threads): {}\n",
              reference_text(search.same_policy_default_threads, default_threads, options));
-  fmt::print("batching knob (vs no batching): {}\n", reference_text(search.no_batching_same_threads, best_threads, options));
+  fmt::print("batching knob (vs no batching): {}\n",
+             reference_text(search.no_batching_same_threads, best_threads, options));
 }
 
 }  // namespace greenbatch::cli

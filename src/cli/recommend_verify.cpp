@@ -52,8 +52,8 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
     note_differences(profile::model_cells(document, options.model).front(), info);
   });
   const auto& measured = record.summary;
-  const auto measured_percentile =
-      options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms : measured.response_p99_ms;
+  const auto measured_percentile = options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms
+                                                                                 : measured.response_p99_ms;
   const bool meets = measured.rejected == 0 && measured_percentile && *measured_percentile <= options.slo_ms;
 
   store::Table table{{"metric", "predicted", "measured", "relative_error", "within_10_percent"}, {}};
@@ -64,11 +64,12 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
       comparison_row("energy_per_request_j", predicted.energy_per_request_j, measured.energy_per_request_j));
   const std::string predicted_source = "simulated from " + document.energy_source;
   if (text) {
-    *text << fmt::format("verify: {} live on {}, {} requests of {}: predicted (energy {}) against measured (energy "
-                         "{}, trial status {}); measured {} {} the SLO\n",
-                         winner.policy, record.config.model, record.requests.size(), record.config.arrival,
-                         predicted_source, measured.energy_source, trial::to_string(record.status), sim::to_string(options.percentile),
-                         meets ? "meets" : "misses");
+    *text << fmt::format(
+        "verify: {} live on {}, {} requests of {}: predicted (energy {}) against measured (energy "
+        "{}, trial status {}); measured {} {} the SLO\n",
+        winner.policy, record.config.model, record.requests.size(), record.config.arrival, predicted_source,
+        measured.energy_source, trial::to_string(record.status), sim::to_string(options.percentile),
+        meets ? "meets" : "misses");
     print(*text, table, Format::table, {}, 4);
   }
   check_backend_ok(record);

@@ -28,8 +28,8 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--seed", flags->options.seed, "seed of the bootstrap confidence intervals")->capture_default_str();
   cmd->callback([flags] {
     if (!std::filesystem::exists(flags->db)) {
-      throw InputError(fmt::format("--db {}: no such file; run a study first (greenbatch study FILE --db {})", flags->db,
-                                   flags->db));
+      throw InputError(fmt::format("--db {}: no such file; run a study first (greenbatch study FILE --db {})",
+                                   flags->db, flags->db));
     }
     const auto db = store::ResultStore::open_read_only(flags->db);
     flags->options.database = flags->db;

@@ -34,8 +34,8 @@ void run_trial_command(const RunFlags& flags) {
     cells = profile::model_cells(profile::load_profile_document(flags.profile), settings.backend.target());
   }
   // With a profile, an slo policy gets its default max from it and is checked against it.
-  const auto policy =
-      sim::resolve_with_profile(batching::PolicySpec::parse(flags.workload.policy), cells, flags.profile);
+  const auto policy = sim::resolve_with_profile(batching::PolicySpec::parse(flags.workload.policy), cells,
+                                                flags.profile);
   settings.policy = policy.to_string();
   settings.arrival = flags.workload.arrival;
   settings.requests = flags.workload.requests;
@@ -70,8 +70,9 @@ void run_trial_command(const RunFlags& flags) {
 
 void add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "run", "One live trial: requests arrive over time, a policy batches them, the model serves them; "
-             "response times and energy");
+      "run",
+      "One live trial: requests arrive over time, a policy batches them, the model serves them; "
+      "response times and energy");
   auto flags = std::make_shared<RunFlags>();
   add_live_trial_flags(*cmd, flags->live);
   add_workload_flags(*cmd, flags->workload);

@@ -2,10 +2,10 @@
 // request, Prometheus metrics, served traffic stored as trials; SIGTERM/SIGINT drain and stop.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <csignal>
 #include <filesystem>
@@ -94,11 +94,13 @@ void run_serve(const ServeFlags& flags) {
   if (specs.size() != 1) throw UsageError("serve takes one model");
   const std::vector<std::string> targets{specs.front().target()};
   std::vector<profile::ProfileCell> cells;
-  if (!flags.profile.empty()) cells = profile::model_cells(profile::load_profile_document(flags.profile), targets.front());
+  if (!flags.profile.empty())
+    cells = profile::model_cells(profile::load_profile_document(flags.profile), targets.front());
   const auto spec = sim::resolve_with_profile(batching::PolicySpec::parse(flags.policy), cells, flags.profile);
   const auto policy = batching::make_policy(spec);
-  const auto slo_ms = flags.slo_ms ? flags.slo_ms
-                                   : spec.family == batching::PolicyFamily::slo ? std::optional<double>(spec.slo_ms) : std::nullopt;
+  const auto slo_ms = flags.slo_ms                                 ? flags.slo_ms
+                      : spec.family == batching::PolicyFamily::slo ? std::optional<double>(spec.slo_ms)
+                                                                   : std::nullopt;
   const auto batch = static_cast<std::int64_t>(policy->max_batch());
   const auto capacity = flags.queue_capacity.value_or(trial::default_queue_capacity(policy->max_batch()));
   if (capacity < batch) {
@@ -137,7 +139,8 @@ void run_serve(const ServeFlags& flags) {
                      trial::environment_json(info, *sampler), energy, idle);
   }
   serve::ServerOptions options{
-      .http = {flags.host, flags.port, flags.io_threads, flags.max_body_bytes, flags.header_timeout_s, flags.body_timeout_s},
+      .http = {flags.host, flags.port, flags.io_threads, flags.max_body_bytes, flags.header_timeout_s,
+               flags.body_timeout_s},
       .queue_capacity = static_cast<std::size_t>(capacity),
       .service = {model_name(flags, targets.front()), energy, idle, recorder ? &*recorder : nullptr, 1.0},
       .drain_timeout_s = flags.drain_timeout_s,
@@ -162,8 +165,9 @@ void run_serve(const ServeFlags& flags) {
   if (recorder) store_window(*recorder, *db, flags.db);
   for (const auto& fault : sampler->faults()) fmt::print(stderr, "energy: {}\n", fault);
   if (const auto error = server.worker_error()) std::rethrow_exception(error);
-  if (!answered) throw Error(fmt::format("{} answers were not written within --drain-timeout {} s",
-                                         server.service().pending(), flags.drain_timeout_s));
+  if (!answered)
+    throw Error(fmt::format("{} answers were not written within --drain-timeout {} s", server.service().pending(),
+                            flags.drain_timeout_s));
   fmt::print(stderr, "stopped: every accepted request was answered\n");
 }
 
@@ -171,14 +175,15 @@ void run_serve(const ServeFlags& flags) {
 
 void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "serve", "An Open Inference Protocol (KServe v2) HTTP server that batches with a policy and reports energy "
-               "per request and Prometheus metrics");
+      "serve",
+      "An Open Inference Protocol (KServe v2) HTTP server that batches with a policy and reports energy "
+      "per request and Prometheus metrics");
   auto flags = std::make_shared<ServeFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/false, /*synthetic=*/true);
   add_meter_flags(*cmd, flags->meter);
-  cmd->add_option("--policy,-p", flags->policy, batching::kPolicySyntax)
-      ->capture_default_str();
-  cmd->add_option("--name", flags->name, "the model's name in /v2/models/NAME (default: the model, file stem, or synthetic)");
+  cmd->add_option("--policy,-p", flags->policy, batching::kPolicySyntax)->capture_default_str();
+  cmd->add_option("--name", flags->name,
+                  "the model's name in /v2/models/NAME (default: the model, file stem, or synthetic)");
   cmd->add_option("--host", flags->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
   cmd->add_option("--port", flags->port, "port to listen on (0: any free port, printed)")->capture_default_str();
   cmd->add_option("--io-threads", flags->io_threads, "HTTP threads (decoding and preprocessing run on them)")
@@ -202,12 +207,14 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--warmup-batches", flags->warmup_batches, "uncounted batches at sizes 1 and the policy's maximum")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--slo", flags->slo_ms, "response-time objective, ms (slo_attainment of stored trials; default: an slo policy's)")
+  cmd->add_option("--slo", flags->slo_ms,
+                  "response-time objective, ms (slo_attainment of stored trials; default: an slo policy's)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--profile", flags->profile,
                   "profile document (profile --out F.json) of this model: seeds the policy's service-time estimate "
                   "and gives slo its default max");
-  cmd->add_option("--db", flags->db, "store the served traffic as a trial (requests, batches, power trace) in this SQLite file");
+  cmd->add_option("--db", flags->db,
+                  "store the served traffic as a trial (requests, batches, power trace) in this SQLite file");
   cmd->add_option("--record-every", flags->record_every_s, "with --db: store one trial per window of this many seconds")
       ->check(CLI::PositiveNumber);
   cmd->callback([flags] { run_serve(*flags); });

@@ -9,11 +9,11 @@
 #include "decision_trace.h"
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/stamp.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/sim/analytic.h"
 #include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/sim/simulator.h"
-#include "greenbatch/core/stamp.h"
 #include "greenbatch/workload/arrival.h"
 #include "output.h"
 #include "workload_flags.h"
@@ -36,8 +36,8 @@ struct SimulateFlags {
 // Inserts column `name` with `value` after column `after` (or at the end) of a one-row table.
 void insert_column(store::Table& table, const std::string& after, const std::string& name, FieldValue value) {
   const auto at = std::ranges::find(table.columns, after);
-  const auto index =
-      at == table.columns.end() ? table.columns.size() : static_cast<std::size_t>(at - table.columns.begin()) + 1;
+  const auto index = at == table.columns.end() ? table.columns.size()
+                                               : static_cast<std::size_t>(at - table.columns.begin()) + 1;
   table.columns.insert(table.columns.begin() + static_cast<std::ptrdiff_t>(index), name);
   auto& row = table.rows.front();
   row.insert(row.begin() + static_cast<std::ptrdiff_t>(index), std::move(value));
@@ -58,8 +58,8 @@ void add_analytic_columns(store::Table& table, const profile::ProfileDocument& d
              "maximum batch size under Poisson arrivals, with tau(b) = alpha*b + tau0 fitted by least squares to the "
              "profile's mean service times: alpha = {:.4g} ms, tau0 = {:.4g} ms, R^2 = {:.4f}\n",
              fit.alpha_s * 1e3, fit.tau0_s * 1e3, fit.r2);
-  const bool capped =
-      std::ranges::any_of(record.batches, [&](const auto& b) { return b.size >= static_cast<int>(max_batch); });
+  const bool capped = std::ranges::any_of(record.batches,
+                                          [&](const auto& b) { return b.size >= static_cast<int>(max_batch); });
   if (capped) {
     fmt::print(stderr, "analytic: note: simulated batches reached the policy's maximum of {}; the bound assumes none\n",
                max_batch);
@@ -76,20 +76,24 @@ void run_simulate_command(const SimulateFlags& flags) {
   const auto document = profile::load_profile_document(flags.profile);
   const auto cells = profile::model_cells(document, flags.model);
   const auto [policy, arrival, capacity, slo_ms] = resolve_workload(flags.workload, flags.seed, cells, document.path);
-  if (flags.analytic && (policy->settings().family != batching::PolicyFamily::greedy || !arrival->spec().starts_with("poisson:"))) {
-    throw UsageError(fmt::format("--analytic: Inoue's bound is for greedy batching under Poisson arrivals, not {} "
-                                 "under {}; use --policy greedy[:MAX] --arrival poisson:RATE",
-                                 policy->spec(), arrival->spec()));
+  if (flags.analytic &&
+      (policy->settings().family != batching::PolicyFamily::greedy || !arrival->spec().starts_with("poisson:"))) {
+    throw UsageError(
+        fmt::format("--analytic: Inoue's bound is for greedy batching under Poisson arrivals, not {} "
+                    "under {}; use --policy greedy[:MAX] --arrival poisson:RATE",
+                    policy->spec(), arrival->spec()));
   }
   const auto service = sim::ServiceModel::from_profile(document, flags.model, policy->max_batch(),
                                                        {flags.deterministic, flags.interpolate});
   fmt::print(stderr, "simulating {} with {} on {} ({} service times) ...\n", arrival->spec(), policy->spec(),
              service.identity().model, flags.deterministic ? "mean" : "measured");
   // The policy knows the profile's latencies from the start (what a live run gets with --profile).
-  auto result = sim::simulate(*policy, service, *arrival, flags.workload.requests, flags.workload.duration_s,
-                              {static_cast<std::size_t>(capacity), slo_ms, flags.seed, sim::estimate_from_profile(cells)});
+  auto result = sim::simulate(
+      *policy, service, *arrival, flags.workload.requests, flags.workload.duration_s,
+      {static_cast<std::size_t>(capacity), slo_ms, flags.seed, sim::estimate_from_profile(cells)});
   auto& record = result.record;
-  if (record.requests.empty()) throw UsageError(fmt::format("--arrival {} schedules no request", flags.workload.arrival));
+  if (record.requests.empty())
+    throw UsageError(fmt::format("--arrival {} schedules no request", flags.workload.arrival));
   const auto& id = service.identity();
   record.config = {.model = id.model,
                    .backend = id.backend,
@@ -125,8 +129,9 @@ void run_simulate_command(const SimulateFlags& flags) {
 
 void add_simulate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "simulate", "A trial on a virtual clock: the same policies and metrics as run, with service times and energy "
-                  "from a profile document (profile --out F.json)");
+      "simulate",
+      "A trial on a virtual clock: the same policies and metrics as run, with service times and energy "
+      "from a profile document (profile --out F.json)");
   auto flags = std::make_shared<SimulateFlags>();
   cmd->add_option("--profile", flags->profile, "profile document written by greenbatch profile --out F.json")
       ->required();

@@ -44,8 +44,8 @@ void write_script(const fs::path& file, const std::string& text) {
   out << text;
   out.close();
   if (!out) {
-    throw InputError(fmt::format("cannot write {}; check that its folder exists and that you may write there",
-                                 file.string()));
+    throw InputError(
+        fmt::format("cannot write {}; check that its folder exists and that you may write there", file.string()));
   }
   fs::permissions(file, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
 }
@@ -54,8 +54,8 @@ void run(const SlurmFlags& flags) {
   const auto config = study::load_study(flags.file, flags.overrides);
   const auto trials = study::expand_design(config).size();
   if (static_cast<std::size_t>(flags.shards) > trials) {
-    throw UsageError(fmt::format("--shards {}: the study has {} trials, so give at most {} shards", flags.shards, trials,
-                                 trials));
+    throw UsageError(
+        fmt::format("--shards {}: the study has {} trials, so give at most {} shards", flags.shards, trials, trials));
   }
   const auto stem = fs::path(flags.file).stem().string();
   const auto out = fs::absolute(flags.out.value_or(stem + "-slurm.sh"));
@@ -83,10 +83,11 @@ void run(const SlurmFlags& flags) {
   const auto merge_out = merge_script_path(out);
   write_script(out, cluster::array_script(job));
   write_script(merge_out, cluster::merge_script(job));
-  fmt::print("wrote {} (a job array of {} tasks, one shard of {} trials each at most) and {} (merges the shards "
-             "into {}); logs go to {}\n",
-             out.string(), job.shards, (trials + job.shards - 1) / job.shards, merge_out.string(), merged.string(),
-             job.log_dir.string());
+  fmt::print(
+      "wrote {} (a job array of {} tasks, one shard of {} trials each at most) and {} (merges the shards "
+      "into {}); logs go to {}\n",
+      out.string(), job.shards, (trials + job.shards - 1) / job.shards, merge_out.string(), merged.string(),
+      job.log_dir.string());
   if (!flags.submit) {
     fmt::print("submit with: jid=$(sbatch --parsable {}) && sbatch --dependency=afterok:$jid {}\n", out.string(),
                merge_out.string());
@@ -102,8 +103,9 @@ void run(const SlurmFlags& flags) {
 
 void add_slurm_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "slurm", "Write sbatch scripts that run a study as a Slurm job array (one shard per task, --exclusive) and "
-               "merge the shards; --submit submits both");
+      "slurm",
+      "Write sbatch scripts that run a study as a Slurm job array (one shard per task, --exclusive) and "
+      "merge the shards; --submit submits both");
   auto flags = std::make_shared<SlurmFlags>();
   cmd->add_option("file", flags->file, "the study's TOML file")->required();
   cmd->add_option("--shards", flags->shards, "N: tasks of the job array, one shard of the study each")->required();
@@ -111,13 +113,15 @@ void add_slurm_command(CLI::App& app) {
   cmd->add_option("--time", flags->time, "time limit of each task, e.g. 4:00:00");
   cmd->add_option("--gres", flags->gres, "generic resources of each task, e.g. gpu:1");
   cmd->add_option("--throttle", flags->throttle, "at most this many tasks at once (--array=...%T)");
-  cmd->add_option("--out", flags->out, "the array script (default: FILE's name with -slurm.sh); the merge script "
-                                       "goes next to it with -merge before the extension");
+  cmd->add_option("--out", flags->out,
+                  "the array script (default: FILE's name with -slurm.sh); the merge script "
+                  "goes next to it with -merge before the extension");
   cmd->add_option("--db", flags->db, "the merged result store (default: FILE's name with .db)");
   cmd->add_option("--shard-db", flags->shard_db,
                   "each task's result store, with {shard} (default: the --db name with -shard-{shard})");
-  cmd->add_option("--logs", flags->logs, "folder of the tasks' output and error files (default: slurm-logs next to "
-                                         "--out)");
+  cmd->add_option("--logs", flags->logs,
+                  "folder of the tasks' output and error files (default: slurm-logs next to "
+                  "--out)");
   cmd->add_option("--name", flags->name, "Slurm job name (default: greenbatch- and the study's name)");
   cmd->add_option("--set", flags->overrides, "override a key of the study file for every task: KEY=VALUE");
   cmd->add_option("--greenbatch", flags->greenbatch,

@@ -5,12 +5,12 @@
 
 #include "commands.h"
 #include "greenbatch/core/error.h"
-#include "greenbatch/study/study_lock.h"
-#include "interruptions.h"
 #include "greenbatch/store/result_store.h"
 #include "greenbatch/study/shard.h"
+#include "greenbatch/study/study_lock.h"
 #include "greenbatch/study/study_runner.h"
 #include "greenbatch/trial/environment.h"
+#include "interruptions.h"
 #include "study_progress.h"
 
 namespace greenbatch::cli {
@@ -45,16 +45,18 @@ void add_study_command(CLI::App& app) {
                   "run only shard K of N (K from 0) of the shuffled design; default: the Slurm array task's "
                   "(SLURM_ARRAY_TASK_ID and _COUNT or _MIN/_MAX), else the whole study");
   cmd->callback([flags] {
-    if (flags->db.empty()) throw UsageError("--db is empty; give the SQLite file for the results, e.g. --db results.db");
+    if (flags->db.empty())
+      throw UsageError("--db is empty; give the SQLite file for the results, e.g. --db results.db");
     const auto shard = flags->shard.empty() ? study::shard_from_slurm(environment_variable)
                                             : std::optional(study::parse_shard(flags->shard));
     const auto db_file = study::expand_db_pattern(flags->db, shard, trial::host_name());
     const auto config = study::load_study(flags->file, flags->overrides);
     const auto lock = study::StudyLock::acquire(db_file);
     auto db = store::ResultStore::open(db_file);
-    announce_interruptions(fmt::format("greenbatch: interrupted; every trial finished so far is stored in {} (the one "
-                                       "in flight is not); rerun the same command to resume\n",
-                                       db_file));
+    announce_interruptions(
+        fmt::format("greenbatch: interrupted; every trial finished so far is stored in {} (the one "
+                    "in flight is not); rerun the same command to resume\n",
+                    db_file));
     StudyProgress progress(stderr);
     const auto outcome = study::run_study(config, db, flags->force, progress, shard);
     const auto part = shard ? fmt::format(", shard {}/{}", shard->index, shard->count) : std::string();
@@ -62,9 +64,10 @@ void add_study_command(CLI::App& app) {
                config.name, outcome.study_id, part, outcome.planned, outcome.already_done, outcome.ran, outcome.failed,
                db_file);
     if (outcome.failed > 0) {
-      throw TrialsFailedError(fmt::format("{} of the {} trials run now failed (their status and data so far are "
-                                          "stored); rerun the same command to retry them",
-                                          outcome.failed, outcome.ran));
+      throw TrialsFailedError(
+          fmt::format("{} of the {} trials run now failed (their status and data so far are "
+                      "stored); rerun the same command to retry them",
+                      outcome.failed, outcome.ran));
     }
   });
 }

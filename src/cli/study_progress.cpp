@@ -63,7 +63,8 @@ void StudyProgress::on_trial_end(const study::PlannedTrial& trial, const trial::
                                  : fmt::format("energy {}", s.energy_status);
   const std::string p95 = s.response_p95_ms ? fmt::format("p95 {:.1f} ms", *s.response_p95_ms) : "no response";
   if (terminal_) fmt::print(out_, "\r\033[K");
-  fmt::print(out_, "trial {}/{} {}: {}, {}, {}{}; {}\n", finished_, to_run_, cell(trial), trial::to_string(record.status), p95, energy,
+  fmt::print(out_, "trial {}/{} {}: {}, {}, {}{}; {}\n", finished_, to_run_, cell(trial),
+             trial::to_string(record.status), p95, energy,
              s.rejected > 0 ? fmt::format(", {} rejected", s.rejected) : "", eta(to_run_ - finished_));
 }
 

@@ -78,9 +78,10 @@ std::vector<report::TimelinePoint> from_db(const TimelineFlags& flags, const std
     points.push_back(std::move(p));
   }
   if (points.empty()) {
-    throw InputError(fmt::format("{} holds no trial with a fixed batch of {} (no fixed:{} trial) of the chosen "
-                                 "models; run a study with policy fixed:{} or measure now without --db",
-                                 flags.db, flags.batch_size, flags.batch_size, flags.batch_size));
+    throw InputError(
+        fmt::format("{} holds no trial with a fixed batch of {} (no fixed:{} trial) of the chosen "
+                    "models; run a study with policy fixed:{} or measure now without --db",
+                    flags.db, flags.batch_size, flags.batch_size, flags.batch_size));
   }
   return points;
 }
@@ -92,12 +93,14 @@ void add_timeline_command(CLI::App& app) {
       "timeline", "Energy per image against publication year and top-1 accuracy for the zoo, with growth rates");
   auto flags = std::make_shared<TimelineFlags>();
   cmd->add_option("--db", flags->db, "read energy per image from this study database (trials with fixed:B)");
-  cmd->add_option("--models", flags->models, "preset (the study's five), all, or NAME[,NAME...]")->capture_default_str();
+  cmd->add_option("--models", flags->models, "preset (the study's five), all, or NAME[,NAME...]")
+      ->capture_default_str();
   cmd->add_option("--batch-size,-b", flags->batch_size, "batch size of the energy per image")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--out", flags->out, "folder for timeline.csv, timeline.md and the figures")->required();
-  cmd->add_option("--threads", flags->backend.threads, "intra-op threads when measuring (default: the cores available)");
+  cmd->add_option("--threads", flags->backend.threads,
+                  "intra-op threads when measuring (default: the cores available)");
   cmd->add_option("--min-seconds", flags->min_seconds, "time each model at least this long when measuring")
       ->capture_default_str();
   add_meter_flags(*cmd, flags->meter);
@@ -105,9 +108,9 @@ void add_timeline_command(CLI::App& app) {
     const auto models = chosen_models(flags->models);
     const bool measured = flags->db.empty();
     auto points = measured ? measure(*flags, models) : from_db(*flags, models);
-    const std::string origin =
-        measured ? fmt::format("measured now, batch size {}, random weights", flags->batch_size)
-                 : fmt::format("mean energy per request of the fixed:{} trials in {}", flags->batch_size, flags->db);
+    const std::string origin = measured ? fmt::format("measured now, batch size {}, random weights", flags->batch_size)
+                                        : fmt::format("mean energy per request of the fixed:{} trials in {}",
+                                                      flags->batch_size, flags->db);
     const auto timeline = report::build_timeline(std::move(points), origin);
     const auto md = report::write_timeline(timeline, flags->out);
     fmt::print("energy per image grows {:+.1f} % per year, top-1 accuracy {:+.2f} % per year; see {}\n",

@@ -26,20 +26,52 @@ struct ValidateFlags {
 };
 
 store::Table validation_table(const sim::Validation& v) {
-  store::Table t{{"trial_id", "model", "policy", "arrival", "live_mean_ms", "sim_mean_ms", "mean_error",
-                  "live_p95_ms", "sim_p95_ms", "p95_error", "live_p99_ms", "sim_p99_ms", "p99_error",
-                  "live_energy_per_request_j", "sim_energy_per_request_j", "energy_error", "live_energy_source",
-                  "sim_energy_source", "idle_gap_model", "interpolated", "within", "reasons"},
+  store::Table t{{"trial_id",
+                  "model",
+                  "policy",
+                  "arrival",
+                  "live_mean_ms",
+                  "sim_mean_ms",
+                  "mean_error",
+                  "live_p95_ms",
+                  "sim_p95_ms",
+                  "p95_error",
+                  "live_p99_ms",
+                  "sim_p99_ms",
+                  "p99_error",
+                  "live_energy_per_request_j",
+                  "sim_energy_per_request_j",
+                  "energy_error",
+                  "live_energy_source",
+                  "sim_energy_source",
+                  "idle_gap_model",
+                  "interpolated",
+                  "within",
+                  "reasons"},
                  {}};
   for (const auto& r : v.rows) {
-    t.rows.push_back({r.trial_id, r.model, r.policy, r.arrival, optional_value(r.live_mean_ms),
-                      optional_value(r.sim_mean_ms), optional_value(sim::relative_error(r.live_mean_ms, r.sim_mean_ms)),
-                      optional_value(r.live_p95_ms), optional_value(r.sim_p95_ms),
-                      optional_value(sim::relative_error(r.live_p95_ms, r.sim_p95_ms)), optional_value(r.live_p99_ms),
-                      optional_value(r.sim_p99_ms), optional_value(sim::relative_error(r.live_p99_ms, r.sim_p99_ms)),
-                      optional_value(r.live_energy_j), optional_value(r.sim_energy_j),
-                      optional_value(sim::relative_error(r.live_energy_j, r.sim_energy_j)), r.live_energy_source,
-                      r.sim_energy_source, r.idle_gaps, r.interpolated, r.within, r.reasons});
+    t.rows.push_back({r.trial_id,
+                      r.model,
+                      r.policy,
+                      r.arrival,
+                      optional_value(r.live_mean_ms),
+                      optional_value(r.sim_mean_ms),
+                      optional_value(sim::relative_error(r.live_mean_ms, r.sim_mean_ms)),
+                      optional_value(r.live_p95_ms),
+                      optional_value(r.sim_p95_ms),
+                      optional_value(sim::relative_error(r.live_p95_ms, r.sim_p95_ms)),
+                      optional_value(r.live_p99_ms),
+                      optional_value(r.sim_p99_ms),
+                      optional_value(sim::relative_error(r.live_p99_ms, r.sim_p99_ms)),
+                      optional_value(r.live_energy_j),
+                      optional_value(r.sim_energy_j),
+                      optional_value(sim::relative_error(r.live_energy_j, r.sim_energy_j)),
+                      r.live_energy_source,
+                      r.sim_energy_source,
+                      r.idle_gaps,
+                      r.interpolated,
+                      r.within,
+                      r.reasons});
   }
   return t;
 }
@@ -56,18 +88,18 @@ std::string summary_line(const sim::Validation& v) {
     energy += sim::within_tolerance(r.live_energy_j, r.sim_energy_j) ? 1 : 0;
   }
   const auto n = v.rows.size();
-  return fmt::format("validate: {} of {} trials within {:.0f} % on mean and p95 response time and energy per request "
-                     "(mean {}/{}, p95 {}/{}, p99 {}/{}, energy {}/{} with live energy); error = (simulated - "
-                     "live) / live; {} not simulated",
-                     within, n, sim::kValidationTolerance * 100.0, mean, n, p95, n, p99, n, energy, with_energy,
-                     v.skipped.size());
+  return fmt::format(
+      "validate: {} of {} trials within {:.0f} % on mean and p95 response time and energy per request "
+      "(mean {}/{}, p95 {}/{}, p99 {}/{}, energy {}/{} with live energy); error = (simulated - "
+      "live) / live; {} not simulated",
+      within, n, sim::kValidationTolerance * 100.0, mean, n, p95, n, p99, n, energy, with_energy, v.skipped.size());
 }
 
 void run_validate(const ValidateFlags& flags) {
   const auto format = pick_format(flags.json, flags.csv);
   if (!std::filesystem::exists(flags.db)) {
-    throw InputError(fmt::format("--db {}: no such file; run a study first (greenbatch study FILE --db {})", flags.db,
-                                 flags.db));
+    throw InputError(
+        fmt::format("--db {}: no such file; run a study first (greenbatch study FILE --db {})", flags.db, flags.db));
   }
   std::vector<profile::ProfileDocument> documents;
   for (const auto& file : flags.profiles) documents.push_back(profile::load_profile_document(file));
@@ -81,9 +113,10 @@ void run_validate(const ValidateFlags& flags) {
     for (const auto& d : documents) {
       for (const auto& c : d.cells) profiled.insert(c.model);
     }
-    throw InputError(fmt::format("--db {} has no ok trial of a profiled model (trials of: {}; profiled: {}); profile "
-                                 "the models the study ran",
-                                 flags.db, fmt::join(stored, ", "), fmt::join(profiled, ", ")));
+    throw InputError(
+        fmt::format("--db {} has no ok trial of a profiled model (trials of: {}; profiled: {}); profile "
+                    "the models the study ran",
+                    flags.db, fmt::join(stored, ", "), fmt::join(profiled, ", ")));
   }
   const auto table = validation_table(validation);
   print(std::cout, table, format,
@@ -103,9 +136,10 @@ void run_validate(const ValidateFlags& flags) {
 
 void add_validate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "validate", "Simulate every stored trial of the profiled models with its own policy, arrivals, seed, length "
-                  "and queue bound, and print the relative errors of mean, p95, p99 response time and energy per "
-                  "request, with reasons where one is outside 10 %");
+      "validate",
+      "Simulate every stored trial of the profiled models with its own policy, arrivals, seed, length "
+      "and queue bound, and print the relative errors of mean, p95, p99 response time and energy per "
+      "request, with reasons where one is outside 10 %");
   auto flags = std::make_shared<ValidateFlags>();
   cmd->add_option("--db", flags->db, "the study's SQLite file")->required();
   cmd->add_option("--profile", flags->profiles, "profile document(s) (profile --out F.json)")->required();

@@ -21,7 +21,8 @@ void add_workload_flags(CLI::App& cmd, WorkloadFlags& flags) {
                     NumberRange::between(1, static_cast<double>(workload::kMaxTrialRequests)));
   add_number_option(cmd, "--duration", flags.duration_s, "or: every arrival within this many seconds",
                     {0.0, true, workload::kMaxTrialSeconds, false});
-  add_number_option(cmd, "--slo", flags.slo_ms, "response-time objective, ms (for slo_attainment; default: an slo policy's MS)",
+  add_number_option(cmd, "--slo", flags.slo_ms,
+                    "response-time objective, ms (for slo_attainment; default: an slo policy's MS)",
                     NumberRange::above(0.0));
   add_number_option(cmd, "--queue-capacity", flags.queue_capacity,
                     "bound of the request queue; arrivals beyond it are rejected (default: max(1024, batch size))",
@@ -39,9 +40,10 @@ Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed,
   const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
   w.queue_capacity = flags.queue_capacity.value_or(trial::default_queue_capacity(w.policy->max_batch()));
   if (w.queue_capacity < batch) {
-    throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
-                                 "could never form; raise --queue-capacity",
-                                 w.queue_capacity, batch, w.policy->spec()));
+    throw UsageError(
+        fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
+                    "could never form; raise --queue-capacity",
+                    w.queue_capacity, batch, w.policy->spec()));
   }
   return w;
 }

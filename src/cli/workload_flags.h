@@ -20,12 +20,12 @@ namespace greenbatch::cli {
 
 /// Parsed workload flags.
 struct WorkloadFlags {
-  std::string policy;                         ///< --policy
-  std::string arrival;                        ///< --arrival
-  std::optional<std::int64_t> requests;       ///< --requests
-  std::optional<double> duration_s;           ///< --duration
-  std::optional<double> slo_ms;               ///< --slo
-  std::optional<std::int64_t> queue_capacity; ///< --queue-capacity
+  std::string policy;                          ///< --policy
+  std::string arrival;                         ///< --arrival
+  std::optional<std::int64_t> requests;        ///< --requests
+  std::optional<double> duration_s;            ///< --duration
+  std::optional<double> slo_ms;                ///< --slo
+  std::optional<std::int64_t> queue_capacity;  ///< --queue-capacity
 };
 
 /// Adds the workload flags to `cmd`.

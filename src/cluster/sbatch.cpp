@@ -30,9 +30,10 @@ std::string submit(const std::filesystem::path& script, const std::vector<std::s
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
   if (code == 127) {
-    throw UnsupportedError(fmt::format("sbatch was not found, so {} cannot be submitted here; run on a Slurm login "
-                                       "node (or install the Slurm client) and submit it there",
-                                       script.string()));
+    throw UnsupportedError(
+        fmt::format("sbatch was not found, so {} cannot be submitted here; run on a Slurm login "
+                    "node (or install the Slurm client) and submit it there",
+                    script.string()));
   }
   // --parsable prints "JOBID" or "JOBID;CLUSTER".
   static const std::regex kJobId(R"(^(\d+)(;\S+)?$)");

@@ -45,23 +45,26 @@ void check_job(const SlurmJob& job) {
   }
   static const std::regex kTime(R"((\d+|\d+:\d+|\d+:\d+:\d+|\d+-\d+|\d+-\d+:\d+|\d+-\d+:\d+:\d+|UNLIMITED|INFINITE))");
   if (job.time && !std::regex_match(*job.time, kTime)) {
-    throw UsageError(fmt::format("--time '{}' is not a Slurm time limit; give MINUTES, H:MM:SS or D-HH:MM:SS (e.g. "
-                                 "2:00:00)",
-                                 *job.time));
+    throw UsageError(
+        fmt::format("--time '{}' is not a Slurm time limit; give MINUTES, H:MM:SS or D-HH:MM:SS (e.g. "
+                    "2:00:00)",
+                    *job.time));
   }
   check_word(job.partition, "--partition", "gpu");
   check_word(job.gres, "--gres", "gpu:1");
   check_word(job.name, "--name", "paper-study");
   static const std::regex kQuotable(R"([^\s'"\\]+)");
   if (!std::regex_match(job.log_dir.string(), kQuotable)) {
-    throw UsageError(fmt::format("--logs '{}': Slurm's #SBATCH lines cannot hold white space or quotes in a path; "
-                                 "give a folder without them",
-                                 job.log_dir.string()));
+    throw UsageError(
+        fmt::format("--logs '{}': Slurm's #SBATCH lines cannot hold white space or quotes in a path; "
+                    "give a folder without them",
+                    job.log_dir.string()));
   }
   if (job.shard_db.find("{shard}") == std::string::npos || job.shard_db.find("{host}") != std::string::npos) {
-    throw UsageError(fmt::format("--shard-db '{}' must contain {{shard}} and not {{host}}: each task writes its own "
-                                 "file and the merge job must know them all (e.g. results-{{shard}}.db)",
-                                 job.shard_db));
+    throw UsageError(
+        fmt::format("--shard-db '{}' must contain {{shard}} and not {{host}}: each task writes its own "
+                    "file and the merge job must know them all (e.g. results-{{shard}}.db)",
+                    job.shard_db));
   }
 }
 
@@ -82,16 +85,18 @@ std::string array_script(const SlurmJob& job) {
       "#   jid=$(sbatch --parsable THIS_SCRIPT) && sbatch --dependency=afterok:$jid THE_MERGE_SCRIPT\n",
       job.study_file.string(), job.shards);
   add_directive(script, "job-name", job.name);
-  add_directive(script, "array", fmt::format("0-{}{}", job.shards - 1, job.throttle ? fmt::format("%{}", *job.throttle) : ""));
+  add_directive(script, "array",
+                fmt::format("0-{}{}", job.shards - 1, job.throttle ? fmt::format("%{}", *job.throttle) : ""));
   script += "#SBATCH --exclusive\n#SBATCH --nodes=1\n#SBATCH --ntasks=1\n";
   add_directive(script, "partition", job.partition);
   add_directive(script, "time", job.time);
   add_directive(script, "gres", job.gres);
   add_directive(script, "output", (job.log_dir / (job.name + "-%A_%a.out")).string());
   add_directive(script, "error", (job.log_dir / (job.name + "-%A_%a.err")).string());
-  script += "set -euo pipefail\n"
-            "# greenbatch study takes its shard, K of N, from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT;\n"
-            "# rerunning a task resumes its shard file.\n";
+  script +=
+      "set -euo pipefail\n"
+      "# greenbatch study takes its shard, K of N, from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT;\n"
+      "# rerunning a task resumes its shard file.\n";
   return script + fmt::format("exec {}\n", study_command(job));
 }
 

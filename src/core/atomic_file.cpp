@@ -57,7 +57,8 @@ void write_file_atomically(const std::filesystem::path& target, const std::funct
   if (!sync_file(temporary)) {
     const int error = errno;
     std::filesystem::remove(temporary, ec);
-    throw InputError(fmt::format("writing '{}' failed ({}); nothing was changed", target.string(), std::strerror(error)));
+    throw InputError(
+        fmt::format("writing '{}' failed ({}); nothing was changed", target.string(), std::strerror(error)));
   }
   std::filesystem::rename(temporary, target, ec);
   if (ec) {
@@ -67,7 +68,9 @@ void write_file_atomically(const std::filesystem::path& target, const std::funct
 }
 
 void write_file_atomically(const std::filesystem::path& target, std::string_view content) {
-  write_file_atomically(target, [content](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+  write_file_atomically(target, [content](std::ostream& out) {
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  });
 }
 
 }  // namespace greenbatch

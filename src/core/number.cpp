@@ -46,14 +46,16 @@ std::optional<std::int64_t> to_integer(std::string_view text) {
 }
 
 double check_real(double value, std::string_view what, const NumberRange& range) {
-  if (!std::isfinite(value)) throw UsageError(fmt::format("{}: {} is not a finite number; it {}", what, value, range.describe()));
+  if (!std::isfinite(value))
+    throw UsageError(fmt::format("{}: {} is not a finite number; it {}", what, value, range.describe()));
   if (!range.contains(value)) throw UsageError(fmt::format("{} {}, not {:g}", what, range.describe(), value));
   return value;
 }
 
 double parse_real(std::string_view text, std::string_view what, const NumberRange& range) {
   const auto value = to_real(text);
-  if (!value) throw UsageError(fmt::format("{}: '{}' is not a finite decimal number; it {}", what, text, range.describe()));
+  if (!value)
+    throw UsageError(fmt::format("{}: '{}' is not a finite decimal number; it {}", what, text, range.describe()));
   if (!range.contains(*value)) throw UsageError(fmt::format("{} {}, not '{}'", what, range.describe(), text));
   return *value;
 }

@@ -7,22 +7,32 @@ namespace greenbatch::energy {
 
 std::string_view to_string(DomainKind kind) {
   switch (kind) {
-    case DomainKind::package: return "package";
-    case DomainKind::cores: return "cores";
-    case DomainKind::uncore: return "uncore";
-    case DomainKind::dram: return "dram";
-    case DomainKind::psys: return "psys";
-    case DomainKind::gpu: return "gpu";
+    case DomainKind::package:
+      return "package";
+    case DomainKind::cores:
+      return "cores";
+    case DomainKind::uncore:
+      return "uncore";
+    case DomainKind::dram:
+      return "dram";
+    case DomainKind::psys:
+      return "psys";
+    case DomainKind::gpu:
+      return "gpu";
   }
   return "unknown";
 }
 
 std::string_view to_string(WindowStatus status) {
   switch (status) {
-    case WindowStatus::ok: return "ok";
-    case WindowStatus::short_window: return "short_window";
-    case WindowStatus::meter_failed: return "meter_failed";
-    case WindowStatus::no_meter: return "no_meter";
+    case WindowStatus::ok:
+      return "ok";
+    case WindowStatus::short_window:
+      return "short_window";
+    case WindowStatus::meter_failed:
+      return "meter_failed";
+    case WindowStatus::no_meter:
+      return "no_meter";
   }
   return "unknown";
 }
@@ -47,8 +57,13 @@ EnergySplit split_energy(const EnergyWindow& work, const IdleBaseline& idle) {
 }
 
 EnergyColumns energy_columns(const EnergyWindow& window, const IdleBaseline& idle) {
-  EnergyColumns c{window.source, std::string(to_string(window.status)), split_energy(window, idle), idle.power_w,
-                  window.avg_power_w, window.peak_power_w, {}};
+  EnergyColumns c{window.source,
+                  std::string(to_string(window.status)),
+                  split_energy(window, idle),
+                  idle.power_w,
+                  window.avg_power_w,
+                  window.peak_power_w,
+                  {}};
   for (const auto& d : window.domains) {
     if (!d.joules) continue;
     if (!c.by_domain.empty()) c.by_domain += ';';

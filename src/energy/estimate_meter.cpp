@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "meters.h"
 #include "greenbatch/core/cpuinfo.h"
+#include "meters.h"
 #include "text_file.h"
 
 namespace greenbatch::energy {
@@ -49,8 +49,12 @@ class EstimateMeter final : public Meter {
  public:
   EstimateMeter(EstimateModel model, int logical_cpus, std::function<double()> cpu_seconds,
                 std::function<double()> wall_seconds)
-      : model_(std::move(model)), logical_cpus_(logical_cpus), cpu_seconds_(std::move(cpu_seconds)),
-        wall_seconds_(std::move(wall_seconds)), last_cpu_(cpu_seconds_()), last_wall_(wall_seconds_()) {}
+      : model_(std::move(model)),
+        logical_cpus_(logical_cpus),
+        cpu_seconds_(std::move(cpu_seconds)),
+        wall_seconds_(std::move(wall_seconds)),
+        last_cpu_(cpu_seconds_()),
+        last_wall_(wall_seconds_()) {}
 
   [[nodiscard]] std::string_view name() const override { return "estimate"; }
   [[nodiscard]] std::string_view source() const override { return "estimate"; }
@@ -101,8 +105,8 @@ EstimateModel estimate_model(const MeterOptions& options, int logical_cpus, cons
     if (std::regex_search(cpu_model, std::regex(row.pattern))) {
       idle_per_cpu = row.idle_w_per_cpu;
       max_per_cpu = row.max_w_per_cpu;
-      basis = fmt::format("table row '{}': {} W idle and {} W busy per logical CPU", row.family,
-                          row.idle_w_per_cpu, row.max_w_per_cpu);
+      basis = fmt::format("table row '{}': {} W idle and {} W busy per logical CPU", row.family, row.idle_w_per_cpu,
+                          row.max_w_per_cpu);
       break;
     }
   }

@@ -11,9 +11,9 @@ namespace greenbatch::energy {
 
 /// Parameters of the linear power model for the whole set of logical CPUs the machine shows.
 struct EstimateModel {
-  double idle_w = 0.0;   ///< power with no load, W
-  double max_w = 0.0;    ///< power with every logical CPU busy, W
-  std::string basis;     ///< where the parameters come from (table row, default or override)
+  double idle_w = 0.0;  ///< power with no load, W
+  double max_w = 0.0;   ///< power with every logical CPU busy, W
+  std::string basis;    ///< where the parameters come from (table row, default or override)
 };
 
 /// Picks the model for `logical_cpus` CPUs named `cpu_model` (cpuinfo's "model name"): overrides
@@ -22,8 +22,7 @@ EstimateModel estimate_model(const MeterOptions& options, int logical_cpus, cons
 
 /// An estimate meter with injected clocks: `cpu_seconds` is the process's CPU time (all threads),
 /// `wall_seconds` the meter's clock; u = ΔCPU / (Δwall · logical_cpus), clamped to [0, 1].
-std::unique_ptr<Meter> make_estimate_meter(EstimateModel model, int logical_cpus,
-                                           std::function<double()> cpu_seconds,
+std::unique_ptr<Meter> make_estimate_meter(EstimateModel model, int logical_cpus, std::function<double()> cpu_seconds,
                                            std::function<double()> wall_seconds);
 
 }  // namespace greenbatch::energy

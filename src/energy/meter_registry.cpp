@@ -19,8 +19,7 @@ constexpr std::array<MeterKind, 5> kKinds{{
     {"perf", "cpu", true, "RAPL counters through the perf_event power PMU", open_perf_power},
     {"rapl-msr", "cpu", true, "RAPL counters read from /dev/cpu/N/msr", open_rapl_msr},
     {"nvml", "gpu", true, "NVIDIA GPU energy counter (or power integrated) through NVML", open_nvml},
-    {"estimate", "cpu", false, "CPU power modelled from this process's CPU share (not a measurement)",
-     open_estimate},
+    {"estimate", "cpu", false, "CPU power modelled from this process's CPU share (not a measurement)", open_estimate},
 }};
 
 std::string valid_names() {
@@ -32,8 +31,7 @@ std::string valid_names() {
 const MeterKind& kind_named(std::string_view name) {
   const auto it = std::ranges::find(kKinds, name, &MeterKind::name);
   if (it == kKinds.end()) {
-    throw UsageError(fmt::format("unknown meter '{}'; valid: {} (see `greenbatch meters`)", name,
-                                 valid_names()));
+    throw UsageError(fmt::format("unknown meter '{}'; valid: {} (see `greenbatch meters`)", name, valid_names()));
   }
   return *it;
 }
@@ -46,8 +44,13 @@ std::vector<Probe> probe_meters(const MeterOptions& options) {
   std::vector<Probe> probes;
   for (const auto& kind : kKinds) {
     auto opened = kind.open(options);
-    Probe probe{std::string(kind.name), std::string(kind.covers), {}, opened.meter != nullptr,
-                std::move(opened.reason), {}, {}};
+    Probe probe{std::string(kind.name),
+                std::string(kind.covers),
+                {},
+                opened.meter != nullptr,
+                std::move(opened.reason),
+                {},
+                {}};
     if (opened.meter) {
       probe.source = opened.meter->source();
       probe.notes = opened.meter->notes();
@@ -75,15 +78,17 @@ MeterSelection MeterSelection::parse(std::string_view spec) {
   selection.mode = Mode::named;
   for (const auto name : split(spec, ',')) {
     if (name == "auto" || name == "none") {
-      throw UsageError(fmt::format("meter selection '{}': '{}' stands alone and cannot be combined with meter names; give "
-                                   "'{}' by itself, or names such as rapl,nvml",
-                                   spec, name, name));
+      throw UsageError(
+          fmt::format("meter selection '{}': '{}' stands alone and cannot be combined with meter names; give "
+                      "'{}' by itself, or names such as rapl,nvml",
+                      spec, name, name));
     }
     const auto& kind = kind_named(name);
     if (std::ranges::any_of(selection.kinds, [&](const MeterKind* k) { return k->covers == kind.covers; })) {
-      throw UsageError(fmt::format("meter selection '{}' names two {} meters, which would count the same energy "
-                                   "twice; choose one of them",
-                                   spec, kind.covers));
+      throw UsageError(
+          fmt::format("meter selection '{}' names two {} meters, which would count the same energy "
+                      "twice; choose one of them",
+                      spec, kind.covers));
     }
     selection.kinds.push_back(&kind);
   }

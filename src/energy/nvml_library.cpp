@@ -20,9 +20,10 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(const std::string& name, std::str
   }
   const nvmlReturn_t status = init();
   if (status != kNvmlSuccess) {
-    reason = fmt::format("NVML ({}) failed to initialise: {}; check that the NVIDIA driver is loaded (nvidia-smi "
-                         "should list the GPUs)",
-                         name, library->error(status));
+    reason = fmt::format(
+        "NVML ({}) failed to initialise: {}; check that the NVIDIA driver is loaded (nvidia-smi "
+        "should list the GPUs)",
+        name, library->error(status));
     return nullptr;
   }
   library->initialised_ = true;

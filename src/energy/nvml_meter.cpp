@@ -37,12 +37,12 @@ enum class Method { counter, power };
 // One measured GPU.
 struct Gpu {
   nvmlDevice_t handle = nullptr;
-  std::string label;                  // "gpu-0 (NVIDIA A100, NVML device 0)", for messages
+  std::string label;  // "gpu-0 (NVIDIA A100, NVML device 0)", for messages
   Method method = Method::counter;
-  unsigned long long first_mj = 0;    // counter: the value at open
-  unsigned long long last_mj = 0;     // counter: the last value read
-  double last_w = 0.0;                // power: the last power read
-  double joules = 0.0;                // power: integrated so far
+  unsigned long long first_mj = 0;  // counter: the value at open
+  unsigned long long last_mj = 0;   // counter: the last value read
+  double last_w = 0.0;              // power: the last power read
+  double joules = 0.0;              // power: integrated so far
 };
 
 class NvmlMeter final : public Meter {
@@ -79,7 +79,8 @@ class NvmlMeter final : public Meter {
     unsigned long long mj = 0;
     const nvmlReturn_t status = nvml_->get_total_energy(gpu.handle, &mj);
     if (status != NVML_SUCCESS) {
-      throw MeterFault(fmt::format("NVML: reading the energy counter of {} failed: {}", gpu.label, nvml_->error(status)));
+      throw MeterFault(
+          fmt::format("NVML: reading the energy counter of {} failed: {}", gpu.label, nvml_->error(status)));
     }
     if (mj < gpu.last_mj) {
       throw MeterFault(fmt::format("NVML: the energy counter of {} went back from {} to {} mJ (driver reloaded?)",
@@ -223,8 +224,8 @@ OpenResult open_nvml(const MeterOptions& options) {
     const Candidate& candidate = visible.devices[cuda_index];
     const std::string domain_name = fmt::format("gpu-{}", cuda_index);
     if (candidate.handle == nullptr) {
-      notes.push_back(fmt::format("{} ({}) skipped: no NVML handle: {}", domain_name, candidate.selector,
-                                  candidate.failure));
+      notes.push_back(
+          fmt::format("{} ({}) skipped: no NVML handle: {}", domain_name, candidate.selector, candidate.failure));
       continue;
     }
     Gpu gpu;
@@ -242,15 +243,16 @@ OpenResult open_nvml(const MeterOptions& options) {
       unsigned mw = 0;
       const nvmlReturn_t power_status = nvml->get_power(gpu.handle, &mw);
       if (power_status != NVML_SUCCESS) {
-        notes.push_back(fmt::format("{} skipped: energy counter: {}; power: {}", gpu.label,
-                                    nvml->error(energy_status), nvml->error(power_status)));
+        notes.push_back(fmt::format("{} skipped: energy counter: {}; power: {}", gpu.label, nvml->error(energy_status),
+                                    nvml->error(power_status)));
         continue;
       }
       gpu.method = Method::power;
       gpu.last_w = mw / 1000.0;
-      notes.push_back(fmt::format("{}: power polled at each read, integrated with the trapezoid rule "
-                                  "(energy counter: {})",
-                                  gpu.label, nvml->error(energy_status)));
+      notes.push_back(
+          fmt::format("{}: power polled at each read, integrated with the trapezoid rule "
+                      "(energy counter: {})",
+                      gpu.label, nvml->error(energy_status)));
     }
     gpus.push_back(std::move(gpu));
     domains.push_back(Domain{domain_name, DomainKind::gpu, true});

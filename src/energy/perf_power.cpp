@@ -84,9 +84,10 @@ std::optional<double> parse_double(const std::string& text) {
 /// What unprivileged users lack, with the current perf_event_paranoid when it can be read.
 std::string permission_fix(const std::filesystem::path& proc_root) {
   const auto paranoid = read_text(proc_root / "sys/kernel/perf_event_paranoid");
-  return fmt::format("system-wide perf events need root or CAP_PERFMON (CAP_SYS_ADMIN before Linux 5.8), "
-                     "or sysctl kernel.perf_event_paranoid=0{}",
-                     paranoid.text ? fmt::format(" (it is {} now)", *paranoid.text) : std::string());
+  return fmt::format(
+      "system-wide perf events need root or CAP_PERFMON (CAP_SYS_ADMIN before Linux 5.8), "
+      "or sysctl kernel.perf_event_paranoid=0{}",
+      paranoid.text ? fmt::format(" (it is {} now)", *paranoid.text) : std::string());
 }
 
 /// One open counter and its joules since open.
@@ -222,11 +223,11 @@ OpenResult open_perf_power(const MeterOptions& options, const PerfCounterOps& op
     // psys is platform-wide: one counter, on the first CPU of the mask.
     const std::size_t cpu_count = kind.kind == DomainKind::psys ? 1 : mask_cpus.size();
     for (std::size_t i = 0; i < cpu_count; ++i) {
-      Domain domain{kind.kind == DomainKind::psys ? std::string(kind.domain)
-                                                  : fmt::format("{}-{}", kind.domain, package(i)),
-                    kind.kind};
-      if (auto reason = meter->add(std::move(domain), static_cast<std::uint32_t>(*type), *config, mask_cpus[i],
-                                   *scale, kind.event, event_file)) {
+      Domain domain{
+          kind.kind == DomainKind::psys ? std::string(kind.domain) : fmt::format("{}-{}", kind.domain, package(i)),
+          kind.kind};
+      if (auto reason = meter->add(std::move(domain), static_cast<std::uint32_t>(*type), *config, mask_cpus[i], *scale,
+                                   kind.event, event_file)) {
         return {nullptr, std::move(*reason)};
       }
     }

@@ -21,11 +21,11 @@ namespace {
 
 /// The RAPL registers of one vendor; 0 where the vendor has none.
 struct RegisterSet {
-  std::uint32_t unit = 0;     ///< MSR_RAPL_POWER_UNIT: energy unit in bits 12:8
-  std::uint32_t package = 0;  ///< package energy status
-  std::uint32_t cores = 0;    ///< PP0 on Intel (per package); per physical core on AMD
-  std::uint32_t dram = 0;     ///< DRAM energy status
-  std::uint32_t psys = 0;     ///< platform energy, one counter for the whole machine
+  std::uint32_t unit = 0;       ///< MSR_RAPL_POWER_UNIT: energy unit in bits 12:8
+  std::uint32_t package = 0;    ///< package energy status
+  std::uint32_t cores = 0;      ///< PP0 on Intel (per package); per physical core on AMD
+  std::uint32_t dram = 0;       ///< DRAM energy status
+  std::uint32_t psys = 0;       ///< platform energy, one counter for the whole machine
   bool cores_per_core = false;  ///< the cores register counts one physical core (AMD)
 };
 
@@ -145,9 +145,10 @@ std::optional<Counter> probe(const MsrFile& file, std::uint32_t reg, double unit
 std::string unknown_vendor_reason(const VendorId& vendor, const std::filesystem::path& proc_root) {
   const auto cpuinfo = (proc_root / "cpuinfo").string();
   if (vendor.id.empty()) return "no vendor_id in " + cpuinfo + ": RAPL MSRs are known only for Intel and AMD CPUs";
-  return fmt::format("unknown CPU vendor '{}' in {}: RAPL MSRs are known only for GenuineIntel, AuthenticAMD "
-                     "and HygonGenuine",
-                     vendor.id, cpuinfo);
+  return fmt::format(
+      "unknown CPU vendor '{}' in {}: RAPL MSRs are known only for GenuineIntel, AuthenticAMD "
+      "and HygonGenuine",
+      vendor.id, cpuinfo);
 }
 
 }  // namespace

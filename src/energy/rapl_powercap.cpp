@@ -19,9 +19,9 @@ constexpr const char* kPermissionFix =
 // One zone directory, e.g. intel-rapl:0:1.
 struct Zone {
   std::filesystem::path dir;
-  std::string control;   // "intel-rapl" or "intel-rapl-mmio"
-  std::string id;        // "0" or "0:1"
-  std::string label;     // the zone's `name` file: package-0, core, uncore, dram, psys
+  std::string control;                 // "intel-rapl" or "intel-rapl-mmio"
+  std::string id;                      // "0" or "0:1"
+  std::string label;                   // the zone's `name` file: package-0, core, uncore, dram, psys
   std::optional<ReadOnlyFile> energy;  // energy_uj, opened once
   std::uint64_t range_uj = 0;
   std::uint64_t last_uj = 0;
@@ -46,7 +46,10 @@ std::optional<Domain> domain_of(const std::string& label, const std::string& pac
 class PowercapMeter final : public Meter {
  public:
   PowercapMeter(std::vector<Zone> zones, std::vector<Domain> domains, std::string notes, MeterOptions options)
-      : zones_(std::move(zones)), domains_(std::move(domains)), notes_(std::move(notes)), options_(std::move(options)) {}
+      : zones_(std::move(zones)),
+        domains_(std::move(domains)),
+        notes_(std::move(notes)),
+        options_(std::move(options)) {}
 
   [[nodiscard]] std::string_view name() const override { return "rapl"; }
   [[nodiscard]] std::string_view source() const override { return "rapl"; }
@@ -67,13 +70,15 @@ class PowercapMeter final : public Meter {
         throw MeterFault(fmt::format("suspect counter: {} reads {} uJ, above its max_energy_range_uj {}", zone.label,
                                      *value, zone.range_uj));
       }
-      const std::uint64_t delta = *value >= zone.last_uj ? *value - zone.last_uj : *value + zone.range_uj - zone.last_uj;
+      const std::uint64_t delta = *value >= zone.last_uj ? *value - zone.last_uj
+                                                         : *value + zone.range_uj - zone.last_uj;
       if (zone.last_s && reading.time_s > *zone.last_s) {
         const double watts = static_cast<double>(delta) * 1e-6 / (reading.time_s - *zone.last_s);
         if (watts > kMaxPlausibleWatts) {
-          throw MeterFault(fmt::format("suspect counter: {} stepped from {} to {} uJ in {:.3g} s ({:.3g} W, a wrap or "
-                                       "a step backwards no real zone makes); its energy is not used",
-                                       zone.label, zone.last_uj, *value, reading.time_s - *zone.last_s, watts));
+          throw MeterFault(
+              fmt::format("suspect counter: {} stepped from {} to {} uJ in {:.3g} s ({:.3g} W, a wrap or "
+                          "a step backwards no real zone makes); its energy is not used",
+                          zone.label, zone.last_uj, *value, reading.time_s - *zone.last_s, watts));
         }
       }
       zone.last_uj = *value;
@@ -102,9 +107,8 @@ std::vector<Zone> list_zones(const std::filesystem::path& powercap) {
     if (!std::regex_match(leaf, match, pattern)) continue;
     zones.push_back(Zone{entry.path(), match[1], match[2], {}, std::nullopt, 0, 0, 0.0});
   }
-  std::ranges::sort(zones, [](const Zone& a, const Zone& b) {
-    return std::tie(a.control, a.id) < std::tie(b.control, b.id);
-  });
+  std::ranges::sort(zones,
+                    [](const Zone& a, const Zone& b) { return std::tie(a.control, a.id) < std::tie(b.control, b.id); });
   return zones;
 }
 
@@ -143,7 +147,8 @@ OpenResult open_rapl_powercap(const MeterOptions& options) {
     const auto range_file = zone.dir / "max_energy_range_uj";
     const auto range = read_text(range_file);
     if (!range.text) {
-      return {nullptr, fmt::format("{} (needed to correct counter wraparound)", describe(range.failure, kPermissionFix))};
+      return {nullptr,
+              fmt::format("{} (needed to correct counter wraparound)", describe(range.failure, kPermissionFix))};
     }
     zone.energy.emplace(zone.dir / "energy_uj");
     if (!zone.energy->ok()) return {nullptr, describe(zone.energy->failure(), kPermissionFix)};
@@ -151,7 +156,8 @@ OpenResult open_rapl_powercap(const MeterOptions& options) {
     const auto energy_uj = zone.energy->read_u64(&problem);
     if (!energy_uj) return {nullptr, problem};
     const auto range_uj = parse_u64(*range.text);
-    if (!range_uj || *range_uj == 0) return {nullptr, fmt::format("{} does not hold a counter range", range_file.string())};
+    if (!range_uj || *range_uj == 0)
+      return {nullptr, fmt::format("{} does not hold a counter range", range_file.string())};
     zone.range_uj = *range_uj;
     zone.last_uj = *energy_uj;
     kept.push_back(std::move(zone));

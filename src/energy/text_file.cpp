@@ -61,7 +61,6 @@ std::string describe(const FileFailure& failure, const std::string& permission_f
 
 }  // namespace greenbatch::energy
 
-
 namespace greenbatch::energy {
 
 ReadOnlyFile::ReadOnlyFile(std::filesystem::path path) : path_(std::move(path)) {

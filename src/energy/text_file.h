@@ -10,8 +10,8 @@ namespace greenbatch::energy {
 
 /// Why a file could not be read: errno (ENOENT, EACCES, ...) and a message naming the file.
 struct FileFailure {
-  int error = 0;           ///< errno of the failed call
-  std::string message;     ///< "permission denied reading /sys/.../energy_uj"
+  int error = 0;        ///< errno of the failed call
+  std::string message;  ///< "permission denied reading /sys/.../energy_uj"
 };
 
 /// The whole content of a text file with trailing whitespace removed, or the failure.

@@ -10,7 +10,9 @@ namespace greenbatch::engine {
 
 BackendSpec BackendSpec::parse_target(const std::string& target) {
   BackendSpec spec;
-  if (target.empty()) throw UsageError("empty model name; give a zoo model (see 'greenbatch models'), a TorchScript file or synthetic:...");
+  if (target.empty())
+    throw UsageError(
+        "empty model name; give a zoo model (see 'greenbatch models'), a TorchScript file or synthetic:...");
   if (target.starts_with("synthetic:")) {
     spec.kind = BackendKind::synthetic;
     spec.synthetic = parse_synthetic_spec(target);
@@ -26,9 +28,12 @@ BackendSpec BackendSpec::parse_target(const std::string& target) {
 
 std::string BackendSpec::target() const {
   switch (kind) {
-    case BackendKind::zoo: return zoo_model;
-    case BackendKind::torchscript: return model_file.string();
-    case BackendKind::synthetic: return to_string(synthetic);
+    case BackendKind::zoo:
+      return zoo_model;
+    case BackendKind::torchscript:
+      return model_file.string();
+    case BackendKind::synthetic:
+      return to_string(synthetic);
   }
   return {};
 }

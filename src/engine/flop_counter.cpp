@@ -62,9 +62,8 @@ std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
 
 FlopCounter::FlopCounter() {
   t_flops = 0.0;
-  handle_ = at::addThreadLocalCallback(at::RecordFunctionCallback(on_start)
-                                           .needsInputs(true)
-                                           .scopes({at::RecordScope::FUNCTION}));
+  handle_ = at::addThreadLocalCallback(
+      at::RecordFunctionCallback(on_start).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
 }
 
 FlopCounter::~FlopCounter() { at::removeCallback(handle_); }

@@ -5,9 +5,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <cmath>
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -40,13 +40,15 @@ int cv_interpolation(Interpolation interpolation) {
 // which decoders would otherwise fill with grey and only warn about.
 void check_complete(std::span<const std::uint8_t> bytes, const std::string& label) {
   const auto ends_with = [&](std::initializer_list<std::uint8_t> tail) {
-    return bytes.size() >= tail.size() && std::equal(tail.begin(), tail.end(), bytes.end() - static_cast<std::ptrdiff_t>(tail.size()));
+    return bytes.size() >= tail.size() &&
+           std::equal(tail.begin(), tail.end(), bytes.end() - static_cast<std::ptrdiff_t>(tail.size()));
   };
   const bool jpeg = bytes.size() >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
   const bool png = bytes.size() >= 8 && bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G';
   // JPEG ends with EOI (FF D9), possibly followed by padding; PNG with the IEND chunk and its CRC.
-  const bool jpeg_ok = !jpeg || std::search(bytes.end() - static_cast<std::ptrdiff_t>(std::min<std::size_t>(bytes.size(), 64)),
-                                            bytes.end(), kJpegEnd.begin(), kJpegEnd.end()) != bytes.end();
+  const bool jpeg_ok = !jpeg ||
+                       std::search(bytes.end() - static_cast<std::ptrdiff_t>(std::min<std::size_t>(bytes.size(), 64)),
+                                   bytes.end(), kJpegEnd.begin(), kJpegEnd.end()) != bytes.end();
   const bool png_ok = !png || ends_with({0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82});
   if (!jpeg_ok || !png_ok) {
     throw InputError(fmt::format("image '{}' is truncated (its {} end marker is missing): copy it again or remove it",
@@ -64,13 +66,15 @@ RgbImage decode_image_bytes(std::span<const std::uint8_t> bytes, const std::stri
     try {
       decoded = cv::imdecode(raw, cv::IMREAD_COLOR);
     } catch (const cv::Exception& e) {
-      throw InputError(fmt::format("image '{}' could not be decoded ({}); images above {} pixels are refused (a "
-                                   "decompression bomb guard): resize it or give another image",
-                                   label, e.err, kMaxImagePixels));
+      throw InputError(
+          fmt::format("image '{}' could not be decoded ({}); images above {} pixels are refused (a "
+                      "decompression bomb guard): resize it or give another image",
+                      label, e.err, kMaxImagePixels));
     }
   }
   if (decoded.empty()) {
-    throw InputError("image '" + label + "' could not be decoded: it is empty, corrupt or not a JPEG/PNG file; "
+    throw InputError("image '" + label +
+                     "' could not be decoded: it is empty, corrupt or not a JPEG/PNG file; "
                      "remove it or replace it with a valid image");
   }
   return from_bgr(decoded);

@@ -21,8 +21,8 @@ constexpr std::string_view kUsage = "expected synthetic:alpha=MS,tau0=MS[,mode=s
 
 double parse_ms(std::string_view key, std::string_view value, const std::string& text) {
   if (const auto ms = to_real(value); ms && *ms >= 0.0 && *ms <= 1e7) return *ms;
-  throw UsageError(fmt::format("backend '{}': {} must be a number of milliseconds between 0 and 1e7, got '{}'; {}", text,
-                               key, value, kUsage));
+  throw UsageError(fmt::format("backend '{}': {} must be a number of milliseconds between 0 and 1e7, got '{}'; {}",
+                               text, key, value, kUsage));
 }
 
 class SyntheticBackend final : public Backend {

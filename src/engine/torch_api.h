@@ -18,11 +18,11 @@ inline constexpr int kTorchApiVersion = 1;
 
 /// The plugin's functions.
 struct TorchApi {
-  int version = kTorchApiVersion;                                      ///< kTorchApiVersion
+  int version = kTorchApiVersion;                                           ///< kTorchApiVersion
   std::unique_ptr<Backend> (*make_backend)(const TorchOptions&) = nullptr;  ///< make_torch_backend
-  ZooModelStats (*count_zoo_model)(std::string_view) = nullptr;        ///< count_zoo_model
-  std::string (*version_text)() = nullptr;                             ///< torch_version
-  bool (*has_cuda)() = nullptr;                                        ///< torch_has_cuda
+  ZooModelStats (*count_zoo_model)(std::string_view) = nullptr;             ///< count_zoo_model
+  std::string (*version_text)() = nullptr;                                  ///< torch_version
+  bool (*has_cuda)() = nullptr;                                             ///< torch_has_cuda
 };
 
 /// The symbol the plugin exports: returns its TorchApi (static storage).

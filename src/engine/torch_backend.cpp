@@ -34,8 +34,10 @@ torch::Device resolve_device(const DeviceSpec& spec) {
   }
   const auto count = static_cast<int>(torch::cuda::device_count());
   if (spec.index < 0 || spec.index >= count) {
-    throw UnsupportedError(fmt::format("--device cuda:{}: {} CUDA device(s) visible; check the driver and "
-                                       "CUDA_VISIBLE_DEVICES", spec.index, count));
+    throw UnsupportedError(
+        fmt::format("--device cuda:{}: {} CUDA device(s) visible; check the driver and "
+                    "CUDA_VISIBLE_DEVICES",
+                    spec.index, count));
   }
   return {torch::kCUDA, static_cast<c10::DeviceIndex>(spec.index)};
 }
@@ -45,13 +47,15 @@ torch::Tensor first_tensor(const c10::IValue& out, const std::string& label) {
   if (out.isTuple() && !out.toTupleRef().elements().empty() && out.toTupleRef().elements()[0].isTensor()) {
     return out.toTupleRef().elements()[0].toTensor();
   }
-  throw InputError("model file '" + label + "' returned something other than a tensor (or a tuple starting "
+  throw InputError("model file '" + label +
+                   "' returned something other than a tensor (or a tuple starting "
                    "with one); export a module whose forward returns the class scores");
 }
 
 torch::jit::Module load_model_file(const std::filesystem::path& file, const torch::Device& device, bool optimize) {
   if (!std::filesystem::exists(file)) {
-    throw InputError("model file '" + file.string() + "' does not exist; pass a TorchScript file saved with "
+    throw InputError("model file '" + file.string() +
+                     "' does not exist; pass a TorchScript file saved with "
                      "torch.jit.save(torch.jit.script(model), FILE)");
   }
   torch::jit::Module module;
@@ -152,8 +156,8 @@ class TorchBackend final : public Backend {
   torch::Tensor forward(const ImageBatch& batch) {
     const auto& s = batch.shape;
     if (s != input_shape()) {
-      throw InputError(fmt::format("batch of {}x{}x{} images given to {} which expects {}x{}x{}", s.channels,
-                                   s.height, s.width, info_.model, 3, preprocessing_.crop, preprocessing_.crop));
+      throw InputError(fmt::format("batch of {}x{}x{} images given to {} which expects {}x{}x{}", s.channels, s.height,
+                                   s.width, info_.model, 3, preprocessing_.crop, preprocessing_.crop));
     }
     auto input = torch::from_blob(const_cast<float*>(batch.data.data()), {batch.size, s.channels, s.height, s.width},
                                   torch::kFloat);

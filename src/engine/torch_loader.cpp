@@ -69,10 +69,10 @@ const TorchApi& load() {
     failure = fmt::format("{}", fmt::join(tried, "; "));
   });
   if (api == nullptr) {
-    throw UnsupportedError(fmt::format(
-        "the LibTorch engine ({}) could not be loaded ({}); rebuild greenbatch (scripts/build.sh) or point "
-        "GREENBATCH_TORCH_PLUGIN at the plugin",
-        kPluginName, failure));
+    throw UnsupportedError(
+        fmt::format("the LibTorch engine ({}) could not be loaded ({}); rebuild greenbatch (scripts/build.sh) or point "
+                    "GREENBATCH_TORCH_PLUGIN at the plugin",
+                    kPluginName, failure));
   }
   return *api;
 }

@@ -21,10 +21,10 @@ void plan_cpu(std::uint64_t khz, const KnobOptions& options, std::vector<Origina
   const auto caps = read_cpu_caps(options.sysfs_root);
   if (caps.cpus.empty()) throw UnsupportedError(fmt::format("--cpu-max-freq is unavailable: {}", caps.reason));
   if (khz < caps.min_khz || khz > caps.max_khz) {
-    throw UsageError(fmt::format("--cpu-max-freq {} kHz is outside the range the CPUs allow, {}..{} kHz "
-                                 "(cpuinfo_min_freq..cpuinfo_max_freq under {}); choose a value in it",
-                                 khz, caps.min_khz, caps.max_khz,
-                                 (options.sysfs_root / "devices/system/cpu").string()));
+    throw UsageError(
+        fmt::format("--cpu-max-freq {} kHz is outside the range the CPUs allow, {}..{} kHz "
+                    "(cpuinfo_min_freq..cpuinfo_max_freq under {}); choose a value in it",
+                    khz, caps.min_khz, caps.max_khz, (options.sysfs_root / "devices/system/cpu").string()));
   }
   for (const auto& cpu : caps.cpus) {
     originals.push_back(Original{Original::Kind::cpu_max_freq, cpu.max_file.string(), cpu.current_khz});
@@ -61,9 +61,10 @@ Plan plan(const KnobSettings& settings, const KnobOptions& options) {
     for (unsigned gpu = 0; gpu < gpus.count(); ++gpu) {
       const auto range = gpus.power_limit_range_mw(gpu);
       if (mw < range.min || mw > range.max) {
-        throw UsageError(fmt::format("--gpu-power-limit {} W is outside the range NVML device {} allows, {:g}..{:g} W "
-                                     "(nvmlDeviceGetPowerManagementLimitConstraints); choose a value in it",
-                                     *settings.gpu_power_limit_w, gpu, range.min / 1000.0, range.max / 1000.0));
+        throw UsageError(
+            fmt::format("--gpu-power-limit {} W is outside the range NVML device {} allows, {:g}..{:g} W "
+                        "(nvmlDeviceGetPowerManagementLimitConstraints); choose a value in it",
+                        *settings.gpu_power_limit_w, gpu, range.min / 1000.0, range.max / 1000.0));
       }
       p.originals.push_back(Original{Original::Kind::gpu_power_limit, std::to_string(gpu), gpus.power_limit_mw(gpu)});
       p.changes.emplace_back([&gpus, gpu, mw] { gpus.set_power_limit_mw(gpu, mw); });
@@ -76,9 +77,10 @@ Plan plan(const KnobSettings& settings, const KnobOptions& options) {
     for (unsigned gpu = 0; gpu < gpus.count(); ++gpu) {
       const auto range = gpus.clock_range_mhz(gpu);
       if (mhz < range.min || mhz > range.max) {
-        throw UsageError(fmt::format("--gpu-clocks {} MHz is outside the graphics clocks NVML device {} supports, "
-                                     "{}..{} MHz (nvmlDeviceGetSupportedGraphicsClocks); choose a value in it",
-                                     mhz, gpu, range.min, range.max));
+        throw UsageError(
+            fmt::format("--gpu-clocks {} MHz is outside the graphics clocks NVML device {} supports, "
+                        "{}..{} MHz (nvmlDeviceGetSupportedGraphicsClocks); choose a value in it",
+                        mhz, gpu, range.min, range.max));
       }
       p.originals.push_back(Original{Original::Kind::gpu_clocks, std::to_string(gpu), 0});
       p.changes.emplace_back([&gpus, gpu, mhz] { gpus.lock_clocks_mhz(gpu, mhz); });

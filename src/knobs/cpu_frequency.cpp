@@ -39,9 +39,10 @@ CpuCaps read_cpu_caps(const std::filesystem::path& sysfs_root) {
     const auto dir = sysfs_root / "devices/system/cpu" / fmt::format("cpu{}", cpu) / "cpufreq";
     const auto current = energy::read_text(dir / "scaling_max_freq");
     if (!current.text) {
-      caps.reason = fmt::format("cpu{} has no readable cpufreq cap ({}): the kernel exposes no cpufreq driver here "
-                                "(a virtual machine, or cpufreq disabled); this knob needs cpufreq",
-                                cpu, energy::describe(current.failure, kPermissionFix));
+      caps.reason = fmt::format(
+          "cpu{} has no readable cpufreq cap ({}): the kernel exposes no cpufreq driver here "
+          "(a virtual machine, or cpufreq disabled); this knob needs cpufreq",
+          cpu, energy::describe(current.failure, kPermissionFix));
       caps.cpus.clear();
       return caps;
     }
@@ -49,9 +50,10 @@ CpuCaps read_cpu_caps(const std::filesystem::path& sysfs_root) {
     const auto min = energy::read_u64(dir / "cpuinfo_min_freq");
     const auto max = energy::read_u64(dir / "cpuinfo_max_freq");
     if (!value || !min || !max) {
-      caps.reason = fmt::format("cpu{}: {} lacks a number in scaling_max_freq, cpuinfo_min_freq or cpuinfo_max_freq; "
-                                "check the cpufreq driver",
-                                cpu, dir.string());
+      caps.reason = fmt::format(
+          "cpu{}: {} lacks a number in scaling_max_freq, cpuinfo_min_freq or cpuinfo_max_freq; "
+          "check the cpufreq driver",
+          cpu, dir.string());
       caps.cpus.clear();
       return caps;
     }
@@ -74,8 +76,8 @@ void write_cap(const std::filesystem::path& max_file, std::uint64_t khz) {
   out << khz << '\n';
   out.flush();
   if (!out) {
-    throw UnsupportedError(fmt::format("cannot write {} kHz to {}: {}; {}", khz, max_file.string(),
-                                       std::strerror(errno), kPermissionFix));
+    throw UnsupportedError(
+        fmt::format("cannot write {} kHz to {}: {}; {}", khz, max_file.string(), std::strerror(errno), kPermissionFix));
   }
 }
 

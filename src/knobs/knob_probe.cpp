@@ -19,9 +19,8 @@ KnobProbe probe_cpu(const KnobOptions& options) {
     probe.reason = caps.reason;
     return probe;
   }
-  const auto [low, high] = std::minmax_element(caps.cpus.begin(), caps.cpus.end(), [](const auto& a, const auto& b) {
-    return a.current_khz < b.current_khz;
-  });
+  const auto [low, high] = std::minmax_element(
+      caps.cpus.begin(), caps.cpus.end(), [](const auto& a, const auto& b) { return a.current_khz < b.current_khz; });
   probe.available = true;
   probe.current = low->current_khz == high->current_khz
                       ? fmt::format("{} kHz on {} CPUs", low->current_khz, caps.cpus.size())
@@ -61,7 +60,8 @@ std::vector<KnobProbe> probe_knobs(const KnobOptions& options) {
       probe_gpu(KnobProbe{"--gpu-power-limit", "gpu_power_limits", "W", false, {}, {}, 0, 0}, nvml.get(), reason,
                 [](const NvmlKnobs& gpus, KnobProbe& probe) {
                   const auto range = gpus.power_limit_range_mw(0);
-                  probe.current = fmt::format("{:g} W on NVML device 0 of {} GPUs", gpus.power_limit_mw(0) / 1000.0, gpus.count());
+                  probe.current = fmt::format("{:g} W on NVML device 0 of {} GPUs", gpus.power_limit_mw(0) / 1000.0,
+                                              gpus.count());
                   probe.min = range.min / 1000.0;
                   probe.max = range.max / 1000.0;
                 }),

@@ -23,9 +23,12 @@ constexpr const char* kPrefix = "knobs-";
 
 const char* kind_name(Original::Kind kind) {
   switch (kind) {
-    case Original::Kind::cpu_max_freq: return "cpu_max_freq";
-    case Original::Kind::gpu_power_limit: return "gpu_power_limit";
-    case Original::Kind::gpu_clocks: return "gpu_clocks";
+    case Original::Kind::cpu_max_freq:
+      return "cpu_max_freq";
+    case Original::Kind::gpu_power_limit:
+      return "gpu_power_limit";
+    case Original::Kind::gpu_clocks:
+      return "gpu_clocks";
   }
   return "unknown";
 }
@@ -39,10 +42,12 @@ Original::Kind kind_of(const std::string& name) {
 
 std::string describe(const Original& original) {
   switch (original.kind) {
-    case Original::Kind::cpu_max_freq: return fmt::format("{} = {} kHz", original.target, original.value);
+    case Original::Kind::cpu_max_freq:
+      return fmt::format("{} = {} kHz", original.target, original.value);
     case Original::Kind::gpu_power_limit:
       return fmt::format("power limit of NVML device {} = {} mW", original.target, original.value);
-    case Original::Kind::gpu_clocks: return fmt::format("clocks of NVML device {} unlocked", original.target);
+    case Original::Kind::gpu_clocks:
+      return fmt::format("clocks of NVML device {} unlocked", original.target);
   }
   return {};
 }
@@ -75,7 +80,8 @@ void record_originals(const KnobOptions& options, const std::vector<Original>& o
     return;
   }
   nlohmann::json entries = nlohmann::json::array();
-  for (const auto& o : originals) entries.push_back({{"knob", kind_name(o.kind)}, {"target", o.target}, {"value", o.value}});
+  for (const auto& o : originals)
+    entries.push_back({{"knob", kind_name(o.kind)}, {"target", o.target}, {"value", o.value}});
   const nlohmann::json json = {{"pid", getpid()}, {"originals", entries}};
   std::filesystem::create_directories(options.state_dir, error);
   const auto temporary = std::filesystem::path(file).concat(".tmp");
@@ -84,16 +90,18 @@ void record_originals(const KnobOptions& options, const std::vector<Original>& o
     out << json.dump(2) << '\n';
     out.flush();
     if (!out) {
-      throw UnsupportedError(fmt::format("cannot record the original knob values in {}; make {} writable or set "
-                                         "GREENBATCH_KNOB_STATE_DIR to a writable folder",
-                                         temporary.string(), options.state_dir.string()));
+      throw UnsupportedError(
+          fmt::format("cannot record the original knob values in {}; make {} writable or set "
+                      "GREENBATCH_KNOB_STATE_DIR to a writable folder",
+                      temporary.string(), options.state_dir.string()));
     }
   }
   std::filesystem::rename(temporary, file, error);
   if (error) {
-    throw UnsupportedError(fmt::format("cannot record the original knob values in {}: {}; set "
-                                       "GREENBATCH_KNOB_STATE_DIR to a writable folder",
-                                       file.string(), error.message()));
+    throw UnsupportedError(
+        fmt::format("cannot record the original knob values in {}: {}; set "
+                    "GREENBATCH_KNOB_STATE_DIR to a writable folder",
+                    file.string(), error.message()));
   }
 }
 
@@ -137,9 +145,10 @@ std::vector<std::string> restore_left_over(const KnobOptions& options) {
       if (running(pid)) continue;
       const auto failures = restore_originals(options, originals);
       for (const auto& failure : failures) {
-        said.push_back(fmt::format("knobs left set by process {} (which ended without restoring them): {}; kept {} "
-                                   "to try again at the next start",
-                                   pid, failure, entry.path().string()));
+        said.push_back(
+            fmt::format("knobs left set by process {} (which ended without restoring them): {}; kept {} "
+                        "to try again at the next start",
+                        pid, failure, entry.path().string()));
       }
       if (!failures.empty()) continue;
       std::filesystem::remove(entry.path(), error);

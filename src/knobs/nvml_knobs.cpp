@@ -37,7 +37,8 @@ struct NvmlKnobs::Library {
   [[nodiscard]] nvmlDevice_t device(unsigned gpu) const {
     nvmlDevice_t device = nullptr;
     const nvmlReturn_t status = get_handle(gpu, &device);
-    if (status != NVML_SUCCESS) throw UnsupportedError(fmt::format("NVML device {}: no handle: {}", gpu, error(status)));
+    if (status != NVML_SUCCESS)
+      throw UnsupportedError(fmt::format("NVML device {}: no handle: {}", gpu, error(status)));
     return device;
   }
 

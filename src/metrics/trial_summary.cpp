@@ -71,7 +71,8 @@ TrialSummary summarize(const std::vector<RequestRecord>& requests, const std::ve
   s.energy_j = energy.split.total_j;
   s.static_energy_j = energy.split.static_j;
   s.dynamic_energy_j = energy.split.dynamic_j;
-  if (s.served > 0 && energy.split.total_j) s.energy_per_request_j = *energy.split.total_j / static_cast<double>(s.served);
+  if (s.served > 0 && energy.split.total_j)
+    s.energy_per_request_j = *energy.split.total_j / static_cast<double>(s.served);
   if (s.served > 0 && energy.split.dynamic_j) {
     s.dynamic_energy_per_request_j = *energy.split.dynamic_j / static_cast<double>(s.served);
   }

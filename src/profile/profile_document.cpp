@@ -160,7 +160,8 @@ ProfileCell read_cell(const Json& json, const std::string& where, int version) {
   for (const double x : c.latency_samples_ms) sum += x;
   const double mean = sum / static_cast<double>(c.latency_samples_ms.size());
   if (!(std::abs(c.latency_mean_ms - mean) <= 0.01 * mean + 1e-6)) {
-    r.fail("latency_mean_ms", fmt::format("is {:g} ms, but its latency_samples_ms average {:g} ms", c.latency_mean_ms, mean));
+    r.fail("latency_mean_ms",
+           fmt::format("is {:g} ms, but its latency_samples_ms average {:g} ms", c.latency_mean_ms, mean));
   }
   if (c.energy_per_batch_j && !(*c.energy_per_batch_j >= 0.0)) r.fail("energy_per_batch_j", "must be >= 0 J");
   if (c.dynamic_energy_per_batch_j && c.energy_per_batch_j && *c.dynamic_energy_per_batch_j > *c.energy_per_batch_j) {
@@ -189,11 +190,13 @@ void write_profile_document(std::ostream& out, const std::vector<ProfileRecord>&
 ProfileDocument read_profile_document(std::istream& in, const std::string& name) {
   const auto json = Json::parse(in, nullptr, /*allow_exceptions=*/false);
   const std::string fix = "write one with greenbatch profile ... --out FILE.json";
-  if (json.is_discarded()) throw InputError(fmt::format("profile '{}' is not valid JSON (truncated or damaged?); {}", name, fix));
+  if (json.is_discarded())
+    throw InputError(fmt::format("profile '{}' is not valid JSON (truncated or damaged?); {}", name, fix));
   if (json.is_array()) {
-    throw InputError(fmt::format("profile '{}' is a plain table of profile rows (an older --out or --json output) "
-                                 "without latency samples; {}",
-                                 name, fix));
+    throw InputError(
+        fmt::format("profile '{}' is a plain table of profile rows (an older --out or --json output) "
+                    "without latency samples; {}",
+                    name, fix));
   }
   if (!json.is_object() || !json.contains("format") || json["format"] != kProfileFormat) {
     throw InputError(fmt::format("profile '{}' is not a profile document (\"format\" is not \"{}\"); {}", name,
@@ -231,8 +234,8 @@ std::vector<ProfileCell> model_cells(const ProfileDocument& document, const std:
   for (const auto& c : document.cells) models.insert(c.model);
   const auto list = fmt::format("{}", fmt::join(models, ", "));
   if (model.empty() && models.size() > 1) {
-    throw InputError(fmt::format("profile '{}' holds several models ({}); choose one with --model", document.path,
-                                 list));
+    throw InputError(
+        fmt::format("profile '{}' holds several models ({}); choose one with --model", document.path, list));
   }
   const std::string chosen = model.empty() ? *models.begin() : model;
   if (!models.contains(chosen)) {

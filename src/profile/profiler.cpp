@@ -151,9 +151,10 @@ std::vector<ProfileRecord> run_profile(engine::Backend& backend, const ProfileOp
   for (std::size_t i = 0; i < options.idle_gaps_ms.size(); ++i) {
     const double gap = options.idle_gaps_ms[i];
     if (!(gap >= 0.0 && gap <= 60'000.0) || (i > 0 && !(gap > options.idle_gaps_ms[i - 1]))) {
-      throw UsageError(fmt::format("idle gap {:g} ms: gaps must be ascending, distinct, from 0 to 60000 ms; e.g. "
-                                   "--idle-gaps 0,5,20,100,500",
-                                   gap));
+      throw UsageError(
+          fmt::format("idle gap {:g} ms: gaps must be ascending, distinct, from 0 to 60000 ms; e.g. "
+                      "--idle-gaps 0,5,20,100,500",
+                      gap));
     }
   }
   if (!options.idle_gaps_ms.empty() && options.gap_batches < 1) {

@@ -46,9 +46,10 @@ PolicyEffect effect(const std::string& metric, const std::vector<PolicyCell>& ce
   std::size_t n = 0;
   for (const auto& g : groups) n += g.size();
   if (groups.size() < 2 || n <= groups.size()) {
-    e.sentence = fmt::format("{}: too few repetitions to test whether {} affects {} (need two or more "
-                             "policies and more trials than policies).",
-                             where, factor, metric);
+    e.sentence = fmt::format(
+        "{}: too few repetitions to test whether {} affects {} (need two or more "
+        "policies and more trials than policies).",
+        where, factor, metric);
     return e;
   }
   stats::KruskalWallis kw;
@@ -63,9 +64,9 @@ PolicyEffect effect(const std::string& metric, const std::vector<PolicyCell>& ce
   e.df = kw.df;
   e.epsilon_squared = kw.epsilon_squared;
   e.significant = kw.p < 0.05;
-  e.sentence = fmt::format("{}: {} {} {} (Kruskal–Wallis H = {:.2f}, df = {}, p = {:.3g}, ε² = {:.2f}).",
-                           where, factor, e.significant ? "has a significant effect on" : "has no significant effect on",
-                           metric, kw.h, e.df, kw.p, kw.epsilon_squared);
+  e.sentence = fmt::format("{}: {} {} {} (Kruskal–Wallis H = {:.2f}, df = {}, p = {:.3g}, ε² = {:.2f}).", where, factor,
+                           e.significant ? "has a significant effect on" : "has no significant effect on", metric, kw.h,
+                           e.df, kw.p, kw.epsilon_squared);
   if (!e.significant) return e;
   for (const auto& d : stats::dunn(groups)) {
     const auto delta = stats::cliffs_delta(groups[d.first], groups[d.second]);
@@ -90,7 +91,8 @@ void pick_best(Group& g) {
     comparison = fmt::format(": {:.1f} % less energy per request than no batching (fixed:1)",
                              100.0 * (1.0 - best->energy->mean / unbatched->energy->mean));
     if (best->p95 && unbatched->p95) {
-      comparison += fmt::format(", p95 response time {:.1f} ms instead of {:.1f} ms", best->p95->mean, unbatched->p95->mean);
+      comparison += fmt::format(", p95 response time {:.1f} ms instead of {:.1f} ms", best->p95->mean,
+                                unbatched->p95->mean);
     }
   }
   g.best_sentence = fmt::format("{} uses the least energy per request ({:.4g} J){}.", best->policy, best->energy->mean,
@@ -107,10 +109,11 @@ void batch_finding(Group& g) {
     if (c.facts.fixed_batch == 1) one = &c;
   }
   if (least == nullptr) return;
-  g.batch_sentence = fmt::format("{} at {}: batch size {} minimises energy per request ({:.4g} J, mean of {} "
-                                 "repetition{})",
-                                 g.model, g.arrival, *least->facts.fixed_batch, least->energy->mean, least->energy->n,
-                                 least->energy->n == 1 ? "" : "s");
+  g.batch_sentence = fmt::format(
+      "{} at {}: batch size {} minimises energy per request ({:.4g} J, mean of {} "
+      "repetition{})",
+      g.model, g.arrival, *least->facts.fixed_batch, least->energy->mean, least->energy->n,
+      least->energy->n == 1 ? "" : "s");
   if (one != nullptr && one != least) {
     g.batch_sentence += fmt::format(", {:.1f} % less than batch size 1 ({:.4g} J)",
                                     100.0 * (1.0 - least->energy->mean / one->energy->mean), one->energy->mean);
@@ -150,9 +153,10 @@ void recommend(Group& g) {
     return;
   }
   g.recommended = pick->policy;
-  g.recommended_reason = g.slo_ms ? fmt::format("least energy per request with mean p95 response time within the SLO "
-                                                "of {:g} ms",
-                                                *g.slo_ms)
+  g.recommended_reason = g.slo_ms ? fmt::format(
+                                        "least energy per request with mean p95 response time within the SLO "
+                                        "of {:g} ms",
+                                        *g.slo_ms)
                                   : std::string("least energy per request; the study set no SLO");
 }
 
@@ -196,7 +200,8 @@ Group make_group(const std::string& model, const std::string& arrival, const std
     const auto fixed_where = where + fmt::format(" (fixed batch sizes, {} of them)", fixed.size());
     g.batch_effects.push_back(
         effect("energy per request", fixed, &PolicyCell::energy_values, fixed_where, "the batch size"));
-    g.batch_effects.push_back(effect("p95 response time", fixed, &PolicyCell::p95_values, fixed_where, "the batch size"));
+    g.batch_effects.push_back(
+        effect("p95 response time", fixed, &PolicyCell::p95_values, fixed_where, "the batch size"));
   }
   pick_best(g);
   batch_finding(g);

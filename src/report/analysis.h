@@ -21,10 +21,10 @@ inline constexpr std::size_t kMinRepetitionsForInterval = 5;
 /// A mean over repetitions, with its bootstrap 95 % confidence interval from
 /// kMinRepetitionsForInterval repetitions on.
 struct Estimate {
-  std::size_t n = 0;            ///< repetitions with a value
-  double mean = 0.0;            ///< their mean
-  std::optional<double> low;    ///< 2.5th percentile of the bootstrap means (null: too few repetitions)
-  std::optional<double> high;   ///< 97.5th percentile
+  std::size_t n = 0;           ///< repetitions with a value
+  double mean = 0.0;           ///< their mean
+  std::optional<double> low;   ///< 2.5th percentile of the bootstrap means (null: too few repetitions)
+  std::optional<double> high;  ///< 97.5th percentile
 };
 
 /// One policy within a (model, arrival, host) group.
@@ -42,49 +42,49 @@ struct PolicyCell {
 
 /// One pair of policies compared after a Kruskal–Wallis test.
 struct PairComparison {
-  std::string a, b;          ///< the policies
-  double z = 0.0;            ///< Dunn's z
-  double p_holm = 1.0;       ///< Holm-adjusted p
-  double cliffs_delta = 0.0; ///< P(a > b) − P(a < b)
-  std::string magnitude;     ///< negligible, small, medium, large
+  std::string a, b;           ///< the policies
+  double z = 0.0;             ///< Dunn's z
+  double p_holm = 1.0;        ///< Holm-adjusted p
+  double cliffs_delta = 0.0;  ///< P(a > b) − P(a < b)
+  std::string magnitude;      ///< negligible, small, medium, large
 };
 
 /// Does the policy (or the batch size) affect `metric` for one group?
 struct PolicyEffect {
-  std::string metric;                  ///< "energy per request" or "p95 response time"
+  std::string metric;                           ///< "energy per request" or "p95 response time"
   std::optional<double> h, p, epsilon_squared;  ///< null when the test cannot run (too few values)
   std::size_t df = 0;
-  bool significant = false;            ///< p < 0.05
-  std::vector<PairComparison> pairs;   ///< Dunn + Holm, only when significant
-  std::string sentence;                ///< the finding in plain words, with its numbers
+  bool significant = false;           ///< p < 0.05
+  std::vector<PairComparison> pairs;  ///< Dunn + Holm, only when significant
+  std::string sentence;               ///< the finding in plain words, with its numbers
 };
 
 /// All policies of one model under one arrival process on one host.
 struct Group {
   std::string model, arrival, host;
-  std::string energy_source;           ///< the sources of its energy figures
-  std::optional<double> slo_ms;        ///< the response-time objective its trials ran with
-  std::vector<PolicyCell> cells;       ///< in policy order
-  std::vector<PolicyEffect> effects;   ///< across all policies: energy, then response time
+  std::string energy_source;                ///< the sources of its energy figures
+  std::optional<double> slo_ms;             ///< the response-time objective its trials ran with
+  std::vector<PolicyCell> cells;            ///< in policy order
+  std::vector<PolicyEffect> effects;        ///< across all policies: energy, then response time
   std::vector<PolicyEffect> batch_effects;  ///< across fixed batch sizes only (the paper's question)
-  std::optional<std::string> best;     ///< least mean energy per request
-  std::string best_sentence;           ///< its saving and latency cost in words
-  std::string batch_sentence;          ///< which fixed batch size minimises energy, in words
-  std::optional<double> saving;        ///< best against fixed:1: 1 − best/unbatched energy per request
-  std::optional<std::string> recommended;  ///< least energy among policies whose mean p95 meets the SLO
-  std::string recommended_reason;      ///< why it was chosen
-  std::vector<std::string> pareto;     ///< policies on the energy–p95 Pareto front, by p95
+  std::optional<std::string> best;          ///< least mean energy per request
+  std::string best_sentence;                ///< its saving and latency cost in words
+  std::string batch_sentence;               ///< which fixed batch size minimises energy, in words
+  std::optional<double> saving;             ///< best against fixed:1: 1 − best/unbatched energy per request
+  std::optional<std::string> recommended;   ///< least energy among policies whose mean p95 meets the SLO
+  std::string recommended_reason;           ///< why it was chosen
+  std::vector<std::string> pareto;          ///< policies on the energy–p95 Pareto front, by p95
 };
 
 /// The analysis of a set of trials.
 struct Analysis {
-  std::vector<Group> groups;           ///< by model, arrival, then host
-  std::size_t trials = 0;              ///< trials read
-  std::size_t failed = 0;              ///< with a status other than ok (left out)
-  std::vector<std::string> sources;    ///< every energy source seen
-  std::vector<std::string> hosts;      ///< every host seen, in order
-  std::vector<Machine> machines;       ///< what each host is (as its first trial recorded it), same order
-  std::vector<std::string> timeline;   ///< growth of energy per image and accuracy per year, per host
+  std::vector<Group> groups;          ///< by model, arrival, then host
+  std::size_t trials = 0;             ///< trials read
+  std::size_t failed = 0;             ///< with a status other than ok (left out)
+  std::vector<std::string> sources;   ///< every energy source seen
+  std::vector<std::string> hosts;     ///< every host seen, in order
+  std::vector<Machine> machines;      ///< what each host is (as its first trial recorded it), same order
+  std::vector<std::string> timeline;  ///< growth of energy per image and accuracy per year, per host
 };
 
 /// True when any of `source`'s parts is the power-model estimate.

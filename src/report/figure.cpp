@@ -62,9 +62,10 @@ std::filesystem::path web_dir() {
 std::string render(const std::vector<Figure>& figures, const std::filesystem::path& dir) {
   const auto web = web_dir();
   if (!std::filesystem::exists(web / "node_modules" / "vega")) {
-    throw UnsupportedError(fmt::format("the report's charting packages are not installed in {}; run `npm ci --prefix "
-                                       "{}` (scripts/install-deps.sh does) or set GREENBATCH_WEB_DIR",
-                                       web.string(), web.string()));
+    throw UnsupportedError(
+        fmt::format("the report's charting packages are not installed in {}; run `npm ci --prefix "
+                    "{}` (scripts/install-deps.sh does) or set GREENBATCH_WEB_DIR",
+                    web.string(), web.string()));
   }
   auto specs = nlohmann::ordered_json::array();
   for (const auto& f : figures) specs.push_back({{"name", f.name}, {"spec", f.spec}});

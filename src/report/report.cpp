@@ -32,9 +32,11 @@ std::optional<PowerTrace> chosen_trace(const store::ResultStore& store, const st
   };
   if (options.trace_trial) {
     const auto it = std::ranges::find(rows, *options.trace_trial, &TrialRow::trial_id);
-    if (it == rows.end()) throw InputError(fmt::format("--trace-trial {}: no such trial in the report", *options.trace_trial));
+    if (it == rows.end())
+      throw InputError(fmt::format("--trace-trial {}: no such trial in the report", *options.trace_trial));
     auto trace = trace_of(*it);
-    if (trace.samples.empty()) throw InputError(fmt::format("--trace-trial {}: its power trace was not kept", it->trial_id));
+    if (trace.samples.empty())
+      throw InputError(fmt::format("--trace-trial {}: its power trace was not kept", it->trial_id));
     return trace;
   }
   for (const auto& r : rows) {
@@ -65,7 +67,8 @@ std::vector<Figure> figures_of(const Analysis& analysis, const std::optional<Pow
 
 }  // namespace
 
-ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir, const ReportOptions& options) {
+ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir,
+                         const ReportOptions& options) {
   const auto trials = store.load_trials(options.study_id);
   const auto rows = trial_rows(trials);
   if (rows.empty()) throw InputError("there are no trials to report; run a study (or `greenbatch run --db`) first");
@@ -83,8 +86,8 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   }
   const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);
   const auto compiled = render(figures, dir);
-  const ReportContent content{"greenbatch report", utc_now_iso(), options.database, &analysis, &figures,
-                              validation ? &*validation : nullptr};
+  const ReportContent content{"greenbatch report", utc_now_iso(), options.database,
+                              &analysis,           &figures,      validation ? &*validation : nullptr};
   ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
   write_file(files.html, html_report(content, compiled, web_dir()));
   write_file(files.markdown, markdown_report(content));

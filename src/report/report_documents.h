@@ -13,12 +13,12 @@ namespace greenbatch::report {
 
 /// What the documents show.
 struct ReportContent {
-  std::string title;                  ///< e.g. "greenbatch report: quick"
-  std::string generated_at;           ///< UTC time
-  std::string database;               ///< the store's path
-  const Analysis* analysis = nullptr; ///< the numbers
+  std::string title;                             ///< e.g. "greenbatch report: quick"
+  std::string generated_at;                      ///< UTC time
+  std::string database;                          ///< the store's path
+  const Analysis* analysis = nullptr;            ///< the numbers
   const std::vector<Figure>* figures = nullptr;  ///< in order of appearance
-  const sim::Validation* validation = nullptr;  ///< simulated against live (null: no profile given)
+  const sim::Validation* validation = nullptr;   ///< simulated against live (null: no profile given)
 };
 
 /// The same (model, arrival, policy) cell on every host, for the cross-host comparison.

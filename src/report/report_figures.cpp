@@ -15,9 +15,9 @@ using Json = nlohmann::ordered_json;
 
 // The source note every energy figure carries; estimates are flagged on the figure itself.
 std::string source_note(const std::string& source) {
-  return is_estimate(source) ? fmt::format("energy source: {} — an ESTIMATE from a power model, not a measurement",
-                                           source)
-                             : fmt::format("energy source: {} (measured)", source);
+  return is_estimate(source)
+             ? fmt::format("energy source: {} — an ESTIMATE from a power model, not a measurement", source)
+             : fmt::format("energy source: {} (measured)", source);
 }
 
 // How the figure draws uncertainty, from the repetitions of its cells.
@@ -27,9 +27,10 @@ std::string uncertainty_note(std::size_t fewest, std::size_t most) {
                        most, most == 1 ? "" : "s", kMinRepetitionsForInterval);
   }
   if (fewest < kMinRepetitionsForInterval) {
-    return fmt::format("points with bars: mean and bootstrap 95 % CI (n ≥ {}); cells with fewer repetitions show "
-                       "each repetition, no interval",
-                       kMinRepetitionsForInterval);
+    return fmt::format(
+        "points with bars: mean and bootstrap 95 % CI (n ≥ {}); cells with fewer repetitions show "
+        "each repetition, no interval",
+        kMinRepetitionsForInterval);
   }
   return fmt::format("points: mean of {}–{} repetitions; bars: bootstrap 95 % CI", fewest, most);
 }
@@ -46,7 +47,8 @@ Json tooltip(const std::string& field, const std::string& title, const char* for
 
 std::string interval_text(const std::optional<Estimate>& e) {
   if (!e) return "–";
-  if (!e->low) return fmt::format("mean {:.4g} of {} (no interval: fewer than {})", e->mean, e->n, kMinRepetitionsForInterval);
+  if (!e->low)
+    return fmt::format("mean {:.4g} of {} (no interval: fewer than {})", e->mean, e->n, kMinRepetitionsForInterval);
   return fmt::format("mean {:.4g} of {}, 95 % CI [{:.4g}, {:.4g}]", e->mean, e->n, *e->low, *e->high);
 }
 
@@ -133,8 +135,7 @@ Figure tradeoff_figure(const Group& g) {
                (g.slo_ms ? fmt::format("; the dashed line is the SLO ({:g} ms)", *g.slo_ms) : std::string()) +
                (g.recommended ? "; the recommended policy is labelled." : "."),
            figure_spec("Energy against tail latency: " + where,
-                       {source_note(g.energy_source), uncertainty_note(fewest, most),
-                        "axes start at zero"}),
+                       {source_note(g.energy_source), uncertainty_note(fewest, most), "axes start at zero"}),
            0,
            {}};
   Json rows = Json::array();
@@ -152,9 +153,10 @@ Figure tradeoff_figure(const Group& g) {
   f.spec["layer"].push_back({{"name", "front"},
                              {"data", {{"values", front}}},
                              {"mark", {{"type", "line"}, {"color", "#555"}, {"strokeWidth", 1}}},
-                             {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},
-                                           {"y", {{"field", "y"}, {"type", "quantitative"}}},
-                                           {"order", {{"field", "x"}}}}}});
+                             {"encoding",
+                              {{"x", {{"field", "x"}, {"type", "quantitative"}}},
+                               {"y", {{"field", "y"}, {"type", "quantitative"}}},
+                               {"order", {{"field", "x"}}}}}});
   add_points(f,
              {{"mark", {{"type", "point"}, {"filled", true}, {"size", 70}}},
               {"encoding",
@@ -176,14 +178,16 @@ Figure tradeoff_figure(const Group& g) {
     const auto& c = *std::ranges::find(g.cells, *g.recommended, &PolicyCell::policy);
     f.spec["layer"].push_back(
         {{"name", "recommended"},
-         {"data", {{"values", Json::array({{{"x", c.p95->mean}, {"y", c.energy->mean},
-                                            {"label", "recommended: " + c.policy}}})}}},
+         {"data",
+          {{"values",
+            Json::array({{{"x", c.p95->mean}, {"y", c.energy->mean}, {"label", "recommended: " + c.policy}}})}}},
          {"layer",
-          Json::array({{{"mark", {{"type", "point"}, {"size", 320}, {"color", "#000"}, {"strokeWidth", 1.5}}}},
-                       {{"mark", {{"type", "text"}, {"align", "left"}, {"dx", 12}, {"dy", -10}, {"fontWeight", "bold"}}},
-                        {"encoding", {{"text", {{"field", "label"}}}}}}})},
-         {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},
-                       {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
+          Json::array(
+              {{{"mark", {{"type", "point"}, {"size", 320}, {"color", "#000"}, {"strokeWidth", 1.5}}}},
+               {{"mark", {{"type", "text"}, {"align", "left"}, {"dx", 12}, {"dy", -10}, {"fontWeight", "bold"}}},
+                {"encoding", {{"text", {{"field", "label"}}}}}}})},
+         {"encoding",
+          {{"x", {{"field", "x"}, {"type", "quantitative"}}}, {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
   }
   return f;
 }
@@ -191,12 +195,13 @@ Figure tradeoff_figure(const Group& g) {
 Figure batch_figure(const std::vector<const Group*>& groups, const std::string& metric) {
   const auto& first = *groups.front();
   const bool latency = metric == "latency";
-  const std::string what = latency ? "Response time" : metric == "dynamic" ? "Dynamic energy per request"
-                                                                           : "Energy per request";
-  const std::string y_title = latency ? "response time (ms)"
-                                      : fmt::format("{} per request (J, {})", metric == "dynamic" ? "dynamic energy"
-                                                                                                  : "energy",
-                                                    first.energy_source);
+  const std::string what = latency               ? "Response time"
+                           : metric == "dynamic" ? "Dynamic energy per request"
+                                                 : "Energy per request";
+  const std::string y_title = latency
+                                  ? "response time (ms)"
+                                  : fmt::format("{} per request (J, {})",
+                                                metric == "dynamic" ? "dynamic energy" : "energy", first.energy_source);
   std::vector<const PolicyCell*> cells;
   std::set<std::string> sources;
   for (const auto* g : groups) {
@@ -242,10 +247,10 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
         return t.mean_batch_size > 0.0 ? std::optional<double>(t.mean_batch_size) : std::nullopt;
       };
       auto x_estimate = c.batch_size;
-      if (fixed) x_estimate = Estimate{c.trials.size(), static_cast<double>(*c.facts.fixed_batch), std::nullopt, std::nullopt};
+      if (fixed)
+        x_estimate = Estimate{c.trials.size(), static_cast<double>(*c.facts.fixed_batch), std::nullopt, std::nullopt};
       for (const auto& s : statistics) {
-        cell_rows(rows, c,
-                  {{"series", g->arrival}, {"policy", c.policy}, {"fixed", fixed}, {"statistic", s.name}},
+        cell_rows(rows, c, {{"series", g->arrival}, {"policy", c.policy}, {"fixed", fixed}, {"statistic", s.name}},
                   batch, s.get, x_estimate, c.*s.estimate);
       }
     }
@@ -277,8 +282,9 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
                              {"transform", {visible_rows(), {{"filter", "datum.fixed"}}}},
                              {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
                              {"encoding", std::move(line_encoding)}});
-  add_points(f, {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}, {"strokeWidth", 1.5}}},
-                 {"encoding", std::move(encoding)}},
+  add_points(f,
+             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}, {"strokeWidth", 1.5}}},
+              {"encoding", std::move(encoding)}},
              rows);
   return f;
 }
@@ -296,20 +302,21 @@ std::vector<store::TracePoint> on_trial_clock(const std::vector<store::TracePoin
 }
 
 Figure power_figure(const PowerTrace& trace) {
-  Figure f{"power_trace",
-           "Power trace of " + trace.label +
-               ": total power over the trial's clock; each shaded band is a batch, from its start to its end "
-               "(hover for its size).",
-           figure_spec("Power and batches: " + trace.label,
-                       trace.clock == store::TraceClock::trial
-                           ? std::vector<std::string>{source_note(trace.source),
-                                                      "power samples and batches on the trial's clock; power from zero"}
-                           : std::vector<std::string>{source_note(trace.source),
-                                                      "stored before the trial clock: time 0 is the first power sample,",
-                                                      "so batch bands may be off by up to one sampling interval; power "
-                                                      "from zero"}),
-           0,
-           {}};
+  Figure f{
+      "power_trace",
+      "Power trace of " + trace.label +
+          ": total power over the trial's clock; each shaded band is a batch, from its start to its end "
+          "(hover for its size).",
+      figure_spec("Power and batches: " + trace.label,
+                  trace.clock == store::TraceClock::trial
+                      ? std::vector<std::string>{source_note(trace.source),
+                                                 "power samples and batches on the trial's clock; power from zero"}
+                      : std::vector<std::string>{source_note(trace.source),
+                                                 "stored before the trial clock: time 0 is the first power sample,",
+                                                 "so batch bands may be off by up to one sampling interval; power "
+                                                 "from zero"}),
+      0,
+      {}};
   Json bands = Json::array();
   for (const auto& b : trace.batches) {
     bands.push_back({{"batch", b.id}, {"size", b.size}, {"start", b.start_s}, {"end", b.end_s}});
@@ -318,27 +325,30 @@ Figure power_figure(const PowerTrace& trace) {
       {{"name", "bands"},
        {"data", {{"values", bands}}},
        {"mark", {{"type", "rect"}, {"color", "#E69F00"}, {"opacity", 0.25}}},
-       {"encoding", {{"x", {{"field", "start"}, {"type", "quantitative"}}},
-                     {"x2", {{"field", "end"}}},
-                     {"tooltip", Json::array({tooltip("batch", "batch"), tooltip("size", "batch size"),
-                                              tooltip("start", "start (s)", ".4f"), tooltip("end", "end (s)", ".4f")})}}}});
+       {"encoding",
+        {{"x", {{"field", "start"}, {"type", "quantitative"}}},
+         {"x2", {{"field", "end"}}},
+         {"tooltip", Json::array({tooltip("batch", "batch"), tooltip("size", "batch size"),
+                                  tooltip("start", "start (s)", ".4f"), tooltip("end", "end (s)", ".4f")})}}}});
   Json rows = Json::array();
   for (const auto& p : on_trial_clock(trace.samples, trace.clock)) {
     if (p.total_w) rows.push_back({{"series", "total power"}, {"x", p.time_s}, {"y", *p.total_w}});
   }
   const auto power_title = fmt::format("total power (W, {})", trace.source);
-  f.spec["layer"].push_back({{"name", "line"},
-                             {"data", points_data()},
-                             {"transform", {visible_rows()}},
-                             {"mark", {{"type", "line"}, {"color", "#0072B2"}}},
-                             {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},
-                                           {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
+  f.spec["layer"].push_back(
+      {{"name", "line"},
+       {"data", points_data()},
+       {"transform", {visible_rows()}},
+       {"mark", {{"type", "line"}, {"color", "#0072B2"}}},
+       {"encoding",
+        {{"x", {{"field", "x"}, {"type", "quantitative"}}}, {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
   add_points(f,
              {{"mark", {{"type", "point"}, {"filled", true}, {"size", 20}}},
-              {"encoding", {{"x", axis("x", "time on the trial's clock (s)")},
-                            {"y", axis("y", power_title)},
-                            {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "series"}}},
-                            {"tooltip", Json::array({tooltip("x", "time (s)", ".4f"), tooltip("y", power_title, ".4g")})}}}},
+              {"encoding",
+               {{"x", axis("x", "time on the trial's clock (s)")},
+                {"y", axis("y", power_title)},
+                {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "series"}}},
+                {"tooltip", Json::array({tooltip("x", "time (s)", ".4f"), tooltip("y", power_title, ".4g")})}}}},
              rows);
   return f;
 }
@@ -363,20 +373,22 @@ Figure validation_figure(const sim::Validation& validation) {
                     {"policy", r.policy}});
     largest = std::max({largest, *r.live_p95_ms, *r.sim_p95_ms});
   }
-  f.spec["layer"].push_back({{"name", "diagonal"},
-                             {"data", {{"values", Json::array({{{"x", 0.0}, {"y", 0.0}}, {{"x", largest}, {"y", largest}}})}}},
-                             {"mark", {{"type", "line"}, {"color", "#888"}, {"strokeDash", {4, 4}}}},
-                             {"encoding", {{"x", {{"field", "x"}, {"type", "quantitative"}}},
-                                           {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
-  add_points(f,
-             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
-              {"encoding", {{"x", axis("x", "live p95 response time (ms)")},
-                            {"y", axis("y", "simulated p95 response time (ms)")},
-                            {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "agreement"}}},
-                            {"tooltip", Json::array({tooltip("trial", "trial"), tooltip("policy", "policy"),
-                                                     tooltip("x", "live p95 (ms)", ".4g"),
-                                                     tooltip("y", "simulated p95 (ms)", ".4g")})}}}},
-             rows);
+  f.spec["layer"].push_back(
+      {{"name", "diagonal"},
+       {"data", {{"values", Json::array({{{"x", 0.0}, {"y", 0.0}}, {{"x", largest}, {"y", largest}}})}}},
+       {"mark", {{"type", "line"}, {"color", "#888"}, {"strokeDash", {4, 4}}}},
+       {"encoding",
+        {{"x", {{"field", "x"}, {"type", "quantitative"}}}, {"y", {{"field", "y"}, {"type", "quantitative"}}}}}});
+  add_points(
+      f,
+      {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+       {"encoding",
+        {{"x", axis("x", "live p95 response time (ms)")},
+         {"y", axis("y", "simulated p95 response time (ms)")},
+         {"color", {{"field", "series"}, {"type", "nominal"}, {"title", "agreement"}}},
+         {"tooltip", Json::array({tooltip("trial", "trial"), tooltip("policy", "policy"),
+                                  tooltip("x", "live p95 (ms)", ".4g"), tooltip("y", "simulated p95 (ms)", ".4g")})}}}},
+      rows);
   return f;
 }
 

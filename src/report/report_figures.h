@@ -6,8 +6,8 @@
 #include "analysis.h"
 #include "figure.h"
 #include "greenbatch/core/request.h"
-#include "greenbatch/store/result_store.h"
 #include "greenbatch/sim/validation.h"
+#include "greenbatch/store/result_store.h"
 
 namespace greenbatch::report {
 
@@ -28,7 +28,7 @@ struct PowerTrace {
   std::string source;                      ///< energy source of the trial
   std::vector<store::TracePoint> samples;  ///< as stored, on `clock`
   store::TraceClock clock = store::TraceClock::trial;
-  std::vector<BatchRecord> batches;        ///< as stored (the trial's clock)
+  std::vector<BatchRecord> batches;  ///< as stored (the trial's clock)
 };
 
 /// The stored samples on the trial's clock: the one place that lines power up with batches.

@@ -16,12 +16,23 @@ std::string escape(const std::string& text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -150,7 +161,8 @@ std::string html_report(const ReportContent& content, const std::string& compile
   const auto& a = *content.analysis;
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << escape(content.title)
-    << "</title>\n<style>" << kStyle << "</style>\n<script>" << script_safe(asset(web_dir / "node_modules/vega/build/vega.min.js"))
+    << "</title>\n<style>" << kStyle << "</style>\n<script>"
+    << script_safe(asset(web_dir / "node_modules/vega/build/vega.min.js"))
     << "</script></head>\n<body>\n<div id=\"tooltip\"></div>\n";
   h << "<h1>" << escape(content.title) << "</h1>\n<p>" << a.trials << " trials from " << escape(content.database)
     << ", generated " << escape(content.generated_at) << ". " << a.failed
@@ -173,7 +185,8 @@ std::string html_report(const ReportContent& content, const std::string& compile
   if (hosts) best_headers.insert(best_headers.begin() + 2, "host");
   h << table_head(best_headers);
   for (const auto& g : a.groups) {
-    std::vector<std::string> cells{g.model, g.arrival, g.best.value_or("–"), g.recommended.value_or("–"), g.best_sentence};
+    std::vector<std::string> cells{g.model, g.arrival, g.best.value_or("–"), g.recommended.value_or("–"),
+                                   g.best_sentence};
     if (hosts) cells.insert(cells.begin() + 2, g.host);
     h << row(cells);
   }
@@ -186,12 +199,13 @@ std::string html_report(const ReportContent& content, const std::string& compile
     h << "<h2>Simulator validation</h2>\n<p>" << escape(validation_sentence(v))
       << " Each trial was simulated with the same policy, arrival process and seed, length and queue bound, from "
          "the profile; the columns give (simulated − live) / live.</p>\n"
-      << table_head({"model", "policy", "arrival", "mean response", "p95 response", "energy / request", "within",
-                     "why not"});
+      << table_head(
+             {"model", "policy", "arrival", "mean response", "p95 response", "energy / request", "within", "why not"});
     for (const auto& r : v.rows) {
       h << row({r.model, r.policy, r.arrival, percent_text(sim::relative_error(r.live_mean_ms, r.sim_mean_ms)),
                 percent_text(sim::relative_error(r.live_p95_ms, r.sim_p95_ms)),
-                percent_text(sim::relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no", r.reasons});
+                percent_text(sim::relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no",
+                r.reasons});
     }
     h << "</tbody></table>\n";
     for (const auto& s : v.skipped) h << "<p>Not simulated: " << escape(s) << "</p>\n";

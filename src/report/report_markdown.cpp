@@ -22,10 +22,11 @@ std::string percent_text(std::optional<double> relative) {
 std::string validation_sentence(const sim::Validation& v) {
   std::size_t within = 0;
   for (const auto& r : v.rows) within += r.within ? 1 : 0;
-  return fmt::format("Simulated against live: {} of {} trials agree within {:.0f} % on mean and p95 response time "
-                     "and energy per request{}.",
-                     within, v.rows.size(), sim::kValidationTolerance * 100.0,
-                     v.skipped.empty() ? "" : fmt::format("; {} trials could not be simulated", v.skipped.size()));
+  return fmt::format(
+      "Simulated against live: {} of {} trials agree within {:.0f} % on mean and p95 response time "
+      "and energy per request{}.",
+      within, v.rows.size(), sim::kValidationTolerance * 100.0,
+      v.skipped.empty() ? "" : fmt::format("; {} trials could not be simulated", v.skipped.size()));
 }
 
 std::vector<HostRow> host_rows(const Analysis& a) {
@@ -71,9 +72,9 @@ std::string markdown_report(const ReportContent& content) {
   const auto& a = *content.analysis;
   const bool hosts = a.hosts.size() > 1;
   std::ostringstream m;
-  m << "# " << content.title << "\n\n" << a.trials << " trials from `" << content.database << "`, generated "
-    << content.generated_at << "; " << a.failed << " with a problem status left out. Energy sources: "
-    << fmt::format("{}", fmt::join(a.sources, ", ")) << "."
+  m << "# " << content.title << "\n\n"
+    << a.trials << " trials from `" << content.database << "`, generated " << content.generated_at << "; " << a.failed
+    << " with a problem status left out. Energy sources: " << fmt::format("{}", fmt::join(a.sources, ", ")) << "."
     << (a.hosts.size() == 1 && a.hosts[0].empty() ? "" : fmt::format(" Hosts: {}.", fmt::join(a.hosts, ", ")))
     << "\n\n";
   for (const auto& source : a.sources) {
@@ -101,7 +102,8 @@ std::string markdown_report(const ReportContent& content) {
     m << "\n";
     for (const auto& r : host_rows(a)) {
       m << "| " << r.model << " | " << r.arrival << " | " << r.policy << " |";
-      for (const auto* c : r.cells) m << " " << (c ? cell_text(c->energy) : "–") << " | " << (c ? cell_text(c->p95) : "–") << " |";
+      for (const auto* c : r.cells)
+        m << " " << (c ? cell_text(c->energy) : "–") << " | " << (c ? cell_text(c->p95) : "–") << " |";
       m << "\n";
     }
     m << "\nBatching saving per host (least-energy policy against fixed:1):\n\n| model | arrival | host | saving |\n|---|---|---|---|\n";
@@ -111,8 +113,9 @@ std::string markdown_report(const ReportContent& content) {
     }
   }
   for (const auto& g : a.groups) {
-    m << "\n## " << g.model << ", " << g.arrival << (hosts ? ", " + g.host : "") << "\n\n| policy | energy / request (J, "
-      << g.energy_source << ") | dynamic (J) | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---|---|---|---|\n";
+    m << "\n## " << g.model << ", " << g.arrival << (hosts ? ", " + g.host : "")
+      << "\n\n| policy | energy / request (J, " << g.energy_source
+      << ") | dynamic (J) | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---|---|---|---|\n";
     for (const auto& c : g.cells) {
       m << "| " << c.policy << " | " << cell_text(c.energy) << " | " << cell_text(c.dynamic_energy) << " | "
         << cell_text(c.p50) << " | " << cell_text(c.p95) << " | " << cell_text(c.max) << " |\n";
@@ -122,7 +125,8 @@ std::string markdown_report(const ReportContent& content) {
   }
   if (content.validation != nullptr) {
     const auto& v = *content.validation;
-    m << "\n## Simulator validation\n\n" << validation_sentence(v)
+    m << "\n## Simulator validation\n\n"
+      << validation_sentence(v)
       << "\n\n| model | policy | arrival | mean (live → sim) | p95 (live → sim) | energy / request (live → sim) | "
          "within | why not |\n|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : v.rows) {
@@ -137,7 +141,8 @@ std::string markdown_report(const ReportContent& content) {
   }
   m << "\n## Figures\n\n";
   if (content.figures != nullptr) {
-    for (const auto& f : *content.figures) m << "- [" << f.caption << "](" << f.name << ".svg) ([PNG](" << f.name << ".png))\n";
+    for (const auto& f : *content.figures)
+      m << "- [" << f.caption << "](" << f.name << ".svg) ([PNG](" << f.name << ".png))\n";
   }
   m << "\nThe full report with every table and interactive figure: `report.html`; the data each figure plots: "
        "`figures.json`.\n";

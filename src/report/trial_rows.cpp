@@ -29,7 +29,8 @@ Machine machine_of(const std::string& environment_json) {
     if (meters.is_array()) {
       m.meters.clear();
       for (const auto& name : meters) {
-        m.meters += fmt::format("{}{}", m.meters.empty() ? "" : "+", name.is_string() ? name.get<std::string>() : name.dump());
+        m.meters += fmt::format("{}{}", m.meters.empty() ? "" : "+",
+                                name.is_string() ? name.get<std::string>() : name.dump());
       }
     }
   }
@@ -42,10 +43,14 @@ std::tuple<int, std::size_t, std::string> policy_key(const std::string& spec) {
   try {
     const auto typed = batching::PolicySpec::parse(spec);
     switch (typed.family) {
-      case PolicyFamily::fixed: return {0, typed.max_batch(), spec};
-      case PolicyFamily::dynamic: return {1, 0, spec};
-      case PolicyFamily::greedy: return {2, 0, spec};
-      case PolicyFamily::slo: return {3, 0, spec};
+      case PolicyFamily::fixed:
+        return {0, typed.max_batch(), spec};
+      case PolicyFamily::dynamic:
+        return {1, 0, spec};
+      case PolicyFamily::greedy:
+        return {2, 0, spec};
+      case PolicyFamily::slo:
+        return {3, 0, spec};
     }
   } catch (const Error&) {
   }

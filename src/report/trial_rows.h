@@ -21,14 +21,14 @@ struct Machine {
 struct TrialRow {
   std::string trial_id, model, policy, arrival, energy_source;
   trial::TrialStatus status = trial::TrialStatus::ok;
-  std::string host;                                         ///< the machine it ran on (environment record)
-  Machine machine;                                          ///< what that machine is
+  std::string host;  ///< the machine it ran on (environment record)
+  Machine machine;   ///< what that machine is
   std::int64_t repetition = 0;
   std::optional<double> energy_per_request_j, dynamic_energy_per_request_j;
   std::optional<double> response_p50_ms, response_p95_ms, response_max_ms;
   std::optional<double> throughput_rps, avg_power_w;
-  double mean_batch_size = 0.0;                             ///< served / batches
-  std::optional<double> slo_ms;                             ///< the response-time objective it ran with
+  double mean_batch_size = 0.0;  ///< served / batches
+  std::optional<double> slo_ms;  ///< the response-time objective it ran with
 };
 
 /// The rows of stored trials (store::ResultStore::load_trials); the host comes from each
@@ -37,8 +37,8 @@ std::vector<TrialRow> trial_rows(const std::vector<trial::TrialRecord>& trials);
 
 /// What the report needs to know of a policy spec, from the typed batching::PolicySpec.
 struct PolicyFacts {
-  std::string family;                  ///< fixed, greedy, dynamic, slo, or unknown (unparsable)
-  std::optional<int> fixed_batch;      ///< B of fixed:B (a fixed batch size), else null
+  std::string family;              ///< fixed, greedy, dynamic, slo, or unknown (unparsable)
+  std::optional<int> fixed_batch;  ///< B of fixed:B (a fixed batch size), else null
 };
 
 /// The facts of `spec` ("fixed:8,timeout=inf" -> {fixed, 8}).

@@ -101,10 +101,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // A request that could not be read: answer what can be answered, then close.
   void refuse(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      return write({413, "application/json",
-                    error_json(fmt::format("the body exceeds {} bytes (--max-body-bytes)", state_.options.max_body_bytes)),
-                    {}},
-                   /*counted=*/false, /*keep_alive=*/false);
+      return write(
+          {413,
+           "application/json",
+           error_json(fmt::format("the body exceeds {} bytes (--max-body-bytes)", state_.options.max_body_bytes)),
+           {}},
+          /*counted=*/false, /*keep_alive=*/false);
     }
     // A parse error, or a request cut short by the client's end of stream: answer 400 (the
     // client may still read). A clean end of stream before any byte needs no answer.
@@ -195,7 +197,8 @@ HttpServer::HttpServer(HttpServerOptions options, Handler handler) : state_(std:
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw InputError(fmt::format("cannot listen on {}:{}: {}; choose another --port or --host", o.host, o.port, ec.message()));
+    throw InputError(
+        fmt::format("cannot listen on {}:{}: {}; choose another --port or --host", o.host, o.port, ec.message()));
   }
   state_->port = acceptor.local_endpoint().port();
 }

@@ -1,9 +1,9 @@
 // The Open Inference Protocol's request and response bodies (JSON and binary-tensor extension).
 #include "greenbatch/serve/inference_protocol.h"
 
+#include <fmt/format.h>
 #include <boost/archive/iterators/binary_from_base64.hpp>
 #include <boost/archive/iterators/transform_width.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
@@ -70,7 +70,8 @@ struct BinarySection {
   bool present = false;
 
   std::string_view take(std::size_t n, const std::string& what) {
-    if (!present) bad(fmt::format("{} has binary_data_size but the request has no Inference-Header-Content-Length", what));
+    if (!present)
+      bad(fmt::format("{} has binary_data_size but the request has no Inference-Header-Content-Length", what));
     if (n > rest.size()) {
       bad(fmt::format("{} declares binary_data_size {} but only {} bytes follow the JSON", what, n, rest.size()));
     }
@@ -184,7 +185,8 @@ void parse_outputs(const json& root, InferRequest& request, const ModelSignature
     if (!params->is_object()) bad("output \"parameters\" must be an object");
     if (const auto* c = member(*params, "classification"); c != nullptr) {
       if (!c->is_number_integer() || c->get<std::int64_t>() < 1) bad("classification must be a positive integer (k)");
-      if (sig.classes == 0) throw RequestError(400, "classification needs a model with class scores; this backend has none");
+      if (sig.classes == 0)
+        throw RequestError(400, "classification needs a model with class scores; this backend has none");
       request.classification = static_cast<int>(std::min<std::int64_t>(c->get<std::int64_t>(), sig.classes));
     }
     if (const auto* b = member(*params, "binary_data"); b != nullptr) {
@@ -256,7 +258,7 @@ EncodedResponse encode_infer_response(const InferRequest& request, std::span<con
     auto labels = json::array();
     for (const int c : engine::top_k_indices(logits, *request.classification)) {
       const auto label = signature.classes == static_cast<int>(names.size()) ? names[static_cast<std::size_t>(c)]
-                                                                              : fmt::format("class {}", c);
+                                                                             : fmt::format("class {}", c);
       labels.push_back(fmt::format("{}:{}:{}", logits[static_cast<std::size_t>(c)], c, label));
     }
     output["datatype"] = "BYTES";
@@ -294,18 +296,20 @@ EncodedResponse encode_infer_response(const InferRequest& request, std::span<con
 }
 
 std::string server_metadata_json() {
-  return json{{"name", "greenbatch"}, {"version", GREENBATCH_SERVE_VERSION},
+  return json{{"name", "greenbatch"},
+              {"version", GREENBATCH_SERVE_VERSION},
               {"extensions", {"binary_tensor_data", "classification", "energy_parameters"}}}
       .dump();
 }
 
 std::string model_metadata_json(const ModelSignature& s) {
   const auto& in = s.input;
-  return json{{"name", s.name},
-              {"versions", {"1"}},
-              {"platform", s.platform},
-              {"inputs", {{{"name", s.input_name}, {"datatype", "FP32"}, {"shape", {-1, in.channels, in.height, in.width}}}}},
-              {"outputs", {{{"name", s.output_name}, {"datatype", "FP32"}, {"shape", {-1, s.classes}}}}}}
+  return json{
+      {"name", s.name},
+      {"versions", {"1"}},
+      {"platform", s.platform},
+      {"inputs", {{{"name", s.input_name}, {"datatype", "FP32"}, {"shape", {-1, in.channels, in.height, in.width}}}}},
+      {"outputs", {{{"name", s.output_name}, {"datatype", "FP32"}, {"shape", {-1, s.classes}}}}}}
       .dump();
 }
 

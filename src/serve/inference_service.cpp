@@ -14,7 +14,9 @@
 namespace greenbatch::serve {
 namespace {
 
-HttpResponse error_response(int status, std::string_view message) { return {status, "application/json", error_json(message), {}}; }
+HttpResponse error_response(int status, std::string_view message) {
+  return {status, "application/json", error_json(message), {}};
+}
 
 std::optional<std::size_t> parse_length(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -95,7 +97,8 @@ HttpResponse InferenceService::route_get(const std::string& path) {
     const bool ready = rest.ends_with("/ready");
     if (ready) rest.remove_suffix(6);
     rest = model_of(rest);
-    if (rest != signature_.name) return error_response(404, fmt::format("unknown model \"{}\"; this server serves \"{}\"", rest, signature_.name));
+    if (rest != signature_.name)
+      return error_response(404, fmt::format("unknown model \"{}\"; this server serves \"{}\"", rest, signature_.name));
     if (ready) return {draining_ ? 503 : 200, "application/json", fmt::format("{{\"ready\":{}}}", !draining_), {}};
     return {200, "application/json", model_metadata_json(signature_), {}};
   }
@@ -113,7 +116,8 @@ void InferenceService::handle(HttpRequest&& request, const Responder& respond) {
       name.remove_suffix(6);
       name = model_of(name);
       if (name != signature_.name) {
-        return answer(respond, error_response(404, fmt::format("unknown model \"{}\"; this server serves \"{}\"", name, signature_.name)));
+        return answer(respond, error_response(404, fmt::format("unknown model \"{}\"; this server serves \"{}\"", name,
+                                                               signature_.name)));
       }
       return infer(request, respond);
     }
@@ -146,7 +150,9 @@ void InferenceService::infer(const HttpRequest& http, const Responder& respond) 
   const auto refuse = [&](const std::string& reason, const std::string& message) {
     metrics_.count_rejection(reason);
     if (options_.recorder) options_.recorder->add_rejected(id, arrival);
-    answer(respond, {503, "application/json", error_json(message),
+    answer(respond, {503,
+                     "application/json",
+                     error_json(message),
                      {{"Retry-After", fmt::format("{}", std::max(1, static_cast<int>(options_.retry_after_s)))}}});
   };
   if (draining_) return refuse("draining", "the server is shutting down; retry on another instance");
@@ -236,7 +242,8 @@ ResponseParameters InferenceService::account_batch(int size, bool failed) {
     busy = domain_joules(window);
     params.energy_source = window.source;
     if (window.total_j) params.energy_j = *window.total_j / size;
-    if (const auto dynamic = energy::split_energy(window, options_.idle).dynamic_j) params.dynamic_energy_j = *dynamic / size;
+    if (const auto dynamic = energy::split_energy(window, options_.idle).dynamic_j)
+      params.dynamic_energy_j = *dynamic / size;
   }
   metrics_.observe_batch(size, failed, busy);
   params.batch_size = size;
@@ -264,16 +271,20 @@ void InferenceService::batch_done(std::span<const batching::QueuedRequest> reque
     const auto id = requests[static_cast<std::size_t>(i)].id;
     if (error) {
       answer(p.respond, error_response(500, fmt::format("the backend failed on this request's batch: {}", failure)));
-      records.push_back({id, p.arrival_s, p.arrival_s, false, std::nullopt, batch.dispatch_s, batch.start_s, std::nullopt});
+      records.push_back(
+          {id, p.arrival_s, p.arrival_s, false, std::nullopt, batch.dispatch_s, batch.start_s, std::nullopt});
       continue;
     }
     params.queue_ms = (batch.start_s - p.arrival_s) * 1e3;
     const auto classes = static_cast<std::size_t>(signature_.classes);
-    const auto row = classes == 0 ? std::span<const float>()
-                                  : std::span<const float>(scores_.values).subspan(static_cast<std::size_t>(i) * classes, classes);
+    const auto row =
+        classes == 0 ? std::span<const float>()
+                     : std::span<const float>(scores_.values).subspan(static_cast<std::size_t>(i) * classes, classes);
     auto encoded = encode_infer_response(p.request, row, params, signature_);
-    HttpResponse response{200, encoded.json_length ? "application/octet-stream" : "application/json", std::move(encoded.body), {}};
-    if (encoded.json_length) response.headers.emplace_back("Inference-Header-Content-Length", std::to_string(*encoded.json_length));
+    HttpResponse response{
+        200, encoded.json_length ? "application/octet-stream" : "application/json", std::move(encoded.body), {}};
+    if (encoded.json_length)
+      response.headers.emplace_back("Inference-Header-Content-Length", std::to_string(*encoded.json_length));
     answer(p.respond, std::move(response));
     metrics_.observe_request(batch.end_s - p.arrival_s, batch.start_s - p.arrival_s, batch.end_s - batch.start_s);
     records.push_back({id, p.arrival_s, p.arrival_s, false, batch.id, batch.dispatch_s, batch.start_s, batch.end_s});

@@ -6,7 +6,8 @@
 namespace greenbatch::serve {
 namespace {
 
-const std::vector<double> kSecondsBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+const std::vector<double> kSecondsBounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                         0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 const std::vector<double> kBatchBounds{1, 2, 4, 8, 16, 32, 64, 128, 256};
 
 void header(std::string& out, const std::string& name, const char* type, const char* help) {
@@ -85,7 +86,8 @@ std::string ServeMetrics::exposition(const MetricGauges& gauges) const {
   const std::lock_guard lock(mutex_);
   std::string out;
   header(out, "greenbatch_http_responses_total", "counter", "HTTP responses by status code.");
-  for (const auto& [code, n] : responses_) out += fmt::format("greenbatch_http_responses_total{{code=\"{}\"}} {}\n", code, n);
+  for (const auto& [code, n] : responses_)
+    out += fmt::format("greenbatch_http_responses_total{{code=\"{}\"}} {}\n", code, n);
   header(out, "greenbatch_rejected_requests_total", "counter", "Infer requests refused before queueing, by reason.");
   for (const auto& [reason, n] : rejections_) {
     out += fmt::format("greenbatch_rejected_requests_total{{reason=\"{}\"}} {}\n", escape(reason), n);
@@ -97,8 +99,8 @@ std::string ServeMetrics::exposition(const MetricGauges& gauges) const {
   header(out, "greenbatch_energy_joules_total", "counter",
          "Energy in joules by meter source and domain; state busy is inside batch windows, idle between them.");
   for (const auto& [key, j] : joules_) {
-    out += fmt::format("greenbatch_energy_joules_total{{source=\"{}\",domain=\"{}\",state=\"{}\"}} {}\n", escape(key[0]),
-                       escape(key[1]), key[2], j);
+    out += fmt::format("greenbatch_energy_joules_total{{source=\"{}\",domain=\"{}\",state=\"{}\"}} {}\n",
+                       escape(key[0]), escape(key[1]), key[2], j);
   }
   header(out, "greenbatch_response_seconds", "histogram", "Served infer requests: arrival to batch end.");
   response_s_.write(out, "greenbatch_response_seconds");

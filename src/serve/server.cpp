@@ -11,7 +11,8 @@ Server::Server(engine::Backend& backend, const batching::Policy& policy, ServerO
       start_(std::chrono::steady_clock::now()),
       queue_(options_.queue_capacity),
       service_(backend, queue_, options_.service, start_),
-      http_(options_.http, [this](HttpRequest&& request, Responder respond) { service_.handle(std::move(request), respond); }),
+      http_(options_.http,
+            [this](HttpRequest&& request, Responder respond) { service_.handle(std::move(request), respond); }),
       estimate_(std::move(options_.estimate)) {}
 
 Server::~Server() {
@@ -24,9 +25,8 @@ void Server::start() {
       runtime::run_worker(
           queue_, policy_, estimate_, runtime::WorkerClock(start_),
           [this](std::span<const batching::QueuedRequest> requests) { service_.run_batch(requests); },
-          [this](std::span<const batching::QueuedRequest> requests, const runtime::BatchRun& run, std::exception_ptr error) {
-            service_.batch_done(requests, run.batch, error);
-          });
+          [this](std::span<const batching::QueuedRequest> requests, const runtime::BatchRun& run,
+                 std::exception_ptr error) { service_.batch_done(requests, run.batch, error); });
     } catch (...) {
       worker_error_ = std::current_exception();
       queue_.close();
@@ -43,7 +43,8 @@ bool Server::drain() {
   queue_.close();
   if (worker_.joinable()) worker_.join();
   if (worker_error_) service_.fail_pending("the batching worker stopped; the request was not served");
-  const bool answered = http_.wait_answered(std::chrono::milliseconds(static_cast<std::int64_t>(options_.drain_timeout_s * 1e3)));
+  const bool answered = http_.wait_answered(
+      std::chrono::milliseconds(static_cast<std::int64_t>(options_.drain_timeout_s * 1e3)));
   http_.stop();
   return answered;
 }

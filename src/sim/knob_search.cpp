@@ -42,9 +42,10 @@ KnobSearch search_threads(const std::vector<profile::ProfileDocument>& documents
   for (const auto& document : documents) {
     const int threads = thread_count(document, options.model);
     if (std::ranges::find(search.threads, threads) != search.threads.end()) {
-      throw UsageError(fmt::format("profiles '{}' and another have the same thread count {}; give one profile per "
-                                   "thread count (greenbatch profile --threads N)",
-                                   document.path, threads));
+      throw UsageError(
+          fmt::format("profiles '{}' and another have the same thread count {}; give one profile per "
+                      "thread count (greenbatch profile --threads N)",
+                      document.path, threads));
     }
     search.threads.push_back(threads);
     search.per_profile.push_back(recommend(document, options));

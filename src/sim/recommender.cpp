@@ -71,7 +71,8 @@ std::vector<batching::PolicySpec> candidate_specs(const std::vector<std::size_t>
     for (const auto b : sizes) {
       specs.push_back({.family = PolicyFamily::fixed, .batch = b});
       if (b == 1) continue;
-      for (const double d : options.delays_ms) specs.push_back({.family = PolicyFamily::fixed, .batch = b, .delay_ms = d});
+      for (const double d : options.delays_ms)
+        specs.push_back({.family = PolicyFamily::fixed, .batch = b, .delay_ms = d});
     }
   }
   if (searched(PolicyFamily::greedy)) {
@@ -80,7 +81,8 @@ std::vector<batching::PolicySpec> candidate_specs(const std::vector<std::size_t>
   if (searched(PolicyFamily::dynamic)) {
     for (const auto b : sizes) {
       if (b == 1) continue;
-      for (const double d : options.delays_ms) specs.push_back({.family = PolicyFamily::dynamic, .batch = b, .delay_ms = d});
+      for (const double d : options.delays_ms)
+        specs.push_back({.family = PolicyFamily::dynamic, .batch = b, .delay_ms = d});
     }
   }
   if (searched(PolicyFamily::slo)) {
@@ -104,10 +106,11 @@ class Search {
     if (options.requests <= 0) throw std::invalid_argument("recommend: needs requests > 0");
     auto arrival = workload::make_arrival(options.arrival, options.seed);
     if (document.energy_source == "none") {
-      throw InputError(fmt::format("profile '{}' has no energy (energy_source none), and the recommender minimises "
-                                   "energy per request; profile again with a meter (--meter auto, or --meter "
-                                   "estimate for a labelled estimate)",
-                                   document.path));
+      throw InputError(
+          fmt::format("profile '{}' has no energy (energy_source none), and the recommender minimises "
+                      "energy per request; profile again with a meter (--meter auto, or --meter "
+                      "estimate for a labelled estimate)",
+                      document.path));
     }
     for (const auto& c : cells_) sizes_.push_back(static_cast<std::size_t>(c.batch_size));
     estimate_ = estimate_from_profile(cells_);
@@ -136,10 +139,10 @@ class Search {
   Outcome simulate_candidate(const batching::Policy& policy) {
     const auto b = policy.max_batch();
     if (b > capacity_) {
-      return SkippedCandidate{policy.spec(), SkipReason::queue_capacity,
-                              fmt::format("{} needs batches of {}, above the queue capacity {}", policy.spec(), b,
-                                          capacity_),
-                              std::nullopt};
+      return SkippedCandidate{
+          policy.spec(), SkipReason::queue_capacity,
+          fmt::format("{} needs batches of {}, above the queue capacity {}", policy.spec(), b, capacity_),
+          std::nullopt};
     }
     auto [it, added] = services_.try_emplace(b, std::string());
     if (added) {
@@ -208,9 +211,10 @@ void rank(std::vector<Candidate>& candidates, SloPercentile percentile) {
 // The error when nothing could be simulated: an unstable rate gives the most any candidate sustains.
 [[noreturn]] void throw_nothing_simulated(const Recommendation& r, const std::string& path) {
   if (r.skipped.empty()) {
-    throw InputError(fmt::format("no candidate policy to search in profile '{}': dynamic batching needs a profiled "
-                                 "batch size above 1 and a delay; profile more batch sizes or search other families",
-                                 path));
+    throw InputError(
+        fmt::format("no candidate policy to search in profile '{}': dynamic batching needs a profiled "
+                    "batch size above 1 and a delay; profile more batch sizes or search other families",
+                    path));
   }
   const SkippedCandidate* best = nullptr;
   std::size_t lacking = 0;
@@ -267,19 +271,26 @@ std::string_view to_string(SloPercentile percentile) { return percentile == SloP
 
 std::string_view to_string(SkipReason reason) {
   switch (reason) {
-    case SkipReason::missing_batch_sizes: return "missing_batch_sizes";
-    case SkipReason::queue_capacity: return "queue_capacity";
-    case SkipReason::unstable: return "unstable";
-    case SkipReason::missing_energy: return "missing_energy";
+    case SkipReason::missing_batch_sizes:
+      return "missing_batch_sizes";
+    case SkipReason::queue_capacity:
+      return "queue_capacity";
+    case SkipReason::unstable:
+      return "unstable";
+    case SkipReason::missing_energy:
+      return "missing_energy";
   }
   return "unknown";
 }
 
 std::string_view to_string(RecommendStatus status) {
   switch (status) {
-    case RecommendStatus::ok: return "ok";
-    case RecommendStatus::infeasible: return "infeasible";
-    case RecommendStatus::no_candidate: return "no_candidate";
+    case RecommendStatus::ok:
+      return "ok";
+    case RecommendStatus::infeasible:
+      return "infeasible";
+    case RecommendStatus::no_candidate:
+      return "no_candidate";
   }
   return "unknown";
 }
@@ -329,8 +340,8 @@ Recommendation recommend(const profile::ProfileDocument& document, const Recomme
 Candidate predict(const profile::ProfileDocument& document, const RecommendOptions& options,
                   const std::string& policy) {
   Search search(document, options);
-  const auto& outcome =
-      search.evaluate(resolve_with_profile(batching::PolicySpec::parse(policy), search.cells(), document.path));
+  const auto& outcome = search.evaluate(
+      resolve_with_profile(batching::PolicySpec::parse(policy), search.cells(), document.path));
   if (const auto* skipped = std::get_if<SkippedCandidate>(&outcome)) throw InputError(skipped->detail);
   return std::get<Candidate>(outcome);
 }

@@ -53,8 +53,8 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
       sum += ms / 1e3;
     }
     std::sort(m.samples_.begin() + static_cast<std::ptrdiff_t>(offset), m.samples_.end());
-    return Level{gap_ms / 1e3, offset, samples_ms.size(), offset, 0, 0.0,
-                 sum / static_cast<double>(samples_ms.size()), energy};
+    return Level{gap_ms / 1e3, offset, samples_ms.size(), offset, 0, 0.0, sum / static_cast<double>(samples_ms.size()),
+                 energy};
   };
   for (const auto& c : cells) {
     measured.push_back(static_cast<std::size_t>(c.batch_size));
@@ -102,17 +102,19 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
     m.entries_.push_back(std::move(e));
   }
   if (!missing.empty()) {
-    const auto what = fmt::format("profile '{}' (model {}) has no cell at batch size {}, which a policy with batches "
-                                  "up to {} may dispatch; it measured {}",
-                                  document.path, m.identity_.model, size_list(missing), max_batch, size_list(measured));
+    const auto what = fmt::format(
+        "profile '{}' (model {}) has no cell at batch size {}, which a policy with batches "
+        "up to {} may dispatch; it measured {}",
+        document.path, m.identity_.model, size_list(missing), max_batch, size_list(measured));
     if (options.interpolate) {
       throw InputError(what + fmt::format("; interpolation needs a measured size on each side and never "
                                           "extrapolates: profile batch sizes from 1 up to {}, or lower the policy's "
                                           "maximum batch",
                                           max_batch));
     }
-    throw InputError(what + "; profile those sizes, or allow linear interpolation between measured sizes "
-                            "(--interpolate)");
+    throw InputError(what +
+                     "; profile those sizes, or allow linear interpolation between measured sizes "
+                     "(--interpolate)");
   }
   if (!m.has_idle_gaps_) {
     m.notes_.push_back(fmt::format(
@@ -121,8 +123,9 @@ ServiceModel ServiceModel::from_profile(const profile::ProfileDocument& document
         document.path, document.version < 2 ? "a version-1 document" : "profiled with --idle-gaps 0"));
   }
   if (assumed_gap_energy) {
-    m.notes_.emplace_back("energy after idle gaps was not measured (no idle baseline or meter window); the "
-                          "back-to-back batch energy stands in for it");
+    m.notes_.emplace_back(
+        "energy after idle gaps was not measured (no idle baseline or meter window); the "
+        "back-to-back batch energy stands in for it");
   }
   return m;
 }

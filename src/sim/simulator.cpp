@@ -38,8 +38,9 @@ energy::EnergyWindow energy_window(const ServiceModel& service, double duration_
   if (service.idle_power_w()) {
     total += *service.idle_power_w() * std::max(0.0, duration_s - busy_s);
   } else {
-    detail += "; energy: batch energies only (the profile has no idle power, so idle time between batches is "
-              "not counted)";
+    detail +=
+        "; energy: batch energies only (the profile has no idle power, so idle time between batches is "
+        "not counted)";
   }
   window.total_j = total;
   if (duration_s > 0.0) window.avg_power_w = total / duration_s;
@@ -149,14 +150,15 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
   if (result.interpolated) detail += "; service times of some batch sizes interpolated between measured sizes";
   for (const auto& note : service.notes()) detail += "; " + note;
   if (beyond_gaps > 0) {
-    detail += fmt::format("; {} of {} batches followed more idle time than the largest measured idle gap and were "
-                          "drawn from that gap's cell (not extrapolated)",
-                          beyond_gaps, batches.size());
+    detail += fmt::format(
+        "; {} of {} batches followed more idle time than the largest measured idle gap and were "
+        "drawn from that gap's cell (not extrapolated)",
+        beyond_gaps, batches.size());
   }
   const auto window = energy_window(service, duration, busy_s, batch_energy_j, detail);
   result.idle_energy = window.total_j && service.idle_power_w();
-  const energy::IdleBaseline idle{0.0, window.total_j ? service.idle_power_w() : std::nullopt,
-                                  service.energy_source(), {}};
+  const energy::IdleBaseline idle{
+      0.0, window.total_j ? service.idle_power_w() : std::nullopt, service.energy_source(), {}};
   result.record.status_detail = detail;
   result.record.summary = metrics::summarize(requests, batches, window, idle, options.slo_ms);
   return result;

@@ -47,28 +47,32 @@ std::string explain(const trial::TrialRecord& live, const ValidationRow& v, cons
                                   *s.service_mean_ms, *sim.service_mean_ms);
     const bool profile_preprocessed = profile.cells.front().includes_preprocess;
     if (live.config.images != "none" && !profile_preprocessed) {
-      why += fmt::format(" (the live batches decoded and preprocessed their images, {}; the profile did not time "
-                         "that: profile with --include-preprocess)",
-                         live.config.images);
+      why += fmt::format(
+          " (the live batches decoded and preprocessed their images, {}; the profile did not time "
+          "that: profile with --include-preprocess)",
+          live.config.images);
     } else {
       why += " (other load on the machine, or a different thread count or device than the profile's)";
     }
     reasons.push_back(std::move(why));
   }
   if (!v.idle_gaps && v.sim_mean_ms && v.live_mean_ms && *v.sim_mean_ms < *v.live_mean_ms) {
-    reasons.emplace_back("the profile has no idle-gap cells, so batches after idle time were simulated as "
-                         "back-to-back ones (profile again with --idle-gaps)");
+    reasons.emplace_back(
+        "the profile has no idle-gap cells, so batches after idle time were simulated as "
+        "back-to-back ones (profile again with --idle-gaps)");
   }
   if (s.late_requests > 0) {
-    reasons.push_back(fmt::format("{} requests were released more than 1 ms late in the live trial (the producer "
-                                  "thread competed for the CPU)",
-                                  s.late_requests));
+    reasons.push_back(
+        fmt::format("{} requests were released more than 1 ms late in the live trial (the producer "
+                    "thread competed for the CPU)",
+                    s.late_requests));
   }
   if (v.interpolated) reasons.emplace_back("some batch sizes were interpolated between measured ones");
   if (v.live_energy_j && v.sim_energy_j && !within_tolerance(v.live_energy_j, v.sim_energy_j)) {
-    reasons.push_back(fmt::format("energy: live measured by {}, simulated from the profile's {}; idle and batch power "
-                                  "during the live trial differ from the profile's",
-                                  v.live_energy_source, v.sim_energy_source));
+    reasons.push_back(
+        fmt::format("energy: live measured by {}, simulated from the profile's {}; idle and batch power "
+                    "during the live trial differ from the profile's",
+                    v.live_energy_source, v.sim_energy_source));
   }
   if (reasons.empty()) reasons.emplace_back("queueing variability of a short trial");
   return fmt::format("outside {:.0f} %: {}; {}", kValidationTolerance * 100.0, fmt::join(misses, ", "),
@@ -82,9 +86,9 @@ ValidationRow simulate_trial(const trial::TrialRecord& t, const profile::Profile
   const auto service = ServiceModel::from_profile(doc, c.model, policy->max_batch(), {false, true});
   // The live trial's finite schedule, simulated as it ran: an overloaded cell (a rate above the
   // policy's capacity) is compared too, not refused as an endless run would be.
-  const auto schedule =
-      workload::arrival_schedule(*arrival, c.requests, c.requests ? std::nullopt : c.duration_s);
-  const auto result = simulate(*policy, service, schedule, {static_cast<std::size_t>(c.queue_capacity), std::nullopt, c.seed});
+  const auto schedule = workload::arrival_schedule(*arrival, c.requests, c.requests ? std::nullopt : c.duration_s);
+  const auto result = simulate(*policy, service, schedule,
+                               {static_cast<std::size_t>(c.queue_capacity), std::nullopt, c.seed});
   const auto& live = t.summary;
   const auto& sim = result.record.summary;
   ValidationRow v{t.trial_id,
@@ -133,8 +137,8 @@ Validation validate(const std::vector<trial::TrialRecord>& trials,
     try {
       out.rows.push_back(simulate_trial(t, *doc));
     } catch (const Error& e) {
-      out.skipped.push_back(fmt::format("{} ({} {} {}): {}", t.trial_id, t.config.model, t.config.policy,
-                                        t.config.arrival, e.what()));
+      out.skipped.push_back(
+          fmt::format("{} ({} {} {}): {}", t.trial_id, t.config.model, t.config.policy, t.config.arrival, e.what()));
     }
   }
   return out;

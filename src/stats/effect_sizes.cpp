@@ -14,10 +14,14 @@ namespace greenbatch::stats {
 
 std::string_view to_string(Magnitude magnitude) {
   switch (magnitude) {
-    case Magnitude::negligible: return "negligible";
-    case Magnitude::small: return "small";
-    case Magnitude::medium: return "medium";
-    case Magnitude::large: return "large";
+    case Magnitude::negligible:
+      return "negligible";
+    case Magnitude::small:
+      return "small";
+    case Magnitude::medium:
+      return "medium";
+    case Magnitude::large:
+      return "large";
   }
   return "unknown";
 }
@@ -56,8 +60,8 @@ Magnitude cohens_d_magnitude(double d) {
 CohensD cohens_d(std::span<const double> x, std::span<const double> y) {
   const auto nx = static_cast<double>(x.size());
   const auto ny = static_cast<double>(y.size());
-  const double pooled_sd =
-      std::sqrt(((nx - 1.0) * sample_variance(x) + (ny - 1.0) * sample_variance(y)) / (nx + ny - 2.0));
+  const double pooled_sd = std::sqrt(((nx - 1.0) * sample_variance(x) + (ny - 1.0) * sample_variance(y)) /
+                                     (nx + ny - 2.0));
   if (!(pooled_sd > 0.0)) throw InputError("Cohen's d needs samples whose values vary (pooled sd is 0)");
   const double d = (mean(x) - mean(y)) / pooled_sd;
   return CohensD{d, cohens_d_magnitude(d)};

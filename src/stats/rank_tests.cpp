@@ -128,8 +128,9 @@ MannWhitney mann_whitney(std::span<const double> x, std::span<const double> y, M
 
   const bool exact_possible = ties == 0.0 && x.size() < 50 && y.size() < 50;
   if (method == MannWhitneyMethod::exact && !exact_possible) {
-    throw InputError("the exact Mann-Whitney p-value needs untied observations and fewer than 50 per sample; "
-                     "use the normal approximation");
+    throw InputError(
+        "the exact Mann-Whitney p-value needs untied observations and fewer than 50 per sample; "
+        "use the normal approximation");
   }
   if (method == MannWhitneyMethod::exact || (method == MannWhitneyMethod::automatic && exact_possible)) {
     // The null distribution of U is symmetric about n₁n₂/2, so P(U ≥ u) = P(U ≤ n₁n₂ − u).

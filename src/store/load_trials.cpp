@@ -12,9 +12,9 @@
 namespace greenbatch::store {
 namespace {
 
+using metrics::TrialSummary;
 using trial::TrialConfig;
 using trial::TrialRecord;
-using metrics::TrialSummary;
 
 // Thrown by the readers below; load_trials adds the file, the column and the trial.
 struct WrongKind {
@@ -55,9 +55,7 @@ void read(const FieldValue& v, std::optional<std::string>& out) {
 
 // Columns that always hold a value are read through their optional form; null is an error.
 template <class T>
-void read(const FieldValue& v, T& out)
-  requires std::is_arithmetic_v<T>
-{
+void read(const FieldValue& v, T& out) requires std::is_arithmetic_v<T> {
   std::optional<double> value;
   read(v, value);
   if (!value) throw WrongKind{"a number (not null)"};
@@ -81,7 +79,8 @@ void set_status(TrialRecord& r, const FieldValue& v) {
   std::string text;
   read(v, text);
   const auto status = trial::trial_status_from(text);
-  if (!status) throw WrongKind{fmt::format("a status this greenbatch knows (not '{}'; a newer greenbatch wrote it?)", text)};
+  if (!status)
+    throw WrongKind{fmt::format("a status this greenbatch knows (not '{}'; a newer greenbatch wrote it?)", text)};
   r.status = *status;
 }
 
@@ -94,7 +93,8 @@ void set_window_begin(TrialRecord& r, const FieldValue& v) {
 void set_window_end(TrialRecord& r, const FieldValue& v) {
   std::optional<double> end;
   read(v, end);
-  if (end.has_value() != r.energy_window.has_value()) throw WrongKind{"a value exactly when the window's begin has one"};
+  if (end.has_value() != r.energy_window.has_value())
+    throw WrongKind{"a value exactly when the window's begin has one"};
   if (end) r.energy_window->end_s = *end;
 }
 
@@ -179,10 +179,11 @@ void require_columns(const sqlite::Database& db, std::string_view table, const N
   const auto stored = stored_columns(db, table);
   for (const auto& c : columns) {
     if (!stored.contains(std::string(c))) {
-      throw InputError(fmt::format("the result store {} has no column '{}' in its {} table, so its trials cannot be "
-                                   "read; it was not written by this greenbatch (export it with the greenbatch that "
-                                   "wrote it, or run the study again)",
-                                   db.name(), c, table));
+      throw InputError(
+          fmt::format("the result store {} has no column '{}' in its {} table, so its trials cannot be "
+                      "read; it was not written by this greenbatch (export it with the greenbatch that "
+                      "wrote it, or run the study again)",
+                      db.name(), c, table));
     }
   }
 }
@@ -195,8 +196,8 @@ std::vector<TrialRecord> ResultStore::load_trials(std::optional<std::string> stu
   require_columns(*db_, "trials", names);
   std::string select;
   for (const auto& n : names) select += fmt::format("{}\"{}\"", select.empty() ? "" : ", ", n);
-  sqlite::Statement query(*db_, fmt::format("SELECT {} FROM trials{} ORDER BY seq", select,
-                                            study_id ? " WHERE study_id = ?" : ""));
+  sqlite::Statement query(
+      *db_, fmt::format("SELECT {} FROM trials{} ORDER BY seq", select, study_id ? " WHERE study_id = ?" : ""));
   if (study_id) query.bind(1, std::move(*study_id));
   std::vector<TrialRecord> trials;
   while (query.step()) {
@@ -205,11 +206,11 @@ std::vector<TrialRecord> ResultStore::load_trials(std::optional<std::string> stu
       try {
         kTrialColumns[c].set(record, query.column(static_cast<int>(c)));
       } catch (const WrongKind& wrong) {
-        throw InputError(fmt::format("the result store {}: column '{}' of trial {} should hold {}; the file was "
-                                     "changed by another program (run the trial again)",
-                                     db_->name(), kTrialColumns[c].name,
-                                     record.trial_id.empty() ? std::string("(unknown)") : record.trial_id,
-                                     wrong.expected));
+        throw InputError(
+            fmt::format("the result store {}: column '{}' of trial {} should hold {}; the file was "
+                        "changed by another program (run the trial again)",
+                        db_->name(), kTrialColumns[c].name,
+                        record.trial_id.empty() ? std::string("(unknown)") : record.trial_id, wrong.expected));
       }
     }
   }
@@ -233,9 +234,10 @@ std::vector<BatchRecord> ResultStore::load_batches(std::string_view trial_id) co
       read(query.column(3), b.start_s);
       read(query.column(4), b.end_s);
     } catch (const WrongKind& wrong) {
-      throw InputError(fmt::format("the result store {}: a batch of trial {} holds a value that is not {}; the file "
-                                   "was changed by another program (run the trial again)",
-                                   db_->name(), trial_id, wrong.expected));
+      throw InputError(
+          fmt::format("the result store {}: a batch of trial {} holds a value that is not {}; the file "
+                      "was changed by another program (run the trial again)",
+                      db_->name(), trial_id, wrong.expected));
     }
   }
   return batches;

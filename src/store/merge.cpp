@@ -21,7 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // The tables that belong to a trial and are copied with it.
 constexpr std::array<std::string_view, 4> kTrialTables{"requests", "batches", "power_domains", "power_samples"};
 
@@ -38,8 +37,8 @@ std::string read_only_uri(const fs::path& file) {
 }
 
 bool has_table(const sqlite::Database& db, std::string_view schema_name, std::string_view table) {
-  sqlite::Statement query(db, fmt::format("SELECT 1 FROM {}.sqlite_master WHERE type = 'table' AND name = ?",
-                                          schema_name));
+  sqlite::Statement query(db,
+                          fmt::format("SELECT 1 FROM {}.sqlite_master WHERE type = 'table' AND name = ?", schema_name));
   query.bind(1, std::string(table));
   return query.step();
 }
@@ -81,12 +80,14 @@ void check_input(const fs::path& input, const fs::path& out) {
   std::error_code error;
   const auto status = fs::status(input, error);
   if (!fs::exists(status)) {
-    throw InputError(fmt::format("the input {} does not exist; give the result store files to merge (e.g. the "
-                                 "shards' results-*.db)",
-                                 input.string()));
+    throw InputError(
+        fmt::format("the input {} does not exist; give the result store files to merge (e.g. the "
+                    "shards' results-*.db)",
+                    input.string()));
   }
   if (fs::is_directory(status)) {
-    throw InputError(fmt::format("the input {} is a folder, not a result store; give the .db files in it", input.string()));
+    throw InputError(
+        fmt::format("the input {} is a folder, not a result store; give the .db files in it", input.string()));
   }
   if (fs::exists(out) && fs::equivalent(input, out, error)) {
     throw InputError(fmt::format("{} is both the output and an input; merge into another file", input.string()));
@@ -101,7 +102,8 @@ void check_input(const fs::path& input, const fs::path& out) {
   sqlite3_busy_timeout(db->get(), sqlite::kBusyTimeoutMs);
   schema::check_owner(*db);
   if (!has_table(*db, "main", "trials")) {
-    throw InputError(fmt::format("the input {} is empty: it holds no greenbatch results; leave it out", input.string()));
+    throw InputError(
+        fmt::format("the input {} is empty: it holds no greenbatch results; leave it out", input.string()));
   }
 }
 
@@ -132,17 +134,19 @@ class Merger {
     if (has_table(db_, "src", "studies")) merged.studies = copy_studies();
     refuse_differing_trials(input);
     db_.exec("CREATE TEMP TABLE IF NOT EXISTS merge_new (trial_id TEXT PRIMARY KEY); DELETE FROM temp.merge_new");
-    db_.exec("INSERT INTO temp.merge_new SELECT trial_id FROM src.trials WHERE trial_id NOT IN "
-             "(SELECT trial_id FROM main.trials)");
+    db_.exec(
+        "INSERT INTO temp.merge_new SELECT trial_id FROM src.trials WHERE trial_id NOT IN "
+        "(SELECT trial_id FROM main.trials)");
     merged.trials = db_.query_int("SELECT COUNT(*) FROM temp.merge_new");
     merged.trials_present = db_.query_int("SELECT COUNT(*) FROM src.trials") - merged.trials;
     copy_new_trials();
     for (const auto table : kTrialTables) {
       if (!has_table(db_, "src", table)) continue;
       const auto columns = shared_columns(db_, table);
-      db_.exec(fmt::format("INSERT INTO main.{0} ({1}) SELECT {1} FROM src.{0} WHERE trial_id IN "
-                           "(SELECT trial_id FROM temp.merge_new)",
-                           table, column_list(columns)));
+      db_.exec(
+          fmt::format("INSERT INTO main.{0} ({1}) SELECT {1} FROM src.{0} WHERE trial_id IN "
+                      "(SELECT trial_id FROM temp.merge_new)",
+                      table, column_list(columns)));
       const auto rows = sqlite3_changes64(db_.get());
       if (table == "requests") merged.requests = rows;
       if (table == "batches") merged.batches = rows;
@@ -162,18 +166,20 @@ class Merger {
   std::int64_t copy_studies() {
     const auto columns = shared_columns(db_, "studies");
     const auto base = db_.query_int("SELECT IFNULL(MAX(seq), 0) FROM main.studies");
-    db_.exec(fmt::format("INSERT INTO main.studies ({}, seq) SELECT {}, {} + ROW_NUMBER() OVER (ORDER BY s.seq) FROM "
-                         "src.studies AS s WHERE s.study_id NOT IN (SELECT study_id FROM main.studies)",
-                         column_list(columns), column_list(columns, "s."), base));
+    db_.exec(
+        fmt::format("INSERT INTO main.studies ({}, seq) SELECT {}, {} + ROW_NUMBER() OVER (ORDER BY s.seq) FROM "
+                    "src.studies AS s WHERE s.study_id NOT IN (SELECT study_id FROM main.studies)",
+                    column_list(columns), column_list(columns, "s."), base));
     return sqlite3_changes64(db_.get());
   }
 
   void copy_new_trials() {
     const auto columns = shared_columns(db_, "trials");
     const auto base = db_.query_int("SELECT IFNULL(MAX(seq), 0) FROM main.trials");
-    db_.exec(fmt::format("INSERT INTO main.trials ({}, seq) SELECT {}, {} + ROW_NUMBER() OVER (ORDER BY s.seq) FROM "
-                         "src.trials AS s WHERE s.trial_id IN (SELECT trial_id FROM temp.merge_new)",
-                         column_list(columns), column_list(columns, "s."), base));
+    db_.exec(
+        fmt::format("INSERT INTO main.trials ({}, seq) SELECT {}, {} + ROW_NUMBER() OVER (ORDER BY s.seq) FROM "
+                    "src.trials AS s WHERE s.trial_id IN (SELECT trial_id FROM temp.merge_new)",
+                    column_list(columns), column_list(columns, "s."), base));
   }
 
   // A trial in both the input and the output must be the same: its row, requests, batches and
@@ -190,10 +196,11 @@ class Merger {
       if (!has_table(db_, "src", table)) continue;
       const auto list = column_list(shared_columns(db_, table));
       const auto one_side = [&](std::string_view from, std::string_view other) {
-        return fmt::format("SELECT trial_id FROM (SELECT {0} FROM {1}.{2} WHERE trial_id IN (SELECT trial_id FROM "
-                           "{3}.trials) EXCEPT SELECT {0} FROM {3}.{2} WHERE trial_id IN (SELECT trial_id FROM "
-                           "{1}.trials))",
-                           list, from, table, other);
+        return fmt::format(
+            "SELECT trial_id FROM (SELECT {0} FROM {1}.{2} WHERE trial_id IN (SELECT trial_id FROM "
+            "{3}.trials) EXCEPT SELECT {0} FROM {3}.{2} WHERE trial_id IN (SELECT trial_id FROM "
+            "{1}.trials))",
+            list, from, table, other);
       };
       const auto id = first_text(db_, one_side("src", "main") + " UNION ALL " + one_side("main", "src") + " LIMIT 1");
       if (!id.empty()) refuse(id, input, fmt::format("their {} rows", table));
@@ -202,12 +209,14 @@ class Merger {
 
   [[noreturn]] void refuse(const std::string& trial_id, const fs::path& input, const std::string& what) const {
     const auto found = origin_.find(trial_id);
-    const auto other = found != origin_.end() ? fmt::format("{} (merged into {} just before)", found->second.string(), out_.string())
-                                              : fmt::format("{} (which held it before this merge)", out_.string());
-    throw InputError(fmt::format("trial {} is in {} and in {} with different contents ({} differ): two different runs "
-                                 "of the same trial; nothing of {} was merged. Keep one run (e.g. rerun that shard "
-                                 "into a fresh file) and merge again",
-                                 trial_id, input.string(), other, what, input.string()));
+    const auto other = found != origin_.end()
+                           ? fmt::format("{} (merged into {} just before)", found->second.string(), out_.string())
+                           : fmt::format("{} (which held it before this merge)", out_.string());
+    throw InputError(
+        fmt::format("trial {} is in {} and in {} with different contents ({} differ): two different runs "
+                    "of the same trial; nothing of {} was merged. Keep one run (e.g. rerun that shard "
+                    "into a fresh file) and merge again",
+                    trial_id, input.string(), other, what, input.string()));
   }
 
   const sqlite::Database& db_;
@@ -220,9 +229,10 @@ class Merger {
 void merge_stores(const fs::path& out, const std::vector<fs::path>& inputs, const MergeObserver& on_merged) {
   if (inputs.empty()) throw UsageError("give at least one input file to merge: greenbatch merge OUT.db IN.db...");
   if (fs::is_directory(out)) {
-    throw InputError(fmt::format("the output {} is a folder; give the file name of the merged result store (e.g. "
-                                 "{})",
-                                 out.string(), (out / "merged.db").string()));
+    throw InputError(
+        fmt::format("the output {} is a folder; give the file name of the merged result store (e.g. "
+                    "{})",
+                    out.string(), (out / "merged.db").string()));
   }
   for (const auto& input : inputs) check_input(input, out);
   ResultStore::open(out);  // creates it or brings its schema up to date; refuses a file that is not a store

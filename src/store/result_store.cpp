@@ -17,7 +17,6 @@
 namespace greenbatch::store {
 namespace {
 
-
 nlohmann::ordered_json optional_json(const std::optional<double>& value) {
   return value && std::isfinite(*value) ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
 }
@@ -103,9 +102,10 @@ void write_trial(const sqlite::Database& db, const trial::TrialRecord& record, c
     drop.bind(1, record.trial_id);
     drop.run();
   } else if (stored) {
-    throw InputError(fmt::format("trial {} is already in the result store {}; nothing was written (save it to another "
-                                 "store, or skip the trials the store already holds)",
-                                 record.trial_id, db.name()));
+    throw InputError(
+        fmt::format("trial {} is already in the result store {}; nothing was written (save it to another "
+                    "store, or skip the trials the store already holds)",
+                    record.trial_id, db.name()));
   }
   auto columns = field_names<trial::TrialRecord>();
   columns.insert(columns.end(), {"config_json", "environment_json", "seq", "requested_json", "trace_clock",
@@ -202,9 +202,10 @@ ResultStore ResultStore::open(const std::filesystem::path& file) {
   try {
     db = std::make_unique<sqlite::Database>(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   } catch (const sqlite::SqliteError& e) {
-    throw InputError(fmt::format("cannot open or create the result store {} ({}); check that its folder exists and "
-                                 "that you may write there",
-                                 file.string(), sqlite3_errstr(e.primary_code())));
+    throw InputError(
+        fmt::format("cannot open or create the result store {} ({}); check that its folder exists and "
+                    "that you may write there",
+                    file.string(), sqlite3_errstr(e.primary_code())));
   }
   sqlite3_busy_timeout(db->get(), sqlite::kBusyTimeoutMs);
   schema::check_owner(*db);  // before any write: a refused file is left as it was
@@ -217,16 +218,17 @@ ResultStore ResultStore::open_read_only(const std::filesystem::path& file) {
   check_path(file);
   std::error_code ignored;
   if (!std::filesystem::exists(file, ignored)) {
-    throw InputError(fmt::format("no result store at {}; give the --db of a study or run (greenbatch study / run "
-                                 "--db create one)",
-                                 file.string()));
+    throw InputError(
+        fmt::format("no result store at {}; give the --db of a study or run (greenbatch study / run "
+                    "--db create one)",
+                    file.string()));
   }
   std::unique_ptr<sqlite::Database> db;
   try {
     db = std::make_unique<sqlite::Database>(file, SQLITE_OPEN_READONLY);
   } catch (const sqlite::SqliteError& e) {
-    throw InputError(fmt::format("cannot open the result store {} ({}); check that you may read it",
-                                 file.string(), sqlite3_errstr(e.primary_code())));
+    throw InputError(fmt::format("cannot open the result store {} ({}); check that you may read it", file.string(),
+                                 sqlite3_errstr(e.primary_code())));
   }
   sqlite3_busy_timeout(db->get(), sqlite::kBusyTimeoutMs);
   schema::check_owner(*db);
@@ -258,10 +260,10 @@ void ResultStore::register_study(const StudyRow& study, bool force) {
   if (same.step()) return;  // a resume
   sqlite::Statement other(*db_, "SELECT study_id, name FROM studies ORDER BY seq LIMIT 1");
   if (!force && other.step()) {
-    throw InputError(fmt::format("{} holds results of another study ('{}', id {}) with a different configuration; use "
-                                 "another --db, or --force to add this study alongside",
-                                 db_->name(), std::get<std::string>(other.column(1)),
-                                 std::get<std::string>(other.column(0))));
+    throw InputError(
+        fmt::format("{} holds results of another study ('{}', id {}) with a different configuration; use "
+                    "another --db, or --force to add this study alongside",
+                    db_->name(), std::get<std::string>(other.column(1)), std::get<std::string>(other.column(0))));
   }
   sqlite::Statement insert(*db_, insert_sql("studies", {"study_id", "name", "config_json", "created_at", "seq"}));
   insert.bind(1, study.study_id);
@@ -298,8 +300,8 @@ std::int64_t ResultStore::count(std::string_view table) const {
 
 Table ResultStore::read_table(std::string_view table, std::optional<std::string> study_id) const {
   if (std::ranges::find(kExportTables, table) == kExportTables.end()) {
-    throw UsageError(fmt::format("there is no table '{}' to export; the tables are: {}", table,
-                                 fmt::join(kExportTables, ", ")));
+    throw UsageError(
+        fmt::format("there is no table '{}' to export; the tables are: {}", table, fmt::join(kExportTables, ", ")));
   }
   const auto columns = export_columns(table);
   sqlite::Statement query(*db_, export_sql(table, columns, study_id.has_value()));

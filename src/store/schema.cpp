@@ -168,20 +168,23 @@ void check_owner(const sqlite::Database& db) {
     objects = db.query_int("SELECT COUNT(*) FROM sqlite_master");
   } catch (const sqlite::SqliteError& e) {
     if (e.primary_code() != SQLITE_NOTADB) throw;
-    throw InputError(fmt::format("{} is not a SQLite database, so it cannot be a result store; give a new file name "
-                                 "or an existing greenbatch result store",
-                                 db.name()));
+    throw InputError(
+        fmt::format("{} is not a SQLite database, so it cannot be a result store; give a new file name "
+                    "or an existing greenbatch result store",
+                    db.name()));
   }
   const bool empty = application_id == 0 && version == 0 && objects == 0;
   if (application_id != schema::kApplicationId && !empty) {
-    throw InputError(fmt::format("{} is a SQLite database of another program, not a greenbatch result store; give a "
-                                 "new file name or an existing greenbatch result store",
-                                 db.name()));
+    throw InputError(
+        fmt::format("{} is a SQLite database of another program, not a greenbatch result store; give a "
+                    "new file name or an existing greenbatch result store",
+                    db.name()));
   }
   if (version > schema::latest_version()) {
-    throw InputError(fmt::format("the result store {} has schema version {}: it was written by a newer greenbatch "
-                                 "(this one knows up to version {}); upgrade greenbatch to use it",
-                                 db.name(), version, schema::latest_version()));
+    throw InputError(
+        fmt::format("the result store {} has schema version {}: it was written by a newer greenbatch "
+                    "(this one knows up to version {}); upgrade greenbatch to use it",
+                    db.name(), version, schema::latest_version()));
   }
 }
 

@@ -15,7 +15,6 @@ std::string shorten(std::string_view sql) {
   return end < sql.size() ? std::string(sql.substr(0, end)) + "..." : std::string(sql);
 }
 
-
 // What to do about a failure with primary code `code`, or "" when there is no advice.
 std::string_view advice(int code) {
   switch (code) {
@@ -72,7 +71,6 @@ void Database::fail(int code, std::string_view context) const {
                                 fix.empty() ? "" : "; ", fix),
                     code);
 }
-
 
 Statement::Statement(const Database& db, std::string_view sql) : db_(db), sql_(sql) {
   sqlite3_stmt* raw = nullptr;

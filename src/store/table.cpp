@@ -23,7 +23,9 @@ nlohmann::ordered_json to_json(const FieldValue& value) {
   struct Visitor {
     nlohmann::ordered_json operator()(std::monostate) const { return nullptr; }
     nlohmann::ordered_json operator()(std::int64_t v) const { return v; }
-    nlohmann::ordered_json operator()(double v) const { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); }
+    nlohmann::ordered_json operator()(double v) const {
+      return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
+    }
     nlohmann::ordered_json operator()(const std::string& v) const { return v; }
     nlohmann::ordered_json operator()(bool v) const { return v; }
   };

@@ -29,16 +29,18 @@ Shard parse_shard(std::string_view text) {
   const auto k = whole_number(text.substr(0, slash));
   const auto n = slash == std::string_view::npos ? std::nullopt : whole_number(text.substr(slash + 1));
   if (!k || !n) {
-    throw UsageError(fmt::format("--shard '{}' is not of the form K/N (two whole numbers, e.g. 0/4 for the first of "
-                                 "four shards)",
-                                 text));
+    throw UsageError(
+        fmt::format("--shard '{}' is not of the form K/N (two whole numbers, e.g. 0/4 for the first of "
+                    "four shards)",
+                    text));
   }
   if (*n < 1 || *n > kMaxShards) {
-    throw UsageError(fmt::format("--shard '{}': the number of shards N must be at least 1 (and at most {})", text, kMaxShards));
+    throw UsageError(
+        fmt::format("--shard '{}': the number of shards N must be at least 1 (and at most {})", text, kMaxShards));
   }
   if (*k < 0 || *k >= *n) {
-    throw UsageError(fmt::format("--shard '{}': K counts from 0, so it must be between 0 and {} for N = {}", text,
-                                 *n - 1, *n));
+    throw UsageError(
+        fmt::format("--shard '{}': K counts from 0, so it must be between 0 and {} for N = {}", text, *n - 1, *n));
   }
   return {static_cast<int>(*k), static_cast<int>(*n)};
 }
@@ -49,9 +51,10 @@ std::optional<Shard> shard_from_slurm(const EnvironmentLookup& lookup) {
     if (!text) return std::nullopt;
     const auto value = whole_number(*text);
     if (!value || *value < 0 || *value > kMaxShards) {
-      throw UsageError(fmt::format("the environment variable {}='{}' is not a whole number from 0 to {}; run inside a "
-                                   "Slurm job array or give --shard K/N",
-                                   name, *text, kMaxShards));
+      throw UsageError(
+          fmt::format("the environment variable {}='{}' is not a whole number from 0 to {}; run inside a "
+                      "Slurm job array or give --shard K/N",
+                      name, *text, kMaxShards));
     }
     return value;
   };
@@ -62,15 +65,17 @@ std::optional<Shard> shard_from_slurm(const EnvironmentLookup& lookup) {
   if (!count) {
     const auto max = number("SLURM_ARRAY_TASK_MAX");
     if (!max) {
-      throw UsageError("SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is, so "
-                       "the number of shards is unknown; give --shard K/N");
+      throw UsageError(
+          "SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is, so "
+          "the number of shards is unknown; give --shard K/N");
     }
     count = *max - min + 1;
   }
   if (*id < min || *id - min >= *count) {
-    throw UsageError(fmt::format("Slurm array task {} lies outside the array (first task {}, {} tasks); submit the "
-                                 "study as --array=0-{} or give --shard K/N",
-                                 *id, min, *count, *count - 1));
+    throw UsageError(
+        fmt::format("Slurm array task {} lies outside the array (first task {}, {} tasks); submit the "
+                    "study as --array=0-{} or give --shard K/N",
+                    *id, min, *count, *count - 1));
   }
   return Shard{static_cast<int>(*id - min), static_cast<int>(*count)};
 }
@@ -97,12 +102,13 @@ std::string expand_db_pattern(std::string_view pattern, const std::optional<Shar
     } else if (name == "{host}") {
       out += host;
     } else if (name == "{shard}") {
-      throw UsageError(fmt::format("--db '{}' contains {{shard}} but no shard is selected; give --shard K/N or run "
-                                   "inside a Slurm job array",
-                                   pattern));
+      throw UsageError(
+          fmt::format("--db '{}' contains {{shard}} but no shard is selected; give --shard K/N or run "
+                      "inside a Slurm job array",
+                      pattern));
     } else {
-      throw UsageError(fmt::format("--db '{}' contains '{}'; the only placeholders are {{shard}} and {{host}}",
-                                   pattern, name));
+      throw UsageError(
+          fmt::format("--db '{}' contains '{}'; the only placeholders are {{shard}} and {{host}}", pattern, name));
     }
     at = open + name.size();
   }

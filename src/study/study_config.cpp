@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "greenbatch/batching/policy.h"
+#include "greenbatch/core/stamp.h"
 #include "greenbatch/core/text.h"
 #include "greenbatch/energy/meter_registry.h"
 #include "greenbatch/engine/backend_spec.h"
 #include "greenbatch/engine/model_catalog.h"
 #include "greenbatch/engine/synthetic_backend.h"
 #include "greenbatch/engine/torch_backend.h"
-#include "greenbatch/core/stamp.h"
 #include "greenbatch/workload/arrival.h"
 #include "toml_reader.h"
 
@@ -27,11 +27,12 @@ namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
 constexpr std::array<std::string_view, 28> kKeys{
-    "name",           "models",         "policies",     "arrivals",      "rates",        "requests",
-    "duration_s",     "repetitions",    "seed",         "shuffle",       "warmup_batches", "rest_seconds",
-    "idle_seconds",   "meter",          "threads",      "cpu_max_freqs", "gpu_power_limits",      "device",        "weights",      "resize",
-    "crop",           "optimize",       "slo_ms",       "queue_capacity", "images",      "keep_requests",
-    "keep_batches",   "keep_power_trace"};
+    "name",           "models",           "policies",        "arrivals",       "rates",
+    "requests",       "duration_s",       "repetitions",     "seed",           "shuffle",
+    "warmup_batches", "rest_seconds",     "idle_seconds",    "meter",          "threads",
+    "cpu_max_freqs",  "gpu_power_limits", "device",          "weights",        "resize",
+    "crop",           "optimize",         "slo_ms",          "queue_capacity", "images",
+    "keep_requests",  "keep_batches",     "keep_power_trace"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
 constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
@@ -74,7 +75,8 @@ std::vector<std::int64_t> integer_levels(const TomlReader& reader, std::string_v
   std::vector<std::int64_t> levels;
   for (const auto& v : values) {
     if (v.value != std::floor(v.value) || v.value < static_cast<double>(min) || v.value > static_cast<double>(max)) {
-      throw key_error(v.where, key, fmt::format("each value must be a whole number in [{}, {}], got {}", min, max, v.value));
+      throw key_error(v.where, key,
+                      fmt::format("each value must be a whole number in [{}, {}], got {}", min, max, v.value));
     }
     const auto level = static_cast<std::int64_t>(v.value);
     if (std::ranges::find(levels, level) != levels.end()) {
@@ -119,9 +121,9 @@ void add_unique(std::vector<std::string>& specs, std::string spec, const Located
                 std::string_view key) {
   if (std::ranges::find(specs, spec) != specs.end()) {
     throw key_error(entry.where, key,
-                    entry.value == spec ? fmt::format("'{}' is listed twice; remove one", spec)
-                                        : fmt::format("'{}' is listed twice (as '{}' once normalised); remove one",
-                                                      entry.value, spec));
+                    entry.value == spec
+                        ? fmt::format("'{}' is listed twice; remove one", spec)
+                        : fmt::format("'{}' is listed twice (as '{}' once normalised); remove one", entry.value, spec));
   }
   specs.push_back(std::move(spec));
 }
@@ -133,18 +135,20 @@ std::string model_spec(const std::string& text, const fs::path& base) {
     const auto path = resolve(base, text);
     std::error_code ignored;
     if (!fs::is_regular_file(path, ignored)) {
-      throw InputError(fmt::format("TorchScript file '{}' does not exist (relative paths start at the study "
-                                   "file's folder)",
-                                   path.string()));
+      throw InputError(
+          fmt::format("TorchScript file '{}' does not exist (relative paths start at the study "
+                      "file's folder)",
+                      path.string()));
     }
     return path.string();
   }
   try {
     return engine::find_model(text).name;
   } catch (const InputError&) {
-    throw InputError(fmt::format("unknown model '{}'; valid models: {} (or a TorchScript file ending in .pt or "
-                                 ".pth, or synthetic:alpha=MS,tau0=MS)",
-                                 text, engine::model_names()));
+    throw InputError(
+        fmt::format("unknown model '{}'; valid models: {} (or a TorchScript file ending in .pt or "
+                    ".pth, or synthetic:alpha=MS,tau0=MS)",
+                    text, engine::model_names()));
   }
 }
 
@@ -270,9 +274,9 @@ std::string read_images(const TomlReader& reader, const fs::path& base) {
   const auto path = resolve(base, images->value);
   std::error_code ignored;
   if (!fs::is_directory(path, ignored)) {
-    throw key_error(images->where, "images",
-                    fmt::format("folder '{}' does not exist (relative paths start at the study file's folder)",
-                                path.string()));
+    throw key_error(
+        images->where, "images",
+        fmt::format("folder '{}' does not exist (relative paths start at the study file's folder)", path.string()));
   }
   return path.string();
 }
@@ -286,20 +290,23 @@ std::map<std::string, std::string> read_weights(const TomlReader& reader, const 
   for (const auto& entry : *entries) {
     const auto equals = entry.value.find('=');
     if (equals == std::string::npos || equals == 0 || equals + 1 == entry.value.size()) {
-      throw key_error(entry.where, "weights",
-                      fmt::format("'{}' is not MODEL=FILE; write e.g. weights = [\"resnet50=resnet50.pt\"]", entry.value));
+      throw key_error(
+          entry.where, "weights",
+          fmt::format("'{}' is not MODEL=FILE; write e.g. weights = [\"resnet50=resnet50.pt\"]", entry.value));
     }
     const auto model = entry.value.substr(0, equals);
-    if (std::ranges::find(models, model) == models.end() || engine::BackendSpec::parse_target(model).kind != engine::BackendKind::zoo) {
-      throw key_error(entry.where, "weights",
-                      fmt::format("'{}' is not a zoo model listed in 'models'; weights apply to zoo models only", model));
+    if (std::ranges::find(models, model) == models.end() ||
+        engine::BackendSpec::parse_target(model).kind != engine::BackendKind::zoo) {
+      throw key_error(
+          entry.where, "weights",
+          fmt::format("'{}' is not a zoo model listed in 'models'; weights apply to zoo models only", model));
     }
     const auto path = resolve(base, entry.value.substr(equals + 1));
     std::error_code ignored;
     if (!fs::is_regular_file(path, ignored)) {
-      throw key_error(entry.where, "weights",
-                      fmt::format("file '{}' does not exist (relative paths start at the study file's folder)",
-                                  path.string()));
+      throw key_error(
+          entry.where, "weights",
+          fmt::format("file '{}' does not exist (relative paths start at the study file's folder)", path.string()));
     }
     if (!weights.emplace(model, path.string()).second) {
       throw key_error(entry.where, "weights", fmt::format("'{}' is given weights twice; remove one", model));
@@ -382,10 +389,12 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
                         static_cast<double>(std::max<std::size_t>(1, config.gpu_power_limits.size())) *
                         static_cast<double>(config.repetitions);
   if (trials > kMaxStudyTrials) {
-    throw key_error(reader.file(), "repetitions",
-                    fmt::format("the design has {:.0f} trials (models x policies x arrivals x threads x knobs x repetitions), more than "
-                                "the {:.0f} a study may plan; split it into several studies or shard it",
-                                trials, kMaxStudyTrials));
+    throw key_error(
+        reader.file(), "repetitions",
+        fmt::format(
+            "the design has {:.0f} trials (models x policies x arrivals x threads x knobs x repetitions), more than "
+            "the {:.0f} a study may plan; split it into several studies or shard it",
+            trials, kMaxStudyTrials));
   }
   return config;
 }

@@ -40,9 +40,10 @@ StudyLock StudyLock::acquire(const std::filesystem::path& db) {
     auto holder = read_all(fd);
     ::close(fd);
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-    throw InputError(fmt::format("{} is in use by another greenbatch study ({}); two studies measuring at once would "
-                                 "disturb each other: wait for it to finish, or stop it and rerun to resume",
-                                 db.string(), holder.empty() ? "holder unknown" : holder));
+    throw InputError(
+        fmt::format("{} is in use by another greenbatch study ({}); two studies measuring at once would "
+                    "disturb each other: wait for it to finish, or stop it and rerun to resume",
+                    db.string(), holder.empty() ? "holder unknown" : holder));
   }
   std::array<char, 256> host{};
   ::gethostname(host.data(), host.size() - 1);

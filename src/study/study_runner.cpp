@@ -24,7 +24,8 @@ using Clock = std::chrono::steady_clock;
 trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTrial& planned) {
   trial::TrialSettings settings;
   settings.backend = engine::BackendSpec::parse_target(planned.model);
-  if (const auto w = config.weights.find(planned.model); w != config.weights.end()) settings.backend.weights = w->second;
+  if (const auto w = config.weights.find(planned.model); w != config.weights.end())
+    settings.backend.weights = w->second;
   settings.backend.resize = config.resize;
   settings.backend.crop = config.crop;
   settings.backend.device = engine::parse_device(config.device);
@@ -55,9 +56,10 @@ StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, boo
   // corrected file is not refused as "another study": meters, device, image folder.
   energy::Sampler sampler(energy::open_meters(config.meter, energy::MeterOptions::from_environment()));
   if (engine::parse_device(config.device).cuda && !engine::torch_has_cuda()) {
-    throw UnsupportedError(fmt::format("device = \"{}\" in {}: this greenbatch's LibTorch has no CUDA; use device = "
-                                       "\"cpu\" or build against a CUDA LibTorch (README)",
-                                       config.device, config.file.string()));
+    throw UnsupportedError(
+        fmt::format("device = \"{}\" in {}: this greenbatch's LibTorch has no CUDA; use device = "
+                    "\"cpu\" or build against a CUDA LibTorch (README)",
+                    config.device, config.file.string()));
   }
   if (!config.images.empty()) (void)trial::load_image_folder(config.images);
   const auto knob_options = knobs::KnobOptions::from_environment();
@@ -67,7 +69,8 @@ StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, boo
   const auto stored = store.completed_trial_ids(outcome.study_id);
   const std::set<std::string> done(stored.begin(), stored.end());
   std::vector<PlannedTrial> to_run;
-  std::ranges::copy_if(plan, std::back_inserter(to_run), [&](const PlannedTrial& t) { return !done.contains(t.trial_id); });
+  std::ranges::copy_if(plan, std::back_inserter(to_run),
+                       [&](const PlannedTrial& t) { return !done.contains(t.trial_id); });
   outcome.already_done = plan.size() - to_run.size();
   observer.on_study_start(plan, outcome.already_done);
   if (to_run.empty()) return outcome;

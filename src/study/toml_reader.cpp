@@ -48,16 +48,26 @@ std::string_view closest(std::string_view key, std::span<const std::string_view>
 
 std::string_view type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none:
+      return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
   }
   return "a value";
 }
@@ -151,8 +161,8 @@ TomlReader::TomlReader(const std::filesystem::path& file, const std::vector<std:
   for (const auto& text : overrides) {
     const auto eq = text.find('=');
     if (eq == std::string::npos) {
-      throw UsageError(fmt::format("override '{}' is not KEY=VALUE; write e.g. requests=5 or models=[\"alexnet\"]",
-                                   text));
+      throw UsageError(
+          fmt::format("override '{}' is not KEY=VALUE; write e.g. requests=5 or models=[\"alexnet\"]", text));
     }
     const auto document = fmt::format("{} = {}", text.substr(0, eq), text.substr(eq + 1));
     try {

@@ -30,10 +30,11 @@ Payload load_image_folder(const std::filesystem::path& folder) {
     if (!is_image(entry.path())) continue;
     std::error_code ignored;
     if (entry.is_symlink(ignored) && !std::filesystem::exists(entry.path(), ignored)) {
-      throw InputError(fmt::format("--images '{}': '{}' is a broken symbolic link (its target {} is missing); fix or "
-                                   "remove it",
-                                   folder.string(), entry.path().filename().string(),
-                                   std::filesystem::read_symlink(entry.path(), ignored).string()));
+      throw InputError(
+          fmt::format("--images '{}': '{}' is a broken symbolic link (its target {} is missing); fix or "
+                      "remove it",
+                      folder.string(), entry.path().filename().string(),
+                      std::filesystem::read_symlink(entry.path(), ignored).string()));
     }
     if (entry.is_regular_file()) files.push_back(entry.path());
   }
@@ -42,9 +43,10 @@ Payload load_image_folder(const std::filesystem::path& folder) {
                                  folder.string(), error.message()));
   }
   if (files.empty()) {
-    throw InputError(fmt::format("--images '{}' holds no .jpg, .jpeg or .png file; add images or leave out "
-                                 "--images to use generated ones",
-                                 folder.string()));
+    throw InputError(
+        fmt::format("--images '{}' holds no .jpg, .jpeg or .png file; add images or leave out "
+                    "--images to use generated ones",
+                    folder.string()));
   }
   std::ranges::sort(files);
   Payload payload{{}, folder.string()};

@@ -33,8 +33,8 @@ std::string device_text(const engine::DeviceSpec& device) {
 
 // The key a loaded backend is cached under: its target and every load option.
 std::string load_key(const engine::BackendSpec& b) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", b.target(), optional_path(b.weights).value_or(""),
-                     b.resize.value_or(0), b.crop.value_or(0), device_text(b.device), b.threads, b.seed, b.optimize);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", b.target(), optional_path(b.weights).value_or(""), b.resize.value_or(0),
+                     b.crop.value_or(0), device_text(b.device), b.threads, b.seed, b.optimize);
 }
 
 }  // namespace
@@ -81,9 +81,10 @@ ResolvedWorkload resolve_workload(const TrialSettings& settings) {
   const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
   w.queue_capacity = settings.queue_capacity.value_or(default_queue_capacity(w.policy->max_batch()));
   if (w.queue_capacity < batch) {
-    throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
-                                 "could never form; raise --queue-capacity (queue_capacity in a study file)",
-                                 w.queue_capacity, batch, w.policy->spec()));
+    throw UsageError(
+        fmt::format("--queue-capacity {} is below the policy's batch size {} ({}), so a full batch "
+                    "could never form; raise --queue-capacity (queue_capacity in a study file)",
+                    w.queue_capacity, batch, w.policy->spec()));
   }
   w.schedule = workload::arrival_schedule(*arrival, settings.requests, settings.duration_s);
   if (w.schedule.empty()) throw UsageError(fmt::format("arrival {} schedules no request in the trial", w.arrival));
@@ -107,7 +108,7 @@ TrialBuilder::Loaded& TrialBuilder::load(const TrialSettings& settings) {
   if (!slot) {
     auto loaded = std::make_unique<Loaded>();
     // The payload first: a bad image folder fails before a model loads.
-    loaded->payload = !settings.images.empty()       ? load_image_folder(settings.images)
+    loaded->payload = !settings.images.empty()          ? load_image_folder(settings.images)
                       : settings.backend.is_synthetic() ? Payload{{}, "none"}
                                                         : generated_images(kGeneratedImages, settings.backend.seed);
     if (log_) log_(fmt::format("loading {} ...", settings.backend.target()));
@@ -137,10 +138,11 @@ bool TrialBuilder::warm_up(const TrialSettings& settings, std::size_t policy_max
     } catch (const std::exception& e) {
       // A model that loads but cannot run (a TorchScript module expecting another input) is the
       // user's model to fix, not a bug of ours.
-      throw InputError(fmt::format("{} failed when run at batch size {} during warm-up: {}; check that the model "
-                                   "takes a batch of {}x{} RGB images (--crop, --resize)",
-                                   settings.backend.target(), size, e.what(), loaded.backend->input_shape().height,
-                                   loaded.backend->input_shape().width));
+      throw InputError(
+          fmt::format("{} failed when run at batch size {} during warm-up: {}; check that the model "
+                      "takes a batch of {}x{} RGB images (--crop, --resize)",
+                      settings.backend.target(), size, e.what(), loaded.backend->input_shape().height,
+                      loaded.backend->input_shape().width));
     }
     warmed = size == largest;
   }
@@ -163,7 +165,8 @@ TrialRecord TrialBuilder::run(const TrialSettings& settings) {
                             settings.warmup_batches);
   }
   const auto info = loaded.backend->info();
-  if (log_ && settings.idle_seconds > 0) log_(fmt::format("measuring idle power for {:g} s ...", settings.idle_seconds));
+  if (log_ && settings.idle_seconds > 0)
+    log_(fmt::format("measuring idle power for {:g} s ...", settings.idle_seconds));
   LiveTrialOptions options{.schedule = workload.schedule,
                            .queue_capacity = static_cast<std::size_t>(workload.queue_capacity),
                            .slo_ms = settings.slo_ms,
@@ -187,7 +190,8 @@ TrialRecord TrialBuilder::run(const TrialSettings& settings) {
                            .images = loaded.payload.label,
                            .meter = sampler_.meter_names(),
                            .idle_seconds = settings.idle_seconds};
-  if (log_) log_(fmt::format("running {} requests: {} with {} ...", workload.schedule.size(), config.arrival, config.policy));
+  if (log_)
+    log_(fmt::format("running {} requests: {} with {} ...", workload.schedule.size(), config.arrival, config.policy));
   const auto started_at = utc_now_iso();
   auto record = run_live_trial(*loaded.backend, *workload.policy, options);
   record.config = config;

@@ -5,15 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace greenbatch::trial {
 namespace {
 
 using R = TrialRecord;
 constexpr std::array<Field<R>, 53> kFields{{
-    {"trial_id", "", "unique id: a hash of the resolved configuration", [](const R& r) -> FieldValue { return r.trial_id; }},
+    {"trial_id", "", "unique id: a hash of the resolved configuration",
+     [](const R& r) -> FieldValue { return r.trial_id; }},
     {"started_at", "", "UTC start time, ISO 8601", [](const R& r) -> FieldValue { return r.started_at; }},
-    {"status", "", "ok, or what went wrong (meter_failed, ...)", [](const R& r) -> FieldValue { return std::string(to_string(r.status)); }},
+    {"status", "", "ok, or what went wrong (meter_failed, ...)",
+     [](const R& r) -> FieldValue { return std::string(to_string(r.status)); }},
     {"status_detail", "", "details of a non-ok status", [](const R& r) -> FieldValue { return r.status_detail; }},
     {"model", "", "zoo name, model file or synthetic spec", [](const R& r) -> FieldValue { return r.config.model; }},
     {"backend", "", "torch or synthetic", [](const R& r) -> FieldValue { return r.config.backend; }},
@@ -28,7 +29,8 @@ constexpr std::array<Field<R>, 53> kFields{{
      [](const R& r) -> FieldValue { return optional_value(r.config.duration_s); }},
     {"seed", "", "seed of arrivals and generated images",
      [](const R& r) -> FieldValue { return static_cast<std::int64_t>(r.config.seed); }},
-    {"slo_ms", "ms", "response-time objective", [](const R& r) -> FieldValue { return optional_value(r.config.slo_ms); }},
+    {"slo_ms", "ms", "response-time objective",
+     [](const R& r) -> FieldValue { return optional_value(r.config.slo_ms); }},
     {"queue_capacity", "requests", "bound of the request queue",
      [](const R& r) -> FieldValue { return r.config.queue_capacity; }},
     {"images", "", "image folder, generated, or none", [](const R& r) -> FieldValue { return r.config.images; }},
@@ -38,40 +40,64 @@ constexpr std::array<Field<R>, 53> kFields{{
     {"served", "", "requests completed", [](const R& r) -> FieldValue { return r.summary.served; }},
     {"rejected", "", "requests refused by the full queue", [](const R& r) -> FieldValue { return r.summary.rejected; }},
     {"batches", "", "batches run", [](const R& r) -> FieldValue { return r.summary.batches; }},
-    {"duration_s", "s", "first arrival to last completion", [](const R& r) -> FieldValue { return r.summary.duration_s; }},
-    {"throughput_rps", "requests/s", "served / duration", [](const R& r) -> FieldValue { return r.summary.throughput_rps; }},
-    {"mean_batch_size", "requests", "served / batches", [](const R& r) -> FieldValue { return r.summary.mean_batch_size; }},
-    {"response_mean_ms", "ms", "mean of completion - arrival", [](const R& r) -> FieldValue { return optional_value(r.summary.response_mean_ms); }},
-    {"response_p50_ms", "ms", "median response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p50_ms); }},
-    {"response_p90_ms", "ms", "90th percentile response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p90_ms); }},
-    {"response_p95_ms", "ms", "95th percentile response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p95_ms); }},
-    {"response_p99_ms", "ms", "99th percentile response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_p99_ms); }},
-    {"response_max_ms", "ms", "longest response time", [](const R& r) -> FieldValue { return optional_value(r.summary.response_max_ms); }},
-    {"wait_mean_ms", "ms", "mean of start - arrival (queueing)", [](const R& r) -> FieldValue { return optional_value(r.summary.wait_mean_ms); }},
-    {"wait_p95_ms", "ms", "95th percentile queueing time", [](const R& r) -> FieldValue { return optional_value(r.summary.wait_p95_ms); }},
-    {"service_mean_ms", "ms", "mean of completion - start (service)", [](const R& r) -> FieldValue { return optional_value(r.summary.service_mean_ms); }},
-    {"service_p95_ms", "ms", "95th percentile service time", [](const R& r) -> FieldValue { return optional_value(r.summary.service_p95_ms); }},
-    {"lateness_max_ms", "ms", "worst arrival - scheduled of the producer", [](const R& r) -> FieldValue { return r.summary.lateness_max_ms; }},
-    {"late_requests", "", "requests released more than 1 ms late", [](const R& r) -> FieldValue { return r.summary.late_requests; }},
+    {"duration_s", "s", "first arrival to last completion",
+     [](const R& r) -> FieldValue { return r.summary.duration_s; }},
+    {"throughput_rps", "requests/s", "served / duration",
+     [](const R& r) -> FieldValue { return r.summary.throughput_rps; }},
+    {"mean_batch_size", "requests", "served / batches",
+     [](const R& r) -> FieldValue { return r.summary.mean_batch_size; }},
+    {"response_mean_ms", "ms", "mean of completion - arrival",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.response_mean_ms); }},
+    {"response_p50_ms", "ms", "median response time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.response_p50_ms); }},
+    {"response_p90_ms", "ms", "90th percentile response time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.response_p90_ms); }},
+    {"response_p95_ms", "ms", "95th percentile response time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.response_p95_ms); }},
+    {"response_p99_ms", "ms", "99th percentile response time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.response_p99_ms); }},
+    {"response_max_ms", "ms", "longest response time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.response_max_ms); }},
+    {"wait_mean_ms", "ms", "mean of start - arrival (queueing)",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.wait_mean_ms); }},
+    {"wait_p95_ms", "ms", "95th percentile queueing time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.wait_p95_ms); }},
+    {"service_mean_ms", "ms", "mean of completion - start (service)",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.service_mean_ms); }},
+    {"service_p95_ms", "ms", "95th percentile service time",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.service_p95_ms); }},
+    {"lateness_max_ms", "ms", "worst arrival - scheduled of the producer",
+     [](const R& r) -> FieldValue { return r.summary.lateness_max_ms; }},
+    {"late_requests", "", "requests released more than 1 ms late",
+     [](const R& r) -> FieldValue { return r.summary.late_requests; }},
     {"slo_attainment", "", "share of scheduled requests served within slo_ms (rejected ones miss)",
      [](const R& r) -> FieldValue { return optional_value(r.summary.slo_attainment); }},
     {"energy_source", "", "rapl, perf, nvml, estimate (a model, not a measurement), joined with +, or none",
      [](const R& r) -> FieldValue { return r.summary.energy_source; }},
-    {"energy_status", "", "ok, short_window, meter_failed or no_meter", [](const R& r) -> FieldValue { return r.summary.energy_status; }},
-    {"energy_j", "J", "energy from the first arrival to the last completion", [](const R& r) -> FieldValue { return optional_value(r.summary.energy_j); }},
-    {"static_energy_j", "J", "idle power x duration", [](const R& r) -> FieldValue { return optional_value(r.summary.static_energy_j); }},
-    {"dynamic_energy_j", "J", "energy - static energy", [](const R& r) -> FieldValue { return optional_value(r.summary.dynamic_energy_j); }},
-    {"energy_per_request_j", "J", "energy / served", [](const R& r) -> FieldValue { return optional_value(r.summary.energy_per_request_j); }},
+    {"energy_status", "", "ok, short_window, meter_failed or no_meter",
+     [](const R& r) -> FieldValue { return r.summary.energy_status; }},
+    {"energy_j", "J", "energy from the first arrival to the last completion",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.energy_j); }},
+    {"static_energy_j", "J", "idle power x duration",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.static_energy_j); }},
+    {"dynamic_energy_j", "J", "energy - static energy",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.dynamic_energy_j); }},
+    {"energy_per_request_j", "J", "energy / served",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.energy_per_request_j); }},
     {"dynamic_energy_per_request_j", "J", "dynamic energy / served",
      [](const R& r) -> FieldValue { return optional_value(r.summary.dynamic_energy_per_request_j); }},
-    {"idle_power_w", "W", "idle power measured before the trial", [](const R& r) -> FieldValue { return optional_value(r.summary.idle_power_w); }},
-    {"avg_power_w", "W", "energy / duration", [](const R& r) -> FieldValue { return optional_value(r.summary.avg_power_w); }},
-    {"peak_power_w", "W", "highest sampled power", [](const R& r) -> FieldValue { return optional_value(r.summary.peak_power_w); }},
+    {"idle_power_w", "W", "idle power measured before the trial",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.idle_power_w); }},
+    {"avg_power_w", "W", "energy / duration",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.avg_power_w); }},
+    {"peak_power_w", "W", "highest sampled power",
+     [](const R& r) -> FieldValue { return optional_value(r.summary.peak_power_w); }},
     {"energy_by_domain_j", "J", "energy per domain, name=joules separated by ';'",
      [](const R& r) -> FieldValue { return r.summary.energy_by_domain_j; }},
     {"study_id", "", "the study it belongs to (null for `greenbatch run`)",
      [](const R& r) -> FieldValue { return optional_value(r.study_id); }},
-    {"repetition", "", "repetition within the study, 0-based", [](const R& r) -> FieldValue { return optional_value(r.repetition); }},
+    {"repetition", "", "repetition within the study, 0-based",
+     [](const R& r) -> FieldValue { return optional_value(r.repetition); }},
     {"position", "", "place in the study's running order, 0-based",
      [](const R& r) -> FieldValue { return optional_value(r.position); }},
 }};
@@ -85,12 +111,21 @@ nlohmann::ordered_json json_or_null(const std::optional<T>& value) {
 
 std::string config_json(const TrialConfig& c) {
   const nlohmann::ordered_json json = {
-      {"model", c.model},     {"backend", c.backend},         {"device", c.device},
-      {"threads", c.threads}, {"weights", c.weights},         {"policy", c.policy},
-      {"arrival", c.arrival}, {"requests", json_or_null(c.requests)},
-      {"duration_s", json_or_null(c.duration_s)},            {"seed", c.seed},
-      {"slo_ms", json_or_null(c.slo_ms)},                    {"queue_capacity", c.queue_capacity},
-      {"images", c.images},   {"meter", c.meter},             {"idle_seconds", c.idle_seconds},
+      {"model", c.model},
+      {"backend", c.backend},
+      {"device", c.device},
+      {"threads", c.threads},
+      {"weights", c.weights},
+      {"policy", c.policy},
+      {"arrival", c.arrival},
+      {"requests", json_or_null(c.requests)},
+      {"duration_s", json_or_null(c.duration_s)},
+      {"seed", c.seed},
+      {"slo_ms", json_or_null(c.slo_ms)},
+      {"queue_capacity", c.queue_capacity},
+      {"images", c.images},
+      {"meter", c.meter},
+      {"idle_seconds", c.idle_seconds},
   };
   return json.dump();
 }
@@ -99,9 +134,12 @@ FieldTable<TrialRecord> fields(const TrialRecord*) { return kFields; }
 
 std::string_view to_string(TrialStatus status) {
   switch (status) {
-    case TrialStatus::ok: return "ok";
-    case TrialStatus::backend_failed: return "backend_failed";
-    case TrialStatus::meter_failed: return "meter_failed";
+    case TrialStatus::ok:
+      return "ok";
+    case TrialStatus::backend_failed:
+      return "backend_failed";
+    case TrialStatus::meter_failed:
+      return "meter_failed";
   }
   return "unknown";
 }
@@ -112,6 +150,5 @@ std::optional<TrialStatus> trial_status_from(std::string_view text) {
   }
   return std::nullopt;
 }
-
 
 }  // namespace greenbatch::trial

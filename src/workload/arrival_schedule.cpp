@@ -15,13 +15,14 @@ std::vector<double> arrival_schedule(ArrivalProcess& process, std::optional<std:
                                  requests ? "both" : "neither"));
   }
   if (requests && (*requests <= 0 || *requests > kMaxTrialRequests)) {
-    throw UsageError(fmt::format("request count {} must be between 1 and {} (each request keeps a record of about "
-                                 "100 bytes); split longer runs into several trials",
-                                 *requests, kMaxTrialRequests));
+    throw UsageError(
+        fmt::format("request count {} must be between 1 and {} (each request keeps a record of about "
+                    "100 bytes); split longer runs into several trials",
+                    *requests, kMaxTrialRequests));
   }
   if (duration_s && (!std::isfinite(*duration_s) || *duration_s <= 0 || *duration_s > kMaxTrialSeconds)) {
-    throw UsageError(fmt::format("duration {} s must be > 0 and at most {:g} s (one week)", *duration_s,
-                                 kMaxTrialSeconds));
+    throw UsageError(
+        fmt::format("duration {} s must be > 0 and at most {:g} s (one week)", *duration_s, kMaxTrialSeconds));
   }
   const double horizon = duration_s.value_or(kMaxTrialSeconds);
   std::vector<double> times;
@@ -35,9 +36,10 @@ std::vector<double> arrival_schedule(ArrivalProcess& process, std::optional<std:
           *t > 1e9 ? ", or a trace holds epoch times (seconds or milliseconds since 1970)" : ""));
     }
     if (std::ssize(times) >= kMaxTrialRequests) {
-      throw UsageError(fmt::format("the schedule holds more than {} requests (each keeps a record of about 100 "
-                                   "bytes); shorten the duration or lower the rate",
-                                   kMaxTrialRequests));
+      throw UsageError(
+          fmt::format("the schedule holds more than {} requests (each keeps a record of about 100 "
+                      "bytes); shorten the duration or lower the rate",
+                      kMaxTrialRequests));
     }
     times.push_back(*t);
     if (requests && std::ssize(times) == *requests) break;

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
-#include "greenbatch/core/text.h"
 #include "greenbatch/core/number.h"
+#include "greenbatch/core/text.h"
 #include "processes.h"
 
 namespace greenbatch::workload {
@@ -36,15 +36,15 @@ struct Spec {
 
   // A number that must satisfy `ok`, described by `rule` when it does not.
   template <typename Ok>
-  [[nodiscard]] double number(std::string_view name, std::string_view text_value, Ok ok,
-                              std::string_view rule) const {
+  [[nodiscard]] double number(std::string_view name, std::string_view text_value, Ok ok, std::string_view rule) const {
     const auto value = to_real(text_value);
     if (!value || !ok(*value)) throw error(fmt::format("{} '{}' must be {}", name, text_value, rule));
     return *value;
   }
 
   [[nodiscard]] double positive(std::string_view name, std::string_view text_value) const {
-    return number(name, text_value, [](double v) { return v > 0; }, "a positive number");
+    return number(
+        name, text_value, [](double v) { return v > 0; }, "a positive number");
   }
 };
 
@@ -56,8 +56,8 @@ std::unique_ptr<ArrivalProcess> parse_jitter(const Spec& spec, std::uint64_t see
     constexpr std::string_view kKey = "spread=";
     if (!part.starts_with(kKey)) throw spec.error(fmt::format("unknown parameter '{}'", part));
     if (spread) throw spec.error("spread is given twice");
-    spread = spec.number("spread", part.substr(kKey.size()), [](double v) { return v >= 0 && v < 1; },
-                         "a number in [0, 1)");
+    spread = spec.number(
+        "spread", part.substr(kKey.size()), [](double v) { return v >= 0 && v < 1; }, "a number in [0, 1)");
   }
   return make_jitter(rate, spread.value_or(0.2), seed);
 }
@@ -68,7 +68,8 @@ std::unique_ptr<ArrivalProcess> parse_poisson(const Spec& spec, std::uint64_t se
 
 std::unique_ptr<ArrivalProcess> parse_onoff(const Spec& spec, std::uint64_t seed) {
   const auto parts = spec.exactly(3);
-  const double off_s = spec.number("OFF_S", parts[2], [](double v) { return v >= 0; }, "a number >= 0");
+  const double off_s = spec.number(
+      "OFF_S", parts[2], [](double v) { return v >= 0; }, "a number >= 0");
   return make_onoff(spec.positive("RATE", parts[0]), spec.positive("ON_S", parts[1]), off_s, seed);
 }
 
@@ -79,9 +80,10 @@ std::unique_ptr<ArrivalProcess> parse_trace(const Spec& spec, std::uint64_t /*se
   if (const auto comma = file.rfind(','); comma != std::string_view::npos) {
     const auto option = file.substr(comma + 1);
     if (option != "gaps" && option != "times") {
-      throw spec.error(fmt::format("unknown trace option '{}' (only 'gaps' or 'times'; a file name with "
-                                   "',' needs one of them at the end)",
-                                   option));
+      throw spec.error(
+          fmt::format("unknown trace option '{}' (only 'gaps' or 'times'; a file name with "
+                      "',' needs one of them at the end)",
+                      option));
     }
     gaps = option == "gaps";
     file = file.substr(0, comma);
@@ -97,13 +99,10 @@ struct Kind {
 };
 
 constexpr std::array<Kind, 4> kKinds{{
-    {"jitter", "jitter:RATE[,spread=S] (gaps uniform in [1-S, 1+S]/RATE, S in [0, 1), default 0.2)",
-     parse_jitter},
+    {"jitter", "jitter:RATE[,spread=S] (gaps uniform in [1-S, 1+S]/RATE, S in [0, 1), default 0.2)", parse_jitter},
     {"poisson", "poisson:RATE (exponential gaps, mean 1/RATE)", parse_poisson},
-    {"trace", "trace:FILE[,gaps] (one number of seconds per line: arrival times, or gaps with ',gaps')",
-     parse_trace},
-    {"onoff", "onoff:RATE,ON_S,OFF_S (Poisson at RATE for ON_S seconds, then OFF_S seconds silent)",
-     parse_onoff},
+    {"trace", "trace:FILE[,gaps] (one number of seconds per line: arrival times, or gaps with ',gaps')", parse_trace},
+    {"onoff", "onoff:RATE,ON_S,OFF_S (Poisson at RATE for ON_S seconds, then OFF_S seconds silent)", parse_onoff},
 }};
 
 std::string valid_kinds() {
@@ -123,8 +122,7 @@ std::unique_ptr<ArrivalProcess> make_arrival(std::string_view spec, std::uint64_
   const auto name = spec.substr(0, colon);
   const auto* const kind = std::ranges::find(kKinds, name, &Kind::name);
   if (kind == kKinds.end()) {
-    throw UsageError(fmt::format("unknown arrival process '{}' in '{}'; valid: {}", name, spec,
-                                 valid_kinds()));
+    throw UsageError(fmt::format("unknown arrival process '{}' in '{}'; valid: {}", name, spec, valid_kinds()));
   }
   const Spec parsed{spec, kind->syntax, colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1)};
   if (parsed.params.empty()) throw parsed.error("parameters are missing");

@@ -66,9 +66,7 @@ class OnOffArrival final : public ArrivalProcess {
     const double periods = std::round((on_time_ - into_period) / on_s_);
     return periods * (on_s_ + off_s_) + into_period;
   }
-  [[nodiscard]] std::string spec() const override {
-    return fmt::format("onoff:{},{},{}", rate_, on_s_, off_s_);
-  }
+  [[nodiscard]] std::string spec() const override { return fmt::format("onoff:{},{},{}", rate_, on_s_, off_s_); }
   [[nodiscard]] std::optional<double> mean_rate() const override { return rate_ * on_s_ / (on_s_ + off_s_); }
 
  private:

@@ -56,9 +56,10 @@ std::vector<double> read_times(const std::filesystem::path& path, bool gaps) {
     if (*value < 0) throw InputError(fmt::format("{}: {} is negative; {}", where, *value, kFormat));
     const double previous = times.empty() ? 0.0 : times.back();
     if (!gaps && *value < previous) {
-      throw InputError(fmt::format("{}: time {} s is before the previous arrival at {} s; absolute times must "
-                                   "be non-decreasing (add ',gaps' to the spec if the file holds gaps)",
-                                   where, *value, previous));
+      throw InputError(
+          fmt::format("{}: time {} s is before the previous arrival at {} s; absolute times must "
+                      "be non-decreasing (add ',gaps' to the spec if the file holds gaps)",
+                      where, *value, previous));
     }
     times.push_back(gaps ? previous + *value : *value);
   }
@@ -78,8 +79,8 @@ std::unique_ptr<ArrivalProcess> make_trace(const std::filesystem::path& file, bo
     throw InputError(fmt::format("trace file '{}' does not exist; check the path in the trace: spec", path.string()));
   }
   if (!std::filesystem::is_regular_file(path, ignored)) {
-    throw InputError(fmt::format("trace file '{}' is not a regular file; give a text file of arrival times",
-                                 path.string()));
+    throw InputError(
+        fmt::format("trace file '{}' is not a regular file; give a text file of arrival times", path.string()));
   }
   auto spec = fmt::format("trace:{},{}", path.string(), gaps ? "gaps" : "times");
   return std::make_unique<TraceArrival>(std::move(spec), read_times(path, gaps));

@@ -108,8 +108,8 @@ TEST(Cli, ClassifyWithTorchvisionWeights) {
   cv::Mat pixels(50, 50, CV_8UC3, cv::Scalar(30, 90, 200));
   const auto image = dir.path() / "flat.jpg";
   ASSERT_TRUE(cv::imwrite(image.string(), pixels));
-  const auto r = run_cli({"classify", "--model", "shufflenet_v2_x1_0", "--weights", weights.string(), "--json",
-                          image.string()});
+  const auto r = run_cli(
+      {"classify", "--model", "shufflenet_v2_x1_0", "--weights", weights.string(), "--json", image.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["weights"], weights.string());
 }

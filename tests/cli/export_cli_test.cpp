@@ -74,8 +74,8 @@ TEST(ExportCli, TrialsOfARunHaveNoStudyAndOutWritesAFile) {
   const TempDir dir("export_cli_out");
   const auto db = stored_run(dir);
   const auto out = dir.path() / "trials.json";
-  const auto r = run_cli({"export", "--db", db.string(), "--table", "trials", "--format", "json", "--out",
-                          out.string()});
+  const auto r = run_cli(
+      {"export", "--db", db.string(), "--table", "trials", "--format", "json", "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   const auto rows = json::parse(slurp(out));

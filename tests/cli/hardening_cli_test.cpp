@@ -25,8 +25,9 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 // A synthetic run with extra flags, bounded.
 CliResult run_bounded(const std::vector<std::string>& extra) {
-  std::vector<std::string> args{"run", "--backend", "synthetic:alpha=0.1,tau0=0.1,mode=sleep", "--meter", "none",
-                                "--idle-seconds", "0", "--policy", "greedy:8"};
+  std::vector<std::string> args{"run",     "--backend", "synthetic:alpha=0.1,tau0=0.1,mode=sleep",
+                                "--meter", "none",      "--idle-seconds",
+                                "0",       "--policy",  "greedy:8"};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_cli_bounded(args, kMemoryMib, kSeconds);
 }
@@ -55,7 +56,8 @@ TEST(HardeningCli, OutOfRangeCountsAndNonFiniteNumbersAreRefusedNotClamped) {
 }
 
 TEST(HardeningCli, LeadingZerosAreDecimalAndAHugeQueueCostsNothing) {
-  const auto r = run_bounded({"--arrival", "poisson:200", "--requests", "010", "--queue-capacity", "5000000", "--json"});
+  const auto r = run_bounded(
+      {"--arrival", "poisson:200", "--requests", "010", "--queue-capacity", "5000000", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "\"served\": 10,")) << r.out;
 }
@@ -74,11 +76,10 @@ TEST(HardeningCli, MeterNoneCannotBeCombinedAndUnknownCommandsAreNamed) {
                                      kMemoryMib, kSeconds),
                      {"'none' stands alone"});
   expect_usage_error(run_cli_bounded({"simulat"}, kMemoryMib, kSeconds), {"unknown command 'simulat'", "simulate"});
-  expect_usage_error(
-      run_cli_bounded({"run", "--backend", "synthetic:alpha=1,alpha=2", "--policy", "greedy", "--arrival",
-                       "poisson:10", "--requests", "2", "--meter", "none"},
-                      kMemoryMib, kSeconds),
-      {"alpha is given twice"});
+  expect_usage_error(run_cli_bounded({"run", "--backend", "synthetic:alpha=1,alpha=2", "--policy", "greedy",
+                                      "--arrival", "poisson:10", "--requests", "2", "--meter", "none"},
+                                     kMemoryMib, kSeconds),
+                     {"alpha is given twice"});
 }
 
 TEST(HardeningCli, StoresAreNeverCreatedOrDamagedByReadingCommands) {
@@ -118,11 +119,12 @@ TEST(HardeningCli, ExportReplacesItsOutputWholeOrNotAtAll) {
   const auto out = dir.path() / "trials.csv";
   write_file(out, "previous content\n");
   // A folder that does not exist: nothing is written, the old file elsewhere is untouched.
-  auto r = run_cli_bounded({"export", "--db", db.string(), "--table", "trials", "--out",
-                            (dir.path() / "nope" / "trials.csv").string()},
-                           kMemoryMib, kSeconds);
+  auto r = run_cli_bounded(
+      {"export", "--db", db.string(), "--table", "trials", "--out", (dir.path() / "nope" / "trials.csv").string()},
+      kMemoryMib, kSeconds);
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  r = run_cli_bounded({"export", "--db", db.string(), "--table", "trials", "--out", out.string()}, kMemoryMib, kSeconds);
+  r = run_cli_bounded({"export", "--db", db.string(), "--table", "trials", "--out", out.string()}, kMemoryMib,
+                      kSeconds);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream in(out);
   std::string header;
@@ -138,9 +140,10 @@ TEST(HardeningCli, BadImagesAreNamed) {
   const auto images = dir.path() / "images";
   std::filesystem::create_directories(images);
   std::filesystem::create_symlink(dir.path() / "gone.jpg", images / "link.jpg");
-  write_file(dir.path() / "s.toml", "name = \"images\"\nmodels = [\"synthetic:alpha=0.1,tau0=0\"]\n"
-                                    "policies = [\"fixed:1\"]\narrivals = [\"poisson:100\"]\nrequests = 3\n"
-                                    "meter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\nimages = \"images\"\n");
+  write_file(dir.path() / "s.toml",
+             "name = \"images\"\nmodels = [\"synthetic:alpha=0.1,tau0=0\"]\n"
+             "policies = [\"fixed:1\"]\narrivals = [\"poisson:100\"]\nrequests = 3\n"
+             "meter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\nimages = \"images\"\n");
   auto r = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", (dir.path() / "s.db").string()},
                            kMemoryMib, kSeconds);
   EXPECT_EQ(r.exit_code, 3) << r.err;
@@ -148,7 +151,8 @@ TEST(HardeningCli, BadImagesAreNamed) {
 
   std::filesystem::remove(images / "link.jpg");
   // A JPEG cut short: the start of a valid JPEG without its end marker.
-  write_file(images / "cut.jpg", std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20));
+  write_file(images / "cut.jpg",
+             std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20));
   r = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", (dir.path() / "s.db").string()}, kMemoryMib,
                       kSeconds);
   EXPECT_EQ(r.exit_code, 3) << r.err;
@@ -157,9 +161,10 @@ TEST(HardeningCli, BadImagesAreNamed) {
 
 TEST(HardeningCli, AStudyThatCannotRunHereIsRefusedBeforeItIsRegistered) {
   TempDir dir("hardening-cuda");
-  const std::string study = "name = \"cuda\"\nmodels = [\"synthetic:alpha=0.1,tau0=0\"]\npolicies = [\"fixed:1\"]\n"
-                            "arrivals = [\"poisson:200\"]\nrequests = 3\nmeter = \"none\"\nidle_seconds = 0\n"
-                            "rest_seconds = 0\n";
+  const std::string study =
+      "name = \"cuda\"\nmodels = [\"synthetic:alpha=0.1,tau0=0\"]\npolicies = [\"fixed:1\"]\n"
+      "arrivals = [\"poisson:200\"]\nrequests = 3\nmeter = \"none\"\nidle_seconds = 0\n"
+      "rest_seconds = 0\n";
   write_file(dir.path() / "s.toml", study + "device = \"cuda\"\n");
   const auto db = dir.path() / "s.db";
   auto r = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", db.string()}, kMemoryMib, kSeconds);
@@ -197,10 +202,11 @@ int stored_trials(const std::filesystem::path& db) {
 
 TEST(HardeningCli, OneStudyPerStoreAndAnInterruptionSaysHowToResume) {
   TempDir dir("hardening-lock");
-  write_file(dir.path() / "s.toml", "name = \"lock\"\nmodels = [\"synthetic:alpha=1,tau0=0,mode=sleep\"]\n"
-                                    "policies = [\"fixed:1\", \"fixed:2\"]\narrivals = [\"poisson:50\"]\n"
-                                    "requests = 20\nmeter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\n"
-                                    "repetitions = 20\n");
+  write_file(dir.path() / "s.toml",
+             "name = \"lock\"\nmodels = [\"synthetic:alpha=1,tau0=0,mode=sleep\"]\n"
+             "policies = [\"fixed:1\", \"fixed:2\"]\narrivals = [\"poisson:50\"]\n"
+             "requests = 20\nmeter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\n"
+             "repetitions = 20\n");
   const auto db = dir.path() / "s.db";
   const auto log = (dir.path() / "first.log").string();
   const int pid = spawn_cli({"study", (dir.path() / "s.toml").string(), "--db", db.string()}, log);
@@ -212,8 +218,7 @@ TEST(HardeningCli, OneStudyPerStoreAndAnInterruptionSaysHowToResume) {
   const auto second = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", db.string()}, kMemoryMib,
                                       kSeconds);
   EXPECT_EQ(second.exit_code, 3) << second.err;
-  EXPECT_TRUE(contains(second.err, "in use by another greenbatch study (process " + std::to_string(pid)))
-      << second.err;
+  EXPECT_TRUE(contains(second.err, "in use by another greenbatch study (process " + std::to_string(pid))) << second.err;
 
   kill(pid, SIGINT);
   int status = 0;

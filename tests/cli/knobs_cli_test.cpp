@@ -14,8 +14,8 @@
 
 #include "cli/db_rows.h"
 #include "cli/run_cli.h"
-#include "support/fixture_tree.h"
 #include "knobs/fake_cpufreq.h"
+#include "support/fixture_tree.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::testing {
@@ -63,8 +63,10 @@ class KnobsCli : public ::testing::Test {
 };
 
 std::vector<std::string> synthetic_run(std::vector<std::string> extra) {
-  std::vector<std::string> args{"run", "--backend", "synthetic:alpha=0.5,tau0=1,mode=sleep", "--meter", "none",
-                                "--idle-seconds", "0", "--arrival", "poisson:100", "--policy", "fixed:2", "--json"};
+  std::vector<std::string> args{"run",      "--backend", "synthetic:alpha=0.5,tau0=1,mode=sleep",
+                                "--meter",  "none",      "--idle-seconds",
+                                "0",        "--arrival", "poisson:100",
+                                "--policy", "fixed:2",   "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -142,15 +144,17 @@ TEST_F(KnobsCli, KnobsLeftByAKilledRunAreRestoredAtTheNextStart) {
 
 TEST_F(KnobsCli, StudyFactorsThreadsAndCpuCapsAreEachTrialsSettings) {
   const auto file = dir_.path() / "knobs.toml";
-  write_file(file, "name = \"knobs\"\nmodels = [\"synthetic:alpha=0.5,tau0=1,mode=sleep\"]\npolicies = [\"fixed:1\"]\n"
-                   "arrivals = [\"poisson:200\"]\nrequests = 3\nmeter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\n"
-                   "threads = [1, 2]\ncpu_max_freqs = [1200000, 2400000]\n");
+  write_file(file,
+             "name = \"knobs\"\nmodels = [\"synthetic:alpha=0.5,tau0=1,mode=sleep\"]\npolicies = [\"fixed:1\"]\n"
+             "arrivals = [\"poisson:200\"]\nrequests = 3\nmeter = \"none\"\nidle_seconds = 0\nrest_seconds = 0\n"
+             "threads = [1, 2]\ncpu_max_freqs = [1200000, 2400000]\n");
   const auto db = dir_.path() / "knobs.db";
   const auto r = run_cli({"study", file.string(), "--db", db.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto rows = query(db, "SELECT json_extract(requested_json, '$.threads') || ' ' || "
-                              "json_extract(requested_json, '$.cpu_max_freq_khz') FROM trials "
-                              "ORDER BY 1");
+  const auto rows = query(db,
+                          "SELECT json_extract(requested_json, '$.threads') || ' ' || "
+                          "json_extract(requested_json, '$.cpu_max_freq_khz') FROM trials "
+                          "ORDER BY 1");
   EXPECT_EQ(rows, (std::vector<std::string>{"1 1200000", "1 2400000", "2 1200000", "2 2400000"}));
   expect_caps_original();
 
@@ -167,7 +171,8 @@ TEST(RecommendThreadsCli, ProfilesOfTheSameThreadCountAreRefused) {
   const TempDir dir("recommend_threads_cli");
   for (const char* name : {"a.json", "b.json"}) {
     const auto r = run_cli({"profile", "--backend", "synthetic:alpha=1,tau0=2,mode=sleep", "-b", "1,2", "--min-seconds",
-                            "0.1", "--meter", "estimate", "--idle-seconds", "0", "--out", (dir.path() / name).string()});
+                            "0.1", "--meter", "estimate", "--idle-seconds", "0", "--out",
+                            (dir.path() / name).string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   const auto r = run_cli({"recommend", "--profile", (dir.path() / "a.json").string(), "--also-profile",

@@ -78,11 +78,12 @@ TEST(MergeCli, ShardsMergedHoldEveryTrialOfTheUnshardedRunOnce) {
             query(whole, "SELECT trial_id || ':' || position FROM trials ORDER BY position"));
 
   // Every trial's environment can be grouped by host, CPU, GPUs, backend and meter across shards.
-  EXPECT_EQ(query_count(merged, "SELECT COUNT(*) FROM trials WHERE json_type(environment_json, '$.host') = 'text' "
-                                "AND json_type(environment_json, '$.cpu') = 'text' AND "
-                                "json_type(environment_json, '$.gpus') = 'array' AND "
-                                "json_extract(environment_json, '$.backend.kind') = 'synthetic' AND "
-                                "json_type(environment_json, '$.meters') = 'text'"),
+  EXPECT_EQ(query_count(merged,
+                        "SELECT COUNT(*) FROM trials WHERE json_type(environment_json, '$.host') = 'text' "
+                        "AND json_type(environment_json, '$.cpu') = 'text' AND "
+                        "json_type(environment_json, '$.gpus') = 'array' AND "
+                        "json_extract(environment_json, '$.backend.kind') = 'synthetic' AND "
+                        "json_type(environment_json, '$.meters') = 'text'"),
             12U);
 
   const auto again = run_cli(args);

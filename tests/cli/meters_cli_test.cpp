@@ -20,7 +20,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 class MetersCli : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (const char* name : {"GREENBATCH_SYSFS_ROOT", "GREENBATCH_NVML_LIBRARY", "FAKE_NVML_MODE", "FAKE_NVML_VALUES"}) {
+    for (const char* name :
+         {"GREENBATCH_SYSFS_ROOT", "GREENBATCH_NVML_LIBRARY", "FAKE_NVML_MODE", "FAKE_NVML_VALUES"}) {
       unsetenv(name);
     }
   }

@@ -55,8 +55,8 @@ class RecommendCli : public ::testing::Test {
 std::unique_ptr<TempDir> RecommendCli::dir_;
 
 TEST_F(RecommendCli, RecommendsTheLeastEnergyWithinTheSloAsJson) {
-  const auto r = recommend({"--arrival", "poisson:200", "--slo-p95", "40", "--requests", "4000", "--interpolate",
-                            "--top", "5", "--json"});
+  const auto r = recommend(
+      {"--arrival", "poisson:200", "--slo-p95", "40", "--requests", "4000", "--interpolate", "--top", "5", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto out = json::parse(r.out);
   EXPECT_EQ(out["status"], "ok");
@@ -107,10 +107,10 @@ TEST_F(RecommendCli, PrintsTheWinnerSavingsAndTopCandidates) {
 }
 
 TEST_F(RecommendCli, VerifyRunsTheWinnerLiveBesideThePrediction) {
-  const std::vector<std::string> common{"--arrival", "poisson:200", "--slo-p95", "40", "--requests", "2000",
-                                        "--interpolate", "--verify", "--verify-requests", "150", "--backend",
-                                        "synthetic:alpha=1,tau0=2,mode=sleep", "--meter", "estimate",
-                                        "--idle-seconds", "0"};
+  const std::vector<std::string> common{
+      "--arrival",     "poisson:200", "--slo-p95",         "40",  "--requests", "2000",
+      "--interpolate", "--verify",    "--verify-requests", "150", "--backend",  "synthetic:alpha=1,tau0=2,mode=sleep",
+      "--meter",       "estimate",    "--idle-seconds",    "0"};
   auto args = common;
   args.emplace_back("--json");
   const auto r = recommend(args);
@@ -127,7 +127,8 @@ TEST_F(RecommendCli, VerifyRunsTheWinnerLiveBesideThePrediction) {
     EXPECT_TRUE(row["predicted"].is_number()) << row;
     EXPECT_TRUE(row["measured"].is_number()) << row;
     ASSERT_TRUE(row["relative_error"].is_number()) << row;
-    const double expected = (row["predicted"].get<double>() - row["measured"].get<double>()) / row["measured"].get<double>();
+    const double expected = (row["predicted"].get<double>() - row["measured"].get<double>()) /
+                            row["measured"].get<double>();
     EXPECT_DOUBLE_EQ(row["relative_error"].get<double>(), expected) << "validate's definition: (sim - live) / live";
     EXPECT_EQ(row["within_10_percent"].get<bool>(), std::abs(expected) <= 0.10) << row;
   }
@@ -164,8 +165,8 @@ TEST_F(RecommendCli, BadInputsAreClearErrors) {
   EXPECT_TRUE(contains(unstable.err, "unstable at 5000 requests/s under every candidate")) << unstable.err;
 
   // Just above the fastest service: feasible, but queueing at 300/s puts every p95 above it.
-  const auto tight = recommend({"--arrival", "poisson:300", "--slo-p95", std::to_string(fastest_ms() * 1.05),
-                                "--requests", "2000", "--json"});
+  const auto tight = recommend(
+      {"--arrival", "poisson:300", "--slo-p95", std::to_string(fastest_ms() * 1.05), "--requests", "2000", "--json"});
   EXPECT_EQ(tight.exit_code, 3);
   EXPECT_TRUE(contains(tight.err, "no candidate policy meets p95")) << tight.err;
   EXPECT_TRUE(contains(tight.err, "the closest is")) << tight.err;

@@ -57,11 +57,11 @@ TEST(ReportCli, WritesFiguresTablesHtmlAndMarkdown) {
   const auto r = run_cli({"report", "--db", study_db().string(), "--out", out.path().string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Per model: the trade-off (one arrival), the paper's three figures; one power trace.
-  for (const char* name : {"tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2",
-                           "tradeoff_synthetic_alpha_2_tau0_1_mode_spin_jitter_150_spread_0_2",
-                           "batch_energy_synthetic_alpha_0_5_tau0_2_mode_spin",
-                           "batch_dynamic_synthetic_alpha_2_tau0_1_mode_spin",
-                           "batch_latency_synthetic_alpha_2_tau0_1_mode_spin", "power_trace"}) {
+  for (const char* name :
+       {"tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2",
+        "tradeoff_synthetic_alpha_2_tau0_1_mode_spin_jitter_150_spread_0_2",
+        "batch_energy_synthetic_alpha_0_5_tau0_2_mode_spin", "batch_dynamic_synthetic_alpha_2_tau0_1_mode_spin",
+        "batch_latency_synthetic_alpha_2_tau0_1_mode_spin", "power_trace"}) {
     EXPECT_TRUE(std::filesystem::exists(out.path() / (std::string(name) + ".svg"))) << name;
     EXPECT_GT(std::filesystem::file_size(out.path() / (std::string(name) + ".png")), 1000u) << name;
   }
@@ -80,7 +80,8 @@ TEST(ReportCli, WritesFiguresTablesHtmlAndMarkdown) {
   EXPECT_TRUE(contains(md, "(n=3)")) << "three repetitions: no interval\n" << md;
   const auto html = slurp(out.path() / "report.html");
   EXPECT_EQ(std::count(html.begin(), html.end(), '\0'), 0);
-  EXPECT_FALSE(std::regex_search(html, std::regex(R"re((src|href)\s*=\s*"(https?:)?//)re"))) << "loads something remote";
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"re((src|href)\s*=\s*"(https?:)?//)re")))
+      << "loads something remote";
   EXPECT_TRUE(contains(html, "id=\"figure-specs\"")) << "figure specs are embedded";
 }
 

@@ -8,9 +8,9 @@ namespace greenbatch::testing {
 
 /// What one run of the command produced.
 struct CliResult {
-  int exit_code = -1;   ///< process exit status
-  std::string out;      ///< standard output
-  std::string err;      ///< standard error
+  int exit_code = -1;  ///< process exit status
+  std::string out;     ///< standard output
+  std::string err;     ///< standard error
 };
 
 /// Runs `greenbatch args...` (arguments are shell-quoted) and waits for it.

@@ -31,8 +31,8 @@ std::int64_t query_int(const std::filesystem::path& db, const std::string& sql) 
 
 // A run on the synthetic backend with no meter or idle wait, so it takes about as long as its arrivals.
 CliResult run_synthetic(const std::vector<std::string>& extra) {
-  std::vector<std::string> args{"run", "--backend", "synthetic:alpha=0.5,tau0=1,mode=sleep", "--meter", "none",
-                                "--idle-seconds", "0", "--json"};
+  std::vector<std::string> args{
+      "run", "--backend", "synthetic:alpha=0.5,tau0=1,mode=sleep", "--meter", "none", "--idle-seconds", "0", "--json"};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_cli(args);
 }
@@ -58,8 +58,8 @@ TEST(RunCli, StoresTheTrialItsRequestsBatchesAndPowerTrace) {
   TempDir dir("run_cli_db");
   const auto db = dir.path() / "results.db";
   const auto r = run_cli({"run", "--backend", "synthetic:alpha=0.5,tau0=2,mode=spin", "--policy", "fixed:5",
-                          "--arrival", "jitter:200", "--duration", "1", "--meter", "estimate", "--idle-seconds",
-                          "0.2", "--slo", "50", "--db", db.string()});
+                          "--arrival", "jitter:200", "--duration", "1", "--meter", "estimate", "--idle-seconds", "0.2",
+                          "--slo", "50", "--db", db.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "energy_source                 estimate")) << r.out;
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM trials"), 1);
@@ -107,21 +107,27 @@ TEST(RunCli, BadInputsAreClearErrorsAndWriteNothing) {
       {{"--policy", "fixed:4", "--arrival", "poisson:0", "--requests", "5"}, 2, "RATE"},
       {{"--policy", "fixed:4", "--arrival", "jitter:-3", "--requests", "5"}, 2, "RATE"},
       {{"--policy", "fixed:0", "--arrival", "poisson:10", "--requests", "5"}, 2, "B must be a whole number >= 1"},
-      {{"--policy", "dynamic:4,5,preferred=8", "--arrival", "poisson:10", "--requests", "5"}, 2,
+      {{"--policy", "dynamic:4,5,preferred=8", "--arrival", "poisson:10", "--requests", "5"},
+       2,
        "preferred size 8 is above MAX 4"},
       {{"--policy", "dynamic:4,-1", "--arrival", "poisson:10", "--requests", "5"}, 2, "DELAY_MS"},
       {{"--policy", "batchy", "--arrival", "poisson:10", "--requests", "5"}, 2, "valid policies"},
       {{"--policy", "greedy", "--arrival", "burst:10", "--requests", "5"}, 2, "jitter"},
       {{"--policy", "greedy", "--arrival", "poisson:10"}, 2, "requests"},
-      {{"--policy", "fixed:64", "--arrival", "poisson:10", "--requests", "5", "--queue-capacity", "8"}, 2,
+      {{"--policy", "fixed:64", "--arrival", "poisson:10", "--requests", "5", "--queue-capacity", "8"},
+       2,
        "--queue-capacity 8 is below"},
-      {{"--policy", "greedy", "--arrival", "trace:" + (dir.path() / "bad-trace.txt").string(), "--requests", "5"}, 3,
+      {{"--policy", "greedy", "--arrival", "trace:" + (dir.path() / "bad-trace.txt").string(), "--requests", "5"},
+       3,
        "line 3"},
-      {{"--policy", "greedy", "--arrival", "poisson:10", "--requests", "5", "--images", (dir.path() / "empty").string()},
-       3, "holds no .jpg"},
+      {{"--policy", "greedy", "--arrival", "poisson:10", "--requests", "5", "--images",
+        (dir.path() / "empty").string()},
+       3,
+       "holds no .jpg"},
       {{"--policy", "greedy", "--arrival", "poisson:10", "--requests", "5", "--images",
         (dir.path() / "missing").string()},
-       3, "cannot be read"},
+       3,
+       "cannot be read"},
   };
   for (const auto& c : cases) {
     auto args = c.args;

@@ -14,13 +14,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <random>
-#include <set>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -45,7 +45,8 @@ std::vector<std::string> synthetic(const std::string& spec, std::vector<std::str
 }
 
 std::string fp32_body(const std::string& id = "r") {
-  return json{{"id", id}, {"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 1, 4}}, {"data", {1, 2, 3, 4}}}}}}
+  return json{{"id", id},
+              {"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 1, 4}}, {"data", {1, 2, 3, 4}}}}}}
       .dump();
 }
 
@@ -88,8 +89,7 @@ std::string slurp(const std::filesystem::path& file) {
 
 TEST(ServeCli, EveryEndpointWithCurl) {
   TempDir dir("serve-curl");
-  ServeProcess server(synthetic("synthetic:alpha=0,tau0=0,mode=sleep", {}, "estimate"),
-                      (dir.path() / "log").string());
+  ServeProcess server(synthetic("synthetic:alpha=0,tau0=0,mode=sleep", {}, "estimate"), (dir.path() / "log").string());
   ASSERT_NE(server.port(), 0);
   const auto url = "http://127.0.0.1:" + std::to_string(server.port());
   const auto get = [&](const std::string& path) { return capture("curl -s -w '\\n%{http_code}' " + url + path); };
@@ -104,8 +104,8 @@ TEST(ServeCli, EveryEndpointWithCurl) {
   EXPECT_EQ(json::parse(model_meta.substr(0, model_meta.rfind('\n')))["inputs"][0]["shape"], json({-1, 1, 1, 4}));
 
   std::ofstream(dir.path() / "body.json") << fp32_body("curl-1");
-  const auto answer = capture("curl -s -H 'Content-Type: application/json' --data-binary @" + (dir.path() / "body.json").string() +
-                              " " + url + "/v2/models/synthetic/infer");
+  const auto answer = capture("curl -s -H 'Content-Type: application/json' --data-binary @" +
+                              (dir.path() / "body.json").string() + " " + url + "/v2/models/synthetic/infer");
   const auto body = json::parse(answer);
   EXPECT_EQ(body["id"], "curl-1");
   EXPECT_EQ(body["model_name"], "synthetic");
@@ -156,8 +156,9 @@ TEST(ServeCli, BadRequestsGetTheirStatusAndAnError) {
 
   // A client that never finishes its header (--header-timeout 1) or its body (--body-timeout 1)
   // is disconnected: a slow client cannot hold the server.
-  for (const std::string partial : {"GET /v2 HTTP/1.1\r\nHost: x\r\n",
-                                    "POST /v2/models/synthetic/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"in"}) {
+  for (const std::string partial :
+       {"GET /v2 HTTP/1.1\r\nHost: x\r\n",
+        "POST /v2/models/synthetic/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"in"}) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -181,20 +182,24 @@ TEST(ServeCli, BadRequestsGetTheirStatusAndAnError) {
 // quietly when nothing arrived), never 500, and keep serving.
 TEST(ServeCli, MutatedRequestCorpusNeverBreaksTheServer) {
   TempDir dir("serve-fuzz");
-  ServeProcess server(synthetic("synthetic:alpha=0,tau0=0,mode=sleep", {"--max-body-bytes", "65536", "--header-timeout", "2"}),
-                      (dir.path() / "log").string());
+  ServeProcess server(
+      synthetic("synthetic:alpha=0,tau0=0,mode=sleep", {"--max-body-bytes", "65536", "--header-timeout", "2"}),
+      (dir.path() / "log").string());
   ASSERT_NE(server.port(), 0);
   const auto body = fp32_body();
-  std::string binary_head = json{{"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 1, 4}},
-                                              {"parameters", {{"binary_data_size", 16}}}}}}}
+  std::string binary_head = json{{"inputs",
+                                  {{{"name", "input"},
+                                    {"datatype", "FP32"},
+                                    {"shape", {1, 1, 1, 4}},
+                                    {"parameters", {{"binary_data_size", 16}}}}}}}
                                 .dump();
   const std::string binary_body = binary_head + std::string(16, '\x01');
   const std::vector<std::string> seeds{
       "POST /v2/models/synthetic/infer HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: " +
           std::to_string(body.size()) + "\r\n\r\n" + body,
       "POST /v2/models/synthetic/infer HTTP/1.1\r\nHost: h\r\nInference-Header-Content-Length: " +
-          std::to_string(binary_head.size()) + "\r\nContent-Length: " + std::to_string(binary_body.size()) + "\r\n\r\n" +
-          binary_body,
+          std::to_string(binary_head.size()) + "\r\nContent-Length: " + std::to_string(binary_body.size()) +
+          "\r\n\r\n" + binary_body,
       "GET /v2/models/synthetic HTTP/1.1\r\nHost: h\r\n\r\n",
       "POST /v2/models/synthetic/infer HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"in\r\n0\r\n\r\n",
   };
@@ -208,13 +213,28 @@ TEST(ServeCli, MutatedRequestCorpusNeverBreaksTheServer) {
     for (int k = 0, edits = 1 + static_cast<int>(pick(4)); k < edits; ++k) {
       const auto at = pick(m.size());
       switch (pick(7)) {
-        case 0: m[at] = static_cast<char>(rng()); break;
-        case 1: m.insert(at, 1, specials[pick(specials.size())]); break;
-        case 2: m.erase(at, 1 + pick(8)); break;
-        case 3: m.insert(at, m.substr(at, 1 + pick(32))); break;
-        case 4: m.resize(at); break;
-        case 5: m = std::regex_replace(m, std::regex("Content-Length: \\d+"), "Content-Length: " + std::to_string(rng() % 100000)); break;
-        default: m[at] = specials[pick(specials.size())]; break;
+        case 0:
+          m[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          m.insert(at, 1, specials[pick(specials.size())]);
+          break;
+        case 2:
+          m.erase(at, 1 + pick(8));
+          break;
+        case 3:
+          m.insert(at, m.substr(at, 1 + pick(32)));
+          break;
+        case 4:
+          m.resize(at);
+          break;
+        case 5:
+          m = std::regex_replace(m, std::regex("Content-Length: \\d+"),
+                                 "Content-Length: " + std::to_string(rng() % 100000));
+          break;
+        default:
+          m[at] = specials[pick(specials.size())];
+          break;
       }
     }
     const auto received = send_raw(server.port(), m, 30.0);
@@ -239,8 +259,9 @@ TEST(ServeCli, FullQueueAnswers503WithRetryAfter) {
   // Each batch sleeps 30 s: request A is in service, B fills the one-slot queue, C is refused.
   // Only the order of events matters, never their speed (the test kills the server at the end).
   TempDir dir("serve-full");
-  ServeProcess server(synthetic("synthetic:alpha=30000,tau0=0,mode=sleep", {"--policy", "greedy:1", "--queue-capacity", "1"}),
-                      (dir.path() / "log").string());
+  ServeProcess server(
+      synthetic("synthetic:alpha=30000,tau0=0,mode=sleep", {"--policy", "greedy:1", "--queue-capacity", "1"}),
+      (dir.path() / "log").string());
   ASSERT_NE(server.port(), 0);
   const auto port = server.port();
   std::thread a([&] { infer(port, fp32_body("a")); });
@@ -263,8 +284,9 @@ TEST(ServeCli, FullQueueAnswers503WithRetryAfter) {
 TEST(ServeCli, SigtermDrainsEveryAcceptedRequestAndStoresTheTrial) {
   TempDir dir("serve-drain");
   const auto db = (dir.path() / "served.db").string();
-  ServeProcess server(synthetic("synthetic:alpha=100,tau0=5,mode=sleep", {"--policy", "greedy:4", "--db", db}, "estimate"),
-                      (dir.path() / "log").string());
+  ServeProcess server(
+      synthetic("synthetic:alpha=100,tau0=5,mode=sleep", {"--policy", "greedy:4", "--db", db}, "estimate"),
+      (dir.path() / "log").string());
   ASSERT_NE(server.port(), 0);
   const auto port = server.port();
   constexpr int kClients = 24;
@@ -363,20 +385,25 @@ TEST(ServeCli, ImageJsonAndBinaryPayloadsGiveTheLogitsOfClassify) {
   const auto png = slurp(image);
 
   // JSON: the image base64-encoded, logits as JSON numbers.
-  const json by_json = {{"inputs", {{{"name", "input"}, {"datatype", "BYTES"}, {"shape", {1}}, {"data", {base64(png)}}}}}};
+  const json by_json = {
+      {"inputs", {{{"name", "input"}, {"datatype", "BYTES"}, {"shape", {1}}, {"data", {base64(png)}}}}}};
   const auto r1 = http_request(port, "POST", target, by_json.dump());
   ASSERT_EQ(r1.status, 200) << r1.body;
   const auto logits_json = json::parse(r1.body)["outputs"][0]["data"].get<std::vector<float>>();
   ASSERT_EQ(logits_json.size(), 1000U);
 
   // Binary extension: raw image bytes in, raw FP32 logits out.
-  const json head = {{"inputs", {{{"name", "input"}, {"datatype", "BYTES"}, {"shape", {1}},
-                                  {"parameters", {{"binary_data_size", png.size() + 4}}}}}},
+  const json head = {{"inputs",
+                      {{{"name", "input"},
+                        {"datatype", "BYTES"},
+                        {"shape", {1}},
+                        {"parameters", {{"binary_data_size", png.size() + 4}}}}}},
                      {"outputs", {{{"name", "logits"}, {"parameters", {{"binary_data", true}}}}}}};
   const auto head_text = head.dump();
   const auto n = static_cast<std::uint32_t>(png.size());
   const auto body = head_text + std::string(reinterpret_cast<const char*>(&n), 4) + png;
-  const auto r2 = http_request(port, "POST", target, body, {{"Inference-Header-Content-Length", std::to_string(head_text.size())}});
+  const auto r2 = http_request(port, "POST", target, body,
+                               {{"Inference-Header-Content-Length", std::to_string(head_text.size())}});
   ASSERT_EQ(r2.status, 200) << r2.body;
   const auto json_length = std::stoul(r2.headers.at("inference-header-content-length"));
   std::vector<float> logits_binary(1000);
@@ -408,16 +435,21 @@ TEST(ServeCli, ImageJsonAndBinaryPayloadsGiveTheLogitsOfClassify) {
   std::mt19937 rng(7);
   std::normal_distribution<float> normal;
   for (auto& v : tensor) v = normal(rng);
-  const json fp32_json = {{"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 3, 224, 224}}, {"data", tensor}}}},
-                          {"parameters", {{"binary_data_output", true}}}};
+  const json fp32_json = {
+      {"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 3, 224, 224}}, {"data", tensor}}}},
+      {"parameters", {{"binary_data_output", true}}}};
   const auto r4 = http_request(port, "POST", target, fp32_json.dump());
   ASSERT_EQ(r4.status, 200) << r4.body.substr(0, 300);
-  const json fp32_head = {{"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 3, 224, 224}},
-                                       {"parameters", {{"binary_data_size", tensor.size() * 4}}}}}},
+  const json fp32_head = {{"inputs",
+                           {{{"name", "input"},
+                             {"datatype", "FP32"},
+                             {"shape", {1, 3, 224, 224}},
+                             {"parameters", {{"binary_data_size", tensor.size() * 4}}}}}},
                           {"parameters", {{"binary_data_output", true}}}};
-  const auto r5 = http_request(port, "POST", target,
-                               fp32_head.dump() + std::string(reinterpret_cast<const char*>(tensor.data()), tensor.size() * 4),
-                               {{"Inference-Header-Content-Length", std::to_string(fp32_head.dump().size())}});
+  const auto r5 = http_request(
+      port, "POST", target,
+      fp32_head.dump() + std::string(reinterpret_cast<const char*>(tensor.data()), tensor.size() * 4),
+      {{"Inference-Header-Content-Length", std::to_string(fp32_head.dump().size())}});
   ASSERT_EQ(r5.status, 200) << r5.body.substr(0, 300);
   const auto tail = [](const HttpReply& r) {
     std::vector<float> v(1000);
@@ -433,10 +465,12 @@ TEST(ServeCli, UsageErrors) {
   const auto r = run_cli({"serve", "--backend", "synthetic:alpha=1", "--record-every", "5"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
-  const auto bad_host = run_cli({"serve", "--backend", "synthetic:alpha=1", "--host", "example.org", "--meter", "none", "--idle-seconds", "0"});
+  const auto bad_host = run_cli(
+      {"serve", "--backend", "synthetic:alpha=1", "--host", "example.org", "--meter", "none", "--idle-seconds", "0"});
   EXPECT_EQ(bad_host.exit_code, 3) << bad_host.err;
   EXPECT_NE(bad_host.err.find("--host example.org"), std::string::npos) << bad_host.err;
-  const auto small_queue = run_cli({"serve", "--backend", "synthetic:alpha=1", "--policy", "fixed:8", "--queue-capacity", "4"});
+  const auto small_queue = run_cli(
+      {"serve", "--backend", "synthetic:alpha=1", "--policy", "fixed:8", "--queue-capacity", "4"});
   EXPECT_EQ(small_queue.exit_code, 2) << small_queue.err;
 }
 
@@ -447,9 +481,10 @@ namespace greenbatch::testing {
 namespace {
 
 json recommend_emit(const std::string& target, const std::string& policies) {
-  const auto r = run_cli({"recommend", "--profile", std::string(GREENBATCH_SOURCE_DIR) + "/bench/profiles/shufflenet_v2_x1_0.json",
-                          "--arrival", "poisson:100", "--slo-p95", "200", "--requests", "2000", "--policies", policies,
-                          "--emit", target, "--json"});
+  const auto r = run_cli({"recommend", "--profile",
+                          std::string(GREENBATCH_SOURCE_DIR) + "/bench/profiles/shufflenet_v2_x1_0.json", "--arrival",
+                          "poisson:100", "--slo-p95", "200", "--requests", "2000", "--policies", policies, "--emit",
+                          target, "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return json::parse(r.out);
 }

@@ -58,7 +58,8 @@ TEST_F(SimulateCli, ProfileOutJsonIsADocumentWithEveryBatchLatency) {
     ASSERT_EQ(cell["idle_gaps"].size(), 4U) << cell["idle_gaps"];
     for (const auto& gap : cell["idle_gaps"]) {
       EXPECT_EQ(gap["latency_samples_ms"].size(), 3U);
-      for (const auto& ms : gap["latency_samples_ms"]) EXPECT_GE(ms.get<double>(), cell["batch_size"].get<double>() + 2.0);
+      for (const auto& ms : gap["latency_samples_ms"])
+        EXPECT_GE(ms.get<double>(), cell["batch_size"].get<double>() + 2.0);
     }
     EXPECT_EQ(cell["idle_gaps"][3]["gap_ms"], 500.0);
   }
@@ -77,8 +78,8 @@ TEST_F(SimulateCli, ProfileOutCsvStaysAFlatTable) {
 }
 
 TEST_F(SimulateCli, SimulatesTheProfiledBackendLikeARun) {
-  const auto r = simulate({"--policy", "fixed:2", "--arrival", "poisson:100", "--requests", "2000", "--slo", "50",
-                           "--json"});
+  const auto r = simulate(
+      {"--policy", "fixed:2", "--arrival", "poisson:100", "--requests", "2000", "--slo", "50", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto row = json::parse(r.out).at(0);
   EXPECT_EQ(row["model"], "synthetic:alpha=1,tau0=2,mode=sleep");
@@ -101,8 +102,8 @@ TEST_F(SimulateCli, SimulatesTheProfiledBackendLikeARun) {
 }
 
 TEST_F(SimulateCli, SameSeedSameResult) {
-  const std::vector<std::string> args{"--policy", "greedy:8", "--interpolate", "--arrival", "poisson:400",
-                                      "--requests", "3000", "--seed", "9", "--json"};
+  const std::vector<std::string> args{"--policy",   "greedy:8", "--interpolate", "--arrival", "poisson:400",
+                                      "--requests", "3000",     "--seed",        "9",         "--json"};
   const auto a = json::parse(simulate(args).out).at(0);
   const auto b = json::parse(simulate(args).out).at(0);
   for (const char* key : {"response_mean_ms", "response_p99_ms", "batches", "duration_s"}) EXPECT_EQ(a[key], b[key]);
@@ -136,8 +137,8 @@ TEST_F(SimulateCli, BadInputsAreClearErrors) {
   EXPECT_TRUE(contains(missing.err, "it measured 1, 2, 4, 8")) << missing.err;
   EXPECT_TRUE(contains(missing.err, "--interpolate")) << missing.err;
 
-  const auto beyond =
-      simulate({"--policy", "fixed:16", "--interpolate", "--arrival", "poisson:100", "--requests", "10"});
+  const auto beyond = simulate(
+      {"--policy", "fixed:16", "--interpolate", "--arrival", "poisson:100", "--requests", "10"});
   EXPECT_EQ(beyond.exit_code, 3);
   EXPECT_TRUE(contains(beyond.err, "9..16")) << beyond.err;
 
@@ -153,8 +154,8 @@ TEST_F(SimulateCli, BadInputsAreClearErrors) {
 
   const auto garbage = dir_->path() / "garbage.json";
   write_file(garbage, "model,batch_size\nx,1\n");
-  const auto bad = run_cli({"simulate", "--profile", garbage.string(), "--policy", "fixed:1", "--arrival",
-                            "poisson:10", "--requests", "10"});
+  const auto bad = run_cli({"simulate", "--profile", garbage.string(), "--policy", "fixed:1", "--arrival", "poisson:10",
+                            "--requests", "10"});
   EXPECT_EQ(bad.exit_code, 3);
   EXPECT_TRUE(contains(bad.err, "is not valid JSON")) << bad.err;
 

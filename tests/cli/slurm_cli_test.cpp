@@ -56,15 +56,16 @@ TEST(SlurmCli, WritesTheArrayAndMergeScripts) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "sbatch --dependency=afterok:$jid " + (dir.path() / "job-merge.sh").string())) << r.out;
   const auto array = slurp(dir.path() / "job.sh");
-  for (const auto* line : {"#SBATCH --array=0-2%2\n", "#SBATCH --exclusive\n", "#SBATCH --partition=gpu\n",
-                           "#SBATCH --time=30:00\n", "#SBATCH --gres=gpu:1\n", "#SBATCH --job-name=greenbatch-slurm-e2e\n"}) {
+  for (const auto* line :
+       {"#SBATCH --array=0-2%2\n", "#SBATCH --exclusive\n", "#SBATCH --partition=gpu\n", "#SBATCH --time=30:00\n",
+        "#SBATCH --gres=gpu:1\n", "#SBATCH --job-name=greenbatch-slurm-e2e\n"}) {
     EXPECT_TRUE(contains(array, line)) << line << array;
   }
   EXPECT_TRUE(contains(array, "study '" + (dir.path() / "study.toml").string() + "' --db '" +
                                   (dir.path() / "out" / "all-shard-{shard}.db").string() + "'"))
       << array;
-  EXPECT_TRUE(contains(array, "#SBATCH --output=" + (dir.path() / "slurm-logs").string() +
-                                  "/greenbatch-slurm-e2e-%A_%a.out"))
+  EXPECT_TRUE(
+      contains(array, "#SBATCH --output=" + (dir.path() / "slurm-logs").string() + "/greenbatch-slurm-e2e-%A_%a.out"))
       << array;
   EXPECT_TRUE(fs::is_directory(dir.path() / "slurm-logs"));
   const auto merge = slurp(dir.path() / "job-merge.sh");
@@ -151,22 +152,39 @@ class LocalSlurm {
     const int controller_port = free_port();
     int node_port = free_port();
     while (node_port == controller_port) node_port = free_port();
-    write_file(conf_, "ClusterName=greenbatch-test\n"
-                      "SlurmctldHost=" + host + "(127.0.0.1)\n"
-                      "SlurmctldPort=" + std::to_string(controller_port) + "\n"
-                      "SlurmdPort=" + std::to_string(node_port) + "\n"
-                      "SlurmUser=root\nSlurmdUser=root\n"
-                      "AuthType=auth/munge\nCredType=cred/munge\n"
-                      "AuthInfo=socket=" + d + "/munge/munge.socket\n"
-                      "StateSaveLocation=" + d + "/state\nSlurmdSpoolDir=" + d + "/spool\n"
-                      "SlurmctldPidFile=" + d + "/slurmctld.pid\nSlurmdPidFile=" + d + "/slurmd.pid\n"
-                      "SlurmctldLogFile=" + d + "/log/slurmctld.log\nSlurmdLogFile=" + d + "/log/slurmd.log\n"
-                      "ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\n"
-                      "JobAcctGatherType=jobacct_gather/none\nAccountingStorageType=accounting_storage/none\n"
-                      "SelectType=select/cons_tres\nSchedulerType=sched/builtin\nMpiDefault=none\n"
-                      "ReturnToService=2\nSlurmdParameters=config_overrides\n"
-                      "NodeName=" + host + " NodeAddr=127.0.0.1 CPUs=1 State=UNKNOWN\n"
-                      "PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP\n");
+    write_file(conf_,
+               "ClusterName=greenbatch-test\n"
+               "SlurmctldHost=" +
+                   host +
+                   "(127.0.0.1)\n"
+                   "SlurmctldPort=" +
+                   std::to_string(controller_port) +
+                   "\n"
+                   "SlurmdPort=" +
+                   std::to_string(node_port) +
+                   "\n"
+                   "SlurmUser=root\nSlurmdUser=root\n"
+                   "AuthType=auth/munge\nCredType=cred/munge\n"
+                   "AuthInfo=socket=" +
+                   d +
+                   "/munge/munge.socket\n"
+                   "StateSaveLocation=" +
+                   d + "/state\nSlurmdSpoolDir=" + d +
+                   "/spool\n"
+                   "SlurmctldPidFile=" +
+                   d + "/slurmctld.pid\nSlurmdPidFile=" + d +
+                   "/slurmd.pid\n"
+                   "SlurmctldLogFile=" +
+                   d + "/log/slurmctld.log\nSlurmdLogFile=" + d +
+                   "/log/slurmd.log\n"
+                   "ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\n"
+                   "JobAcctGatherType=jobacct_gather/none\nAccountingStorageType=accounting_storage/none\n"
+                   "SelectType=select/cons_tres\nSchedulerType=sched/builtin\nMpiDefault=none\n"
+                   "ReturnToService=2\nSlurmdParameters=config_overrides\n"
+                   "NodeName=" +
+                   host +
+                   " NodeAddr=127.0.0.1 CPUs=1 State=UNKNOWN\n"
+                   "PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP\n");
     setenv("SLURM_CONF", conf_.c_str(), 1);  // for sbatch, scontrol and the daemons
     started_ = run_shell("munged --force --socket=" + d + "/munge/munge.socket --key-file=" + d +
                          "/munge/munge.key --pid-file=" + d + "/munge/munged.pid --log-file=" + d +
@@ -263,15 +281,16 @@ TEST(RealSlurm, ThreeShardStudyRunsAsAJobArrayAndIsMerged) {
   const auto merge_id = ids[2].str();
 
   ASSERT_TRUE(wait_for([&] { return finished(slurm.states(merge_id)); }, deadline))
-      << "array: " << capture("scontrol show job " + array_id) << "\nmerge: " << capture("scontrol show job " + merge_id)
-      << slurm.logs();
+      << "array: " << capture("scontrol show job " + array_id)
+      << "\nmerge: " << capture("scontrol show job " + merge_id) << slurm.logs();
   const auto task_states = slurm.states(array_id);
   EXPECT_EQ(task_states, std::vector<std::string>(3, "COMPLETED"));
   EXPECT_EQ(slurm.states(merge_id), std::vector<std::string>{"COMPLETED"})
       << slurp(dir.path() / "slurm-logs" / ("greenbatch-slurm-e2e-merge-" + merge_id + ".err"));
 
   for (int k = 0; k < 3; ++k) {  // each task's own log and shard file, 2 trials each
-    const auto log = dir.path() / "slurm-logs" / ("greenbatch-slurm-e2e-" + array_id + "_" + std::to_string(k) + ".out");
+    const auto log = dir.path() / "slurm-logs" /
+                     ("greenbatch-slurm-e2e-" + array_id + "_" + std::to_string(k) + ".out");
     EXPECT_TRUE(contains(slurp(log), "shard " + std::to_string(k) + "/3): 2 trials planned")) << slurp(log);
     const auto shard = dir.path() / "results" / ("study-shard-" + std::to_string(k) + ".db");
     EXPECT_EQ(query_count(shard, "SELECT COUNT(*) FROM trials"), 2U) << shard;

@@ -41,11 +41,14 @@ std::vector<std::string> run_and_kill(const std::vector<std::string>& args, cons
 void expect_complete(const std::filesystem::path& db, std::size_t trials, int requests_per_trial) {
   EXPECT_EQ(stored_trials(db), trials);
   EXPECT_EQ(query(db, "SELECT COUNT(DISTINCT trial_id) FROM trials")[0], std::to_string(trials));
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM trials t WHERE (SELECT COUNT(*) FROM requests r WHERE r.trial_id = "
-                      "t.trial_id) <> " + std::to_string(requests_per_trial))[0],
+  EXPECT_EQ(query(db,
+                  "SELECT COUNT(*) FROM trials t WHERE (SELECT COUNT(*) FROM requests r WHERE r.trial_id = "
+                  "t.trial_id) <> " +
+                      std::to_string(requests_per_trial))[0],
             "0");
-  EXPECT_EQ(query(db, "SELECT COUNT(*) FROM trials t WHERE (SELECT COALESCE(SUM(size), 0) FROM batches b WHERE "
-                      "b.trial_id = t.trial_id) <> t.served")[0],
+  EXPECT_EQ(query(db,
+                  "SELECT COUNT(*) FROM trials t WHERE (SELECT COALESCE(SUM(size), 0) FROM batches b WHERE "
+                  "b.trial_id = t.trial_id) <> t.served")[0],
             "0");
   EXPECT_EQ(query(db, "SELECT COUNT(*) FROM requests WHERE trial_id NOT IN (SELECT trial_id FROM trials)")[0], "0");
 }
@@ -87,10 +90,15 @@ TEST(StudyCli, SigkillMidStudyThenResumeStoresEveryTrialOnce) {
 TEST(StudyCli, ShortenedPaperStudyKilledAndResumedKeepsEveryCompletedTrial) {
   TempDir dir("study_cli_paper");
   const auto db = dir.path() / "paper.db";
-  std::vector<std::string> args{"study", GREENBATCH_SOURCE_DIR "/examples/study-paper.toml", "--db", db.string(),
-                                "--set", "models=[\"synthetic:alpha=0.2,tau0=1,mode=sleep\"]", "--set",
-                                "requests=5", "--set", "repetitions=1", "--set", "idle_seconds=0", "--set",
-                                "rest_seconds=0.05", "--set", "meter=\"none\"", "--set", "rates=[100, 200]"};
+  std::vector<std::string> args{"study", GREENBATCH_SOURCE_DIR "/examples/study-paper.toml",
+                                "--db",  db.string(),
+                                "--set", "models=[\"synthetic:alpha=0.2,tau0=1,mode=sleep\"]",
+                                "--set", "requests=5",
+                                "--set", "repetitions=1",
+                                "--set", "idle_seconds=0",
+                                "--set", "rest_seconds=0.05",
+                                "--set", "meter=\"none\"",
+                                "--set", "rates=[100, 200]"};
   const auto before = run_and_kill(args, db, 4, (dir.path() / "killed.log").string());
   ASSERT_GE(before.size(), 4u);
   const auto r = run_cli(args);

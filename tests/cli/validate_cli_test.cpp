@@ -57,8 +57,8 @@ std::optional<double> number(const nlohmann::json& row, const char* key) {
 TEST(ValidateCli, OneRowPerTrialWithTheSharedErrorsAndAReasonForEveryMiss) {
   const auto& in = inputs();
   TempDir out("validate_cli_out");
-  const auto r = run_cli({"validate", "--db", in.db.string(), "--profile", in.profile.string(), "--out",
-                          out.path().string(), "--json"});
+  const auto r = run_cli(
+      {"validate", "--db", in.db.string(), "--profile", in.profile.string(), "--out", out.path().string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = nlohmann::json::parse(r.out);
   ASSERT_EQ(rows.size(), 2U) << r.out;  // both trials of the profiled model

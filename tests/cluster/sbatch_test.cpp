@@ -55,8 +55,7 @@ TEST(Sbatch, ReturnsTheJobIdAndPassesTheArguments) {
 
 TEST(Sbatch, RefusalCarriesSbatchsMessage) {
   const testing::TempDir dir("sbatch-refused");
-  write_program(dir.path() / "bin" / "sbatch",
-                "echo 'sbatch: error: invalid partition specified: nope' >&2\nexit 1\n");
+  write_program(dir.path() / "bin" / "sbatch", "echo 'sbatch: error: invalid partition specified: nope' >&2\nexit 1\n");
   const PathOnly path(dir.path() / "bin");
   const auto message = message_of<Error>([&] { submit(dir.path() / "job.sh"); });
   EXPECT_NE(message.find("invalid partition specified: nope"), std::string::npos) << message;

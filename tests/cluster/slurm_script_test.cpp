@@ -128,7 +128,8 @@ TEST(SlurmScript, RefusesJobsSlurmWouldReject) {
   EXPECT_NE(refused([](SlurmJob& j) { j.shards = 0; }).find("--shards 0"), std::string::npos);
   EXPECT_NE(refused([](SlurmJob& j) { j.throttle = 0; }).find("--throttle 0"), std::string::npos);
   for (const auto* time : {"1h", "2:00:00:00", "-1", "", "1-"}) {
-    EXPECT_NE(refused([&](SlurmJob& j) { j.time = time; }).find("is not a Slurm time limit"), std::string::npos) << time;
+    EXPECT_NE(refused([&](SlurmJob& j) { j.time = time; }).find("is not a Slurm time limit"), std::string::npos)
+        << time;
   }
   for (const auto* time : {"30", "30:00", "4:00:00", "2-12", "2-12:30", "2-12:30:00", "UNLIMITED"}) {
     auto job = sample_job();
@@ -139,8 +140,7 @@ TEST(SlurmScript, RefusesJobsSlurmWouldReject) {
   EXPECT_NE(refused([](SlurmJob& j) { j.gres = "gpu 1"; }).find("--gres"), std::string::npos);
   EXPECT_NE(refused([](SlurmJob& j) { j.log_dir = "/my logs"; }).find("--logs"), std::string::npos);
   EXPECT_NE(refused([](SlurmJob& j) { j.shard_db = "/s/one.db"; }).find("must contain {shard}"), std::string::npos);
-  EXPECT_NE(refused([](SlurmJob& j) { j.shard_db = "/s/{host}-{shard}.db"; }).find("not {host}"),
-            std::string::npos);
+  EXPECT_NE(refused([](SlurmJob& j) { j.shard_db = "/s/{host}-{shard}.db"; }).find("not {host}"), std::string::npos);
 }
 
 }  // namespace

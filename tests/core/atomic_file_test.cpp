@@ -48,9 +48,8 @@ TEST(AtomicFile, AFailedWriteKeepsThePreviousContent) {
   EXPECT_EQ(read(target), "old\n");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(target.parent_path()), {}), 1);  // no temporary left
   // A stream that fails (as on a full disk) is reported, and the target is kept.
-  EXPECT_THAT(message_of<InputError>([&] {
-                write_file_atomically(target, [](std::ostream& out) { out.setstate(std::ios::badbit); });
-              }),
+  EXPECT_THAT(message_of<InputError>(
+                  [&] { write_file_atomically(target, [](std::ostream& out) { out.setstate(std::ios::badbit); }); }),
               HasSubstr("nothing was changed"));
   EXPECT_EQ(read(target), "old\n");
 }
@@ -59,8 +58,9 @@ TEST(AtomicFile, FoldersAndMissingFoldersAreNamed) {
   const testing::TempDir dir("atomic-file-folder");
   EXPECT_THAT(message_of<InputError>([&] { write_file_atomically(dir.path(), std::string_view("x")); }),
               HasSubstr("is a folder"));
-  EXPECT_THAT(message_of<InputError>([&] { write_file_atomically(dir.path() / "no" / "f.csv", std::string_view("x")); }),
-              HasSubstr("check that its folder exists"));
+  EXPECT_THAT(
+      message_of<InputError>([&] { write_file_atomically(dir.path() / "no" / "f.csv", std::string_view("x")); }),
+      HasSubstr("check that its folder exists"));
 }
 
 }  // namespace

@@ -55,8 +55,9 @@ TEST(EstimateMeter, IntegratesTheLinearModel) {
 
 TEST(EstimateMeter, ReadsTheCpuModelFromCpuinfo) {
   testing::TempDir dir("estimate_cpuinfo");
-  testing::write_file(dir.path() / "cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\n"
-                                              "model name\t: Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz\n");
+  testing::write_file(dir.path() / "cpuinfo",
+                      "processor\t: 0\nvendor_id\t: GenuineIntel\n"
+                      "model name\t: Intel(R) Xeon(R) CPU E5-2686 v4 @ 2.30GHz\n");
   MeterOptions options;
   options.proc_root = dir.path();
   const auto opened = open_estimate(options);

@@ -129,15 +129,24 @@ nvmlReturn_t nvmlShutdown() { return kSuccess; }
 
 const char* nvmlErrorString(nvmlReturn_t result) {
   switch (result) {
-    case kSuccess: return "Success";
-    case kInvalidArgument: return "Invalid Argument";
-    case kNotSupported: return "Not Supported";
-    case kNoPermission: return "Insufficient Permissions";
-    case kInsufficientSize: return "Insufficient Size";
-    case kNotFound: return "Not Found";
-    case kDriverNotLoaded: return "Driver Not Loaded";
-    case kGpuIsLost: return "GPU is lost";
-    default: return "Unknown Error";
+    case kSuccess:
+      return "Success";
+    case kInvalidArgument:
+      return "Invalid Argument";
+    case kNotSupported:
+      return "Not Supported";
+    case kNoPermission:
+      return "Insufficient Permissions";
+    case kInsufficientSize:
+      return "Insufficient Size";
+    case kNotFound:
+      return "Not Found";
+    case kDriverNotLoaded:
+      return "Driver Not Loaded";
+    case kGpuIsLost:
+      return "GPU is lost";
+    default:
+      return "Unknown Error";
   }
 }
 
@@ -183,7 +192,8 @@ nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t device, unsigned int
   return kSuccess;
 }
 
-nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t, unsigned int* minLimit, unsigned int* maxLimit) {
+nvmlReturn_t nvmlDeviceGetPowerManagementLimitConstraints(nvmlDevice_t, unsigned int* minLimit,
+                                                          unsigned int* maxLimit) {
   *minLimit = kMinLimitMw;
   *maxLimit = kMaxLimitMw;
   return kSuccess;
@@ -208,7 +218,8 @@ nvmlReturn_t nvmlDeviceGetSupportedGraphicsClocks(nvmlDevice_t, unsigned int mem
   return copy_clocks(kGraphicsClocks, count, clocksMHz);
 }
 
-nvmlReturn_t nvmlDeviceSetGpuLockedClocks(nvmlDevice_t device, unsigned int minGpuClockMHz, unsigned int maxGpuClockMHz) {
+nvmlReturn_t nvmlDeviceSetGpuLockedClocks(nvmlDevice_t device, unsigned int minGpuClockMHz,
+                                          unsigned int maxGpuClockMHz) {
   const unsigned before_min = device->locked_min_mhz;
   const unsigned before_max = device->locked_max_mhz;
   device->locked_min_mhz = minGpuClockMHz;

@@ -47,9 +47,8 @@ TEST_F(RaplPowercap, TwoPackagesWithCoresAndDram) {
   auto& meter = *opened.meter;
   EXPECT_EQ(meter.source(), "rapl");
   ASSERT_EQ(meter.domains().size(), 6u);
-  const std::vector<std::pair<std::string, bool>> expected{{"package-0", true}, {"cores-0", false},
-                                                           {"dram-0", true},    {"package-1", true},
-                                                           {"cores-1", false},  {"dram-1", true}};
+  const std::vector<std::pair<std::string, bool>> expected{{"package-0", true}, {"cores-0", false}, {"dram-0", true},
+                                                           {"package-1", true}, {"cores-1", false}, {"dram-1", true}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(meter.domains()[i].name, expected[i].first);
     EXPECT_EQ(meter.domains()[i].in_total, expected[i].second) << expected[i].first;

@@ -42,14 +42,14 @@ TEST(Sampler, WindowIsCounterDifferenceAndSkipsNestedDomains) {
   EXPECT_DOUBLE_EQ(*w.total_j, 30.0);            // cores are inside the package: not added
   EXPECT_EQ(w.source, "rapl");
   EXPECT_DOUBLE_EQ(*w.avg_power_w, 30.0);
-  EXPECT_DOUBLE_EQ(*w.peak_power_w, 30.0);       // the one sample inside (1, 2]: (40-10)/1 W
+  EXPECT_DOUBLE_EQ(*w.peak_power_w, 30.0);  // the one sample inside (1, 2]: (40-10)/1 W
 }
 
 TEST(Sampler, TotalsAddMetersAndPeakComesFromTheTrace) {
   std::vector<std::unique_ptr<Meter>> meters;
-  meters.push_back(std::make_unique<ScriptedMeter>(
-      "rapl", std::vector<Domain>{{"package-0", DomainKind::package, true}},
-      std::deque<Reading>{{0.0, {0.0}}, {1.0, {5.0}}, {2.0, {25.0}}, {3.0, {30.0}}}));
+  meters.push_back(
+      std::make_unique<ScriptedMeter>("rapl", std::vector<Domain>{{"package-0", DomainKind::package, true}},
+                                      std::deque<Reading>{{0.0, {0.0}}, {1.0, {5.0}}, {2.0, {25.0}}, {3.0, {30.0}}}));
   meters.push_back(std::make_unique<ScriptedMeter>(
       "nvml", std::vector<Domain>{{"gpu-0", DomainKind::gpu, true}},
       std::deque<Reading>{{0.0, {0.0}}, {1.0, {100.0}}, {2.0, {150.0}}, {3.0, {170.0}}}));
@@ -59,9 +59,9 @@ TEST(Sampler, TotalsAddMetersAndPeakComesFromTheTrace) {
   const auto end = sampler.mark();    // t = 3
   const auto w = sampler.window(begin, end);
   EXPECT_EQ(w.source, "rapl+nvml");
-  EXPECT_DOUBLE_EQ(*w.total_j, 95.0);        // (30 - 5) + (170 - 100)
-  EXPECT_DOUBLE_EQ(*w.avg_power_w, 47.5);    // 95 J / 2 s
-  EXPECT_DOUBLE_EQ(*w.peak_power_w, 70.0);   // t = 2: 20 W + 50 W; t = 3: 5 W + 20 W
+  EXPECT_DOUBLE_EQ(*w.total_j, 95.0);       // (30 - 5) + (170 - 100)
+  EXPECT_DOUBLE_EQ(*w.avg_power_w, 47.5);   // 95 J / 2 s
+  EXPECT_DOUBLE_EQ(*w.peak_power_w, 70.0);  // t = 2: 20 W + 50 W; t = 3: 5 W + 20 W
   const auto trace = sampler.trace(1.0, 3.0);
   ASSERT_EQ(trace.size(), 2u);
   EXPECT_DOUBLE_EQ(*trace[0].watts[1], 50.0);
@@ -82,9 +82,9 @@ TEST(Sampler, ShortWindowIsFlaggedNotZero) {
 
 TEST(Sampler, MeterFailureKeepsOtherDomainsAndIsRecorded) {
   std::vector<std::unique_ptr<Meter>> meters;
-  meters.push_back(std::make_unique<ScriptedMeter>(
-      "rapl", std::vector<Domain>{{"package-0", DomainKind::package, true}},
-      std::deque<Reading>{{0.0, {0.0}}, {1.0, {5.0}}, {2.0, {9.0}}}));
+  meters.push_back(std::make_unique<ScriptedMeter>("rapl",
+                                                   std::vector<Domain>{{"package-0", DomainKind::package, true}},
+                                                   std::deque<Reading>{{0.0, {0.0}}, {1.0, {5.0}}, {2.0, {9.0}}}));
   meters.push_back(std::make_unique<ScriptedMeter>(  // runs out after two readings
       "nvml", std::vector<Domain>{{"gpu-0", DomainKind::gpu, true}}, std::deque<Reading>{{0.0, {0.0}}, {1.0, {3.0}}}));
   Sampler sampler(std::move(meters), {0.01, true, scripted_clock({0.0, 1.0, 2.0})});

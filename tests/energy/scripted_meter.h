@@ -15,7 +15,9 @@ class ScriptedMeter final : public energy::Meter {
   /// `source` labels its figures; `resolution_s` is its counter update period.
   ScriptedMeter(std::string source, std::vector<energy::Domain> domains, std::deque<energy::Reading> readings,
                 double resolution_s = 0.0)
-      : source_(std::move(source)), domains_(std::move(domains)), readings_(std::move(readings)),
+      : source_(std::move(source)),
+        domains_(std::move(domains)),
+        readings_(std::move(readings)),
         resolution_s_(resolution_s) {}
   [[nodiscard]] std::string_view name() const override { return source_; }
   [[nodiscard]] std::string_view source() const override { return source_; }

@@ -26,8 +26,8 @@ TEST(FlopCounter, GroupedConvolutionDividesByGroups) {
 TEST(FlopCounter, LinearAndBatchedMatmulAreCountedOnce) {
   torch::nn::Linear linear(5, 7);
   const FlopCounter counter;
-  (void)linear->forward(torch::randn({2, 5}));             // addmm: 2*5*7 MACs
-  (void)linear->forward(torch::randn({3, 4, 5}));          // 12*5*7 MACs through matmul or addmm
+  (void)linear->forward(torch::randn({2, 5}));                            // addmm: 2*5*7 MACs
+  (void)linear->forward(torch::randn({3, 4, 5}));                         // 12*5*7 MACs through matmul or addmm
   (void)torch::matmul(torch::randn({6, 2, 3}), torch::randn({6, 3, 4}));  // bmm: 6*2*3*4 MACs
   EXPECT_DOUBLE_EQ(counter.flops(), 2.0 * (2 * 5 * 7 + 12 * 5 * 7 + 6 * 2 * 3 * 4));
 }

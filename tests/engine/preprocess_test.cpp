@@ -79,8 +79,8 @@ TEST(Preprocess, PadsWithZeroPixelsWhenTheCropIsLarger) {
   spec.crop = 14;
   std::vector<float> out(3 * 14 * 14);
   preprocess_into(solid(10, 10, 255, 255, 255), spec, out.data());
-  EXPECT_NEAR(at(out, 14, 0, 0, 0), -0.485 / 0.229, 1e-5);           // padding: pixel value 0
-  EXPECT_NEAR(at(out, 14, 0, 7, 7), (1.0 - 0.485) / 0.229, 1e-5);     // image
+  EXPECT_NEAR(at(out, 14, 0, 0, 0), -0.485 / 0.229, 1e-5);         // padding: pixel value 0
+  EXPECT_NEAR(at(out, 14, 0, 7, 7), (1.0 - 0.485) / 0.229, 1e-5);  // image
 }
 
 TEST(Preprocess, DecodesPngAsRgb) {

@@ -26,7 +26,7 @@ TEST(SyntheticSpec, ParsesAllKeys) {
 }
 
 TEST(SyntheticSpec, RejectsBadParts) {
-  EXPECT_THROW(parse_synthetic_spec("synthetic:tau0=1"), UsageError);            // alpha missing
+  EXPECT_THROW(parse_synthetic_spec("synthetic:tau0=1"), UsageError);  // alpha missing
   EXPECT_THROW(parse_synthetic_spec("synthetic:alpha=-1"), UsageError);
   EXPECT_THROW(parse_synthetic_spec("synthetic:alpha=abc"), UsageError);
   EXPECT_THROW(parse_synthetic_spec("synthetic:alpha=1,beta=2"), UsageError);

@@ -2,11 +2,11 @@
 // torchvision's own implementation (exported as TorchScript by Python) given the same weights and input.
 #include <gtest/gtest.h>
 
+#include <torch/script.h>
+#include <torch/torch.h>
 #include <set>
 #include <string>
 #include <vector>
-#include <torch/script.h>
-#include <torch/torch.h>
 
 #include <cstdlib>
 #include <map>
@@ -26,13 +26,16 @@ std::string param_name(const ::testing::TestParamInfo<std::string>& info) { retu
 // torchvision's published cost of each model ("_ops" of its weights' metadata, in GFLOPS as
 // torchvision counts them: multiply-accumulates of convolutions and matrix products), torchvision
 // 0.15 sources (torchvision/models/*.py). An independent check of our shape-based FLOP counter.
-const std::map<std::string, double> kTorchvisionGmacs{
-    {"alexnet", 0.714}, {"vgg16", 15.47}, {"googlenet", 1.498}, {"resnet50", 4.089},
-    {"inception_v3", 5.713}, {"squeezenet1_1", 0.349}, {"densenet201", 4.291}, {"resnext50_32x4d", 4.23},
-    {"mobilenet_v2", 0.301}, {"shufflenet_v2_x1_0", 0.145}, {"mnasnet1_0", 0.314},
-    {"mobilenet_v3_large", 0.217}, {"efficientnet_b0", 0.386}, {"regnet_y_1_6gf", 1.612},
-    {"vit_b_16", 17.564}, {"swin_t", 4.491}, {"efficientnet_v2_s", 8.366}, {"convnext_base", 15.355},
-    {"maxvit_t", 5.558}};
+const std::map<std::string, double> kTorchvisionGmacs{{"alexnet", 0.714},           {"vgg16", 15.47},
+                                                      {"googlenet", 1.498},         {"resnet50", 4.089},
+                                                      {"inception_v3", 5.713},      {"squeezenet1_1", 0.349},
+                                                      {"densenet201", 4.291},       {"resnext50_32x4d", 4.23},
+                                                      {"mobilenet_v2", 0.301},      {"shufflenet_v2_x1_0", 0.145},
+                                                      {"mnasnet1_0", 0.314},        {"mobilenet_v3_large", 0.217},
+                                                      {"efficientnet_b0", 0.386},   {"regnet_y_1_6gf", 1.612},
+                                                      {"vit_b_16", 17.564},         {"swin_t", 4.491},
+                                                      {"efficientnet_v2_s", 8.366}, {"convnext_base", 15.355},
+                                                      {"maxvit_t", 5.558}};
 
 // Every model of the table, built with random weights, has exactly the published parameter count
 // and the published cost (FLOPs = 2 x multiply-accumulates).
@@ -46,11 +49,16 @@ TEST_P(ZooCounts, ParamsAndFlopsEqualPublished) {
 }
 
 // The models the parameterised tests cover.
-const std::vector<std::string> kTestedModels{
-    "alexnet", "vgg16", "googlenet", "resnet50", "inception_v3", "squeezenet1_1", "densenet201",
-    "resnext50_32x4d", "mobilenet_v2", "shufflenet_v2_x1_0", "mnasnet1_0", "mobilenet_v3_large",
-    "efficientnet_b0", "regnet_y_1_6gf", "vit_b_16", "swin_t", "efficientnet_v2_s",
-    "convnext_base", "maxvit_t"};
+const std::vector<std::string> kTestedModels{"alexnet",           "vgg16",
+                                             "googlenet",         "resnet50",
+                                             "inception_v3",      "squeezenet1_1",
+                                             "densenet201",       "resnext50_32x4d",
+                                             "mobilenet_v2",      "shufflenet_v2_x1_0",
+                                             "mnasnet1_0",        "mobilenet_v3_large",
+                                             "efficientnet_b0",   "regnet_y_1_6gf",
+                                             "vit_b_16",          "swin_t",
+                                             "efficientnet_v2_s", "convnext_base",
+                                             "maxvit_t"};
 
 INSTANTIATE_TEST_SUITE_P(All, ZooCounts, ::testing::ValuesIn(kTestedModels), param_name);
 
@@ -58,7 +66,7 @@ TEST(ZooCatalog, EveryTableModelIsTested) {
   std::set<std::string> catalog, tested(kTestedModels.begin(), kTestedModels.end()), published;
   for (const auto& m : model_catalog()) catalog.insert(m.name);
   for (const auto& [name, gmacs] : kTorchvisionGmacs) published.insert(name);
-  EXPECT_EQ(tested, catalog);    // the tests cover exactly the table's models
+  EXPECT_EQ(tested, catalog);     // the tests cover exactly the table's models
   EXPECT_EQ(published, catalog);  // and each has its published cost to compare with
 }
 
@@ -101,12 +109,15 @@ class ZooParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(ZooParity, LogitsMatchTorchvision) { expect_matches_torchvision(GetParam()); }
 
 // Small models run in the unit suite; the heavy ones are labelled slow.
-INSTANTIATE_TEST_SUITE_P(Small, ZooParity, ::testing::Values(
-    "squeezenet1_1", "shufflenet_v2_x1_0", "mobilenet_v2", "mnasnet1_0", "mobilenet_v3_large",
-    "efficientnet_b0", "googlenet", "regnet_y_1_6gf"), param_name);
-INSTANTIATE_TEST_SUITE_P(Slow, ZooParity, ::testing::Values(
-    "alexnet", "vgg16", "resnet50", "inception_v3", "densenet201", "resnext50_32x4d", "vit_b_16",
-    "swin_t", "efficientnet_v2_s", "convnext_base"), param_name);
+INSTANTIATE_TEST_SUITE_P(Small, ZooParity,
+                         ::testing::Values("squeezenet1_1", "shufflenet_v2_x1_0", "mobilenet_v2", "mnasnet1_0",
+                                           "mobilenet_v3_large", "efficientnet_b0", "googlenet", "regnet_y_1_6gf"),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(Slow, ZooParity,
+                         ::testing::Values("alexnet", "vgg16", "resnet50", "inception_v3", "densenet201",
+                                           "resnext50_32x4d", "vit_b_16", "swin_t", "efficientnet_v2_s",
+                                           "convnext_base"),
+                         param_name);
 
 }  // namespace
 }  // namespace greenbatch::engine

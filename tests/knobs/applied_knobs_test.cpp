@@ -46,7 +46,8 @@ class AppliedKnobsTest : public ::testing::Test {
   [[nodiscard]] KnobOptions options() const { return {dir_.path() / "sys", FAKE_NVML_PATH, dir_.path() / "state"}; }
   [[nodiscard]] std::filesystem::path own_state_file() const { return state_file(options(), getpid()); }
   void expect_caps_original() const {
-    for (const int cpu : allowed_cpus()) EXPECT_EQ(read_cap(dir_.path() / "sys", cpu), original_cap(cpu)) << "cpu" << cpu;
+    for (const int cpu : allowed_cpus())
+      EXPECT_EQ(read_cap(dir_.path() / "sys", cpu), original_cap(cpu)) << "cpu" << cpu;
   }
   [[nodiscard]] std::string nvml_knobs() const { return read_all(dir_.path() / "nvml_knobs"); }
 

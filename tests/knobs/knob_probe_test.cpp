@@ -25,7 +25,8 @@ TEST(KnobProbe, AvailableKnobsGiveTheirValueAndRange) {
   ASSERT_TRUE(probes[0].available) << probes[0].reason;
   EXPECT_EQ(probes[0].min, 800000);
   EXPECT_EQ(probes[0].max, 3000000);
-  EXPECT_TRUE(contains(probes[0].current, std::to_string(testing::allowed_cpus().size()) + " CPUs")) << probes[0].current;
+  EXPECT_TRUE(contains(probes[0].current, std::to_string(testing::allowed_cpus().size()) + " CPUs"))
+      << probes[0].current;
   ASSERT_TRUE(probes[1].available) << probes[1].reason;
   EXPECT_EQ(probes[1].min, 100);
   EXPECT_EQ(probes[1].max, 300);

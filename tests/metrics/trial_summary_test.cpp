@@ -32,22 +32,22 @@ TEST(TrialSummary, MetricsFromHandMadeRecords) {
   EXPECT_EQ(s.served, 3);
   EXPECT_EQ(s.rejected, 1);
   EXPECT_EQ(s.batches, 2);
-  EXPECT_DOUBLE_EQ(s.duration_s, 0.05);               // 0.000 -> 0.050
-  EXPECT_DOUBLE_EQ(s.throughput_rps, 60.0);           // 3 / 0.05
+  EXPECT_DOUBLE_EQ(s.duration_s, 0.05);      // 0.000 -> 0.050
+  EXPECT_DOUBLE_EQ(s.throughput_rps, 60.0);  // 3 / 0.05
   EXPECT_DOUBLE_EQ(s.mean_batch_size, 1.5);
   EXPECT_NEAR(*s.response_mean_ms, 85.0 / 3.0, 1e-9);  // (30 + 25 + 30) / 3
   EXPECT_NEAR(*s.response_p50_ms, 30.0, 1e-9);
   EXPECT_NEAR(*s.response_max_ms, 30.0, 1e-9);
-  EXPECT_NEAR(*s.response_p90_ms, 30.0, 1e-9);         // type 7: 25, 30, 30 -> 30
-  EXPECT_NEAR(*s.wait_mean_ms, 35.0 / 3.0, 1e-9);      // (10 + 5 + 20) / 3
-  EXPECT_NEAR(*s.service_mean_ms, 50.0 / 3.0, 1e-9);   // (20 + 20 + 10) / 3
+  EXPECT_NEAR(*s.response_p90_ms, 30.0, 1e-9);        // type 7: 25, 30, 30 -> 30
+  EXPECT_NEAR(*s.wait_mean_ms, 35.0 / 3.0, 1e-9);     // (10 + 5 + 20) / 3
+  EXPECT_NEAR(*s.service_mean_ms, 50.0 / 3.0, 1e-9);  // (20 + 20 + 10) / 3
   EXPECT_NEAR(s.lateness_max_ms, 2.0, 1e-9);
   EXPECT_EQ(s.late_requests, 1);
-  EXPECT_DOUBLE_EQ(*s.slo_attainment, 0.25);           // only the 25 ms one of 4 scheduled
+  EXPECT_DOUBLE_EQ(*s.slo_attainment, 0.25);  // only the 25 ms one of 4 scheduled
   EXPECT_DOUBLE_EQ(*s.energy_j, 1.5);
-  EXPECT_DOUBLE_EQ(*s.static_energy_j, 0.5);           // 10 W x 0.05 s
+  EXPECT_DOUBLE_EQ(*s.static_energy_j, 0.5);  // 10 W x 0.05 s
   EXPECT_DOUBLE_EQ(*s.dynamic_energy_j, 1.0);
-  EXPECT_DOUBLE_EQ(*s.energy_per_request_j, 0.5);      // 1.5 J / 3 served
+  EXPECT_DOUBLE_EQ(*s.energy_per_request_j, 0.5);  // 1.5 J / 3 served
   EXPECT_EQ(s.energy_source, "rapl");
   EXPECT_EQ(s.energy_by_domain_j, "package-0=1.5");
 }

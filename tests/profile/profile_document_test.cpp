@@ -108,8 +108,9 @@ TEST(ProfileDocument, AnythingElseIsAClearInputError) {
   EXPECT_NE(error_of("not json").find("'p.json' is not valid JSON"), std::string::npos);
   EXPECT_NE(error_of(R"([{"model":"m"}])").find("older --out or --json output"), std::string::npos);
   EXPECT_NE(error_of(R"({"format":"other"})").find("is not a profile document"), std::string::npos);
-  EXPECT_NE(error_of(R"({"format":"greenbatch-profile","version":3})").find("version 3; this build reads versions 1 to 2"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"format":"greenbatch-profile","version":3})").find("version 3; this build reads versions 1 to 2"),
+      std::string::npos);
   std::stringstream text;
   write_profile_document(text, {record(1, {1.0})}, "{}");
   auto json = nlohmann::json::parse(text.str());

@@ -51,8 +51,12 @@ std::vector<TrialRow> fixture() {
   };
   auto failed = row("f", "fixed:1", 2, 9.0, 999.0);
   failed.status = trial::TrialStatus::backend_failed;
-  return {row("a", "fixed:1", 0, 0.5, 10.0), row("b", "fixed:1", 1, 0.5, 10.0), row("c", "greedy:8", 0, 0.4, 20.0),
-          row("d", "greedy:8", 1, 0.4, 20.0),  row("e", "fixed:4", 0, 0.2, 50.0), row("g", "fixed:4", 1, 0.2, 50.0),
+  return {row("a", "fixed:1", 0, 0.5, 10.0),
+          row("b", "fixed:1", 1, 0.5, 10.0),
+          row("c", "greedy:8", 0, 0.4, 20.0),
+          row("d", "greedy:8", 1, 0.4, 20.0),
+          row("e", "fixed:4", 0, 0.2, 50.0),
+          row("g", "fixed:4", 1, 0.2, 50.0),
           failed};
 }
 
@@ -146,10 +150,9 @@ TEST(ReportAnalysis, BatchSizeEffectAndTheBatchSizeThatMinimisesEnergy) {
 }
 
 TEST(ReportAnalysis, GroupsByHostAndComparesTheSameCellsAcrossHosts) {
-  const std::vector<TrialRow> rows{trial("a", "fixed:1", 0, 0.5, 10.0, "laptop"),
-                                   trial("b", "fixed:4", 0, 0.2, 40.0, "laptop"),
-                                   trial("c", "fixed:1", 0, 2.0, 5.0, "server"),
-                                   trial("d", "fixed:4", 0, 1.5, 15.0, "server")};
+  const std::vector<TrialRow> rows{
+      trial("a", "fixed:1", 0, 0.5, 10.0, "laptop"), trial("b", "fixed:4", 0, 0.2, 40.0, "laptop"),
+      trial("c", "fixed:1", 0, 2.0, 5.0, "server"), trial("d", "fixed:4", 0, 1.5, 15.0, "server")};
   const auto a = analyse(rows, 1);
   EXPECT_EQ(a.hosts, (std::vector<std::string>{"laptop", "server"}));
   ASSERT_EQ(a.groups.size(), 2u);

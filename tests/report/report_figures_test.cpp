@@ -92,15 +92,18 @@ TEST(ReportFigures, SpecsMatchGolden) {
 TEST(ReportFigures, EveryFigureFlagsAnEstimate) {
   const auto analysis = analyse(rows(), 1);
   std::vector<const Group*> groups{&analysis.groups[0], &analysis.groups[1]};
-  for (const auto& f : {tradeoff_figure(analysis.groups[0]), batch_figure(groups, "energy"),
-                        batch_figure(groups, "dynamic")}) {
+  for (const auto& f :
+       {tradeoff_figure(analysis.groups[0]), batch_figure(groups, "energy"), batch_figure(groups, "dynamic")}) {
     EXPECT_NE(f.spec.at("title").at("subtitle").dump().find("an ESTIMATE from a power model"), std::string::npos)
         << f.name;
   }
 }
 
 TEST(ReportFigures, PowerTraceOnTheTrialClockWithBatchesAsBands) {
-  const PowerTrace trace{"t", "rapl", {{0.005, 4.0}, {0.105, 6.0}, {0.205, std::nullopt}}, store::TraceClock::trial,
+  const PowerTrace trace{"t",
+                         "rapl",
+                         {{0.005, 4.0}, {0.105, 6.0}, {0.205, std::nullopt}},
+                         store::TraceClock::trial,
                          {{.id = 0, .size = 2, .dispatch_s = 0.01, .start_s = 0.01, .end_s = 0.05}}};
   const auto on_clock = on_trial_clock(trace.samples, trace.clock);
   ASSERT_EQ(on_clock.size(), 3u);

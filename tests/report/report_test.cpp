@@ -69,9 +69,11 @@ void write_paper_sized_store(const std::filesystem::path& file) {
               r.power_trace.push_back({.time_s = 100.0 + 0.1 * i, .watts = {20.0 + i % 7}, .total_w = 20.0 + i % 7});
             }
             for (int i = 0; i < 200; ++i) {
-              r.batches.push_back({.id = i, .size = 1, .dispatch_s = 0.2 * i, .start_s = 0.2 * i, .end_s = 0.2 * i + 0.05});
+              r.batches.push_back(
+                  {.id = i, .size = 1, .dispatch_s = 0.2 * i, .start_s = 0.2 * i, .end_s = 0.2 * i + 0.05});
             }
-            r.power_domains = {{.name = "package-0", .source = "rapl", .kind = energy::DomainKind::package, .in_total = true}};
+            r.power_domains = {
+                {.name = "package-0", .source = "rapl", .kind = energy::DomainKind::package, .in_total = true}};
           }
           store.save_trial(r);
         }
@@ -119,8 +121,9 @@ void write_two_host_store(const std::filesystem::path& file) {
         r.config.model = "m";
         r.config.policy = "fixed:" + std::to_string(b);
         r.config.arrival = "poisson:10";
-        r.environment_json = R"({"host":")" + host + R"(","cpu":"CPU of )" + host +
-                             R"(","backend":{"device":"cpu","library":"torch","library_version":"2.1"},"meters":["rapl"]})";
+        r.environment_json =
+            R"({"host":")" + host + R"(","cpu":"CPU of )" + host +
+            R"(","backend":{"device":"cpu","library":"torch","library_version":"2.1"},"meters":["rapl"]})";
         r.repetition = rep;
         r.summary.energy_source = "rapl";
         r.summary.mean_batch_size = b;

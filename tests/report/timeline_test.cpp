@@ -18,10 +18,12 @@ trial::TrialRecord stored(const std::string& model, const std::string& host, con
 }
 
 TEST(Timeline, StoredEnergyPerModelAndHostFromOneFixedBatchSize) {
-  std::vector<trial::TrialRecord> trials{
-      stored("alexnet", "laptop", "fixed:1,timeout=inf", 0.1), stored("alexnet", "laptop", "fixed:1", 0.3),
-      stored("alexnet", "server", "fixed:1", 0.05),           stored("alexnet", "laptop", "fixed:8", 9.0),
-      stored("alexnet", "laptop", "greedy:8", 9.0),           stored("alexnet", "laptop", "fixed:1", 9.0)};
+  std::vector<trial::TrialRecord> trials{stored("alexnet", "laptop", "fixed:1,timeout=inf", 0.1),
+                                         stored("alexnet", "laptop", "fixed:1", 0.3),
+                                         stored("alexnet", "server", "fixed:1", 0.05),
+                                         stored("alexnet", "laptop", "fixed:8", 9.0),
+                                         stored("alexnet", "laptop", "greedy:8", 9.0),
+                                         stored("alexnet", "laptop", "fixed:1", 9.0)};
   trials.back().status = trial::TrialStatus::meter_failed;
   const auto energy = stored_energy(trials, 1);
   ASSERT_EQ(energy.size(), 2u);

@@ -44,8 +44,11 @@ TEST(InferenceProtocol, ParsesJsonFp32FlatAndNested) {
 
 TEST(InferenceProtocol, ParsesBinaryFp32AndBinaryOutputRequest) {
   const std::vector<float> values{0.5F, -1.0F, 2.0F, 8.0F};
-  json head = {{"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 2, 2}},
-                            {"parameters", {{"binary_data_size", 16}}}}}},
+  json head = {{"inputs",
+                {{{"name", "input"},
+                  {"datatype", "FP32"},
+                  {"shape", {1, 1, 2, 2}},
+                  {"parameters", {{"binary_data_size", 16}}}}}},
                {"outputs", {{{"name", "logits"}, {"parameters", {{"binary_data", true}}}}}}};
   std::string body = head.dump();
   const auto length = body.size();
@@ -62,7 +65,9 @@ TEST(InferenceProtocol, ParsesBase64AndBinaryBytes) {
   request["inputs"][0]["data"] = {"aGVsbG8"};  // unpadded
   EXPECT_EQ(parse_infer_request(request.dump(), std::nullopt, kSig).input.image.size(), 5U);
 
-  json head = {{"inputs", {{{"name", "input"}, {"datatype", "BYTES"}, {"shape", {1}}, {"parameters", {{"binary_data_size", 7}}}}}}};
+  json head = {
+      {"inputs",
+       {{{"name", "input"}, {"datatype", "BYTES"}, {"shape", {1}}, {"parameters", {{"binary_data_size", 7}}}}}}};
   std::string body = head.dump();
   const auto length = body.size();
   const std::uint32_t n = 3;

@@ -39,13 +39,16 @@ class FakeBackend : public engine::Backend {
 };
 
 std::string body(float first) {
-  return json{{"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 1, 4}}, {"data", {first, 2, 3, 4}}}}}}.dump();
+  return json{
+      {"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 1, 4}}, {"data", {first, 2, 3, 4}}}}}}
+      .dump();
 }
 
 TEST(Server, BackendFailureAnswers500AndServingGoesOn) {
   FakeBackend backend;
   const auto policy = batching::make_policy("greedy:8");
-  TrafficRecorder recorder(trial::TrialConfig{.model = "fake", .policy = policy->spec(), .arrival = "http"}, "{}", nullptr, {});
+  TrafficRecorder recorder(trial::TrialConfig{.model = "fake", .policy = policy->spec(), .arrival = "http"}, "{}",
+                           nullptr, {});
   ServerOptions options;
   options.http.port = 0;
   options.queue_capacity = 16;
@@ -57,7 +60,8 @@ TEST(Server, BackendFailureAnswers500AndServingGoesOn) {
 
   const auto failed = http_request(port, "POST", "/v2/models/fake/infer", body(13));
   EXPECT_EQ(failed.status, 500);
-  EXPECT_NE(json::parse(failed.body)["error"].get<std::string>().find("unlucky input"), std::string::npos) << failed.body;
+  EXPECT_NE(json::parse(failed.body)["error"].get<std::string>().find("unlucky input"), std::string::npos)
+      << failed.body;
 
   const auto served = http_request(port, "POST", "/v2/models/fake/infer", body(1));
   ASSERT_EQ(served.status, 200) << served.body;
@@ -124,8 +128,8 @@ TEST(Server, EachBatchsEnergyIsSharedByItsRequestsAndIdleEnergyIsKeptApart) {
   FakeBackend backend;
   std::vector<std::unique_ptr<energy::Meter>> meters;
   meters.push_back(std::make_unique<CountingMeter>());
-  energy::Sampler sampler(std::move(meters));  // not started: only the service's marks read the meter
-  const auto policy = batching::make_policy("fixed:4");                // one batch of the four requests
+  energy::Sampler sampler(std::move(meters));            // not started: only the service's marks read the meter
+  const auto policy = batching::make_policy("fixed:4");  // one batch of the four requests
   ServerOptions options;
   options.http.port = 0;
   options.service.model_name = "fake";
@@ -136,7 +140,9 @@ TEST(Server, EachBatchsEnergyIsSharedByItsRequestsAndIdleEnergyIsKeptApart) {
   std::vector<std::string> answers(4);
   std::vector<std::thread> clients;
   for (int i = 0; i < 4; ++i) {
-    clients.emplace_back([&, i] { answers[static_cast<std::size_t>(i)] = http_request(server.port(), "POST", "/v2/models/fake/infer", body(1)).body; });
+    clients.emplace_back([&, i] {
+      answers[static_cast<std::size_t>(i)] = http_request(server.port(), "POST", "/v2/models/fake/infer", body(1)).body;
+    });
   }
   for (auto& c : clients) c.join();
   for (const auto& a : answers) {
@@ -148,7 +154,8 @@ TEST(Server, EachBatchsEnergyIsSharedByItsRequestsAndIdleEnergyIsKeptApart) {
   }
   const auto metrics = http_request(server.port(), "GET", "/metrics").body;
   EXPECT_NE(metrics.find("greenbatch_energy_joules_total{source=\"fake\",domain=\"package-0\",state=\"busy\"} 1\n"),
-            std::string::npos) << metrics;
+            std::string::npos)
+      << metrics;
   EXPECT_NE(metrics.find("state=\"idle\"}"), std::string::npos) << metrics;  // before the batch, apart from it
   EXPECT_TRUE(server.drain());
 }

@@ -22,8 +22,8 @@ TEST(InoueBound, MatchesItsDerivationFromTheMeanBatchSize) {
   for (const double rho : {0.05, 0.3, 0.6, 0.95}) {
     const double a = 1e-3, t = 2e-3, l = rho / a;
     const auto bound = inoue_bound(l, a, t);
-    EXPECT_NEAR(bound.phi0_s, via_mean_batch(l, a, t, 1.0), 1e-12) << rho;                    // E[B] >= 1
-    EXPECT_NEAR(bound.phi1_s, via_mean_batch(l, a, t, l * t / (1 - rho)), 1e-12) << rho;      // E[B] >= λτ0/(1−ρ)
+    EXPECT_NEAR(bound.phi0_s, via_mean_batch(l, a, t, 1.0), 1e-12) << rho;                // E[B] >= 1
+    EXPECT_NEAR(bound.phi1_s, via_mean_batch(l, a, t, l * t / (1 - rho)), 1e-12) << rho;  // E[B] >= λτ0/(1−ρ)
   }
   // A hand-computed point: α = 1 ms, τ0 = 2 ms, λ = 500/s: φ0 = 9 ms, φ1 = 6 + 5/3 ms.
   const auto bound = inoue_bound(500.0, 1e-3, 2e-3);

@@ -21,8 +21,7 @@ using testing::document;
 // 5, 6, 7: 0.533, 0.46, 0.433, 0.414 J). No idle power, so a policy's energy per request is the
 // mean over its requests of E(b)/b.
 profile::ProfileDocument hand_built() {
-  return document({cell(1, {10.0}, 1.0), cell(2, {12.0}, 1.2), cell(4, {16.0}, 2.0), cell(8, {24.0}, 3.2)},
-                  "estimate");
+  return document({cell(1, {10.0}, 1.0), cell(2, {12.0}, 1.2), cell(4, {16.0}, 2.0), cell(8, {24.0}, 3.2)}, "estimate");
 }
 
 RecommendOptions options(const std::string& arrival, double slo_ms, bool interpolate) {
@@ -173,9 +172,9 @@ TEST(Recommender, RateAboveEveryCandidatesThroughputIsAnError) {
 }
 
 TEST(Recommender, PredictReproducesACandidateOnDrawnServiceTimes) {
-  const auto doc = document({cell(1, {9.0, 10.0, 12.0}, 1.0), cell(2, {11.0, 12.0, 14.0}, 1.2),
-                             cell(4, {15.0, 16.0, 19.0}, 2.0)},
-                            "rapl", 5.0);
+  const auto doc = document(
+      {cell(1, {9.0, 10.0, 12.0}, 1.0), cell(2, {11.0, 12.0, 14.0}, 1.2), cell(4, {15.0, 16.0, 19.0}, 2.0)}, "rapl",
+      5.0);
   auto o = options("poisson:150", 60.0, true);
   o.seed = 7;
   const auto r = recommend(doc, o);
@@ -184,7 +183,7 @@ TEST(Recommender, PredictReproducesACandidateOnDrawnServiceTimes) {
   const auto again = predict(doc, o, winner->policy);
   EXPECT_EQ(again.response_p95_ms, winner->response_p95_ms);
   EXPECT_EQ(again.energy_per_request_j, winner->energy_per_request_j);
-  EXPECT_TRUE(again.dynamic_energy_per_request_j);  // the profile has idle power
+  EXPECT_TRUE(again.dynamic_energy_per_request_j);             // the profile has idle power
   EXPECT_THROW((void)predict(doc, o, "fixed:8"), InputError);  // size 8 is beyond the profile
 }
 

@@ -79,7 +79,7 @@ TEST(ServiceModel, InterpolationIsLinearBetweenNeighboursAndFlagged) {
   doc.cells[1].dynamic_energy_per_batch_j = 1.5;
   const auto m = ServiceModel::from_profile(doc, "", 6, {.interpolate = true});
   EXPECT_EQ(m.interpolated_sizes(), (std::vector<std::size_t>{3, 4, 5}));
-  EXPECT_DOUBLE_EQ(m.mean_s(4), 5e-3);    // halfway between 3 ms and 7 ms
+  EXPECT_DOUBLE_EQ(m.mean_s(4), 5e-3);  // halfway between 3 ms and 7 ms
   EXPECT_DOUBLE_EQ(m.mean_s(3), 4e-3);
   EXPECT_DOUBLE_EQ(*m.energy_j(5), 2.5);  // three quarters from 1 J to 3 J
   EXPECT_DOUBLE_EQ(*m.dynamic_energy_j(5), 1.25);
@@ -113,13 +113,14 @@ TEST(ServiceModel, SeveralModelsNeedAChoice) {
 
 TEST(ServiceModel, IdleTimeIsReadBetweenMeasuredGapsAndHeldPastTheLargest) {
   // Back to back 10 ms and 1 J; after 20 ms idle 30 ms and 2 J; after 100 ms idle 50 ms and 4 J.
-  const auto doc = document({with_gaps(cell(1, {10.0}, 1.0), {{20.0, {30.0}, 2.0}, {100.0, {50.0}, 4.0}})}, "rapl", 5.0);
+  const auto doc = document({with_gaps(cell(1, {10.0}, 1.0), {{20.0, {30.0}, 2.0}, {100.0, {50.0}, 4.0}})}, "rapl",
+                            5.0);
   const auto m = ServiceModel::from_profile(doc, "", 1, {});
   EXPECT_TRUE(m.has_idle_gaps());
   EXPECT_TRUE(m.notes().empty());
   std::mt19937_64 rng(3);
-  const std::vector<std::pair<double, double>> idle_to_ms{
-      {0.0, 10.0}, {0.010, 20.0}, {0.020, 30.0}, {0.060, 40.0}, {0.100, 50.0}, {5.0, 50.0}};
+  const std::vector<std::pair<double, double>> idle_to_ms{{0.0, 10.0},   {0.010, 20.0}, {0.020, 30.0},
+                                                          {0.060, 40.0}, {0.100, 50.0}, {5.0, 50.0}};
   for (const auto& [idle_s, ms] : idle_to_ms) {
     EXPECT_NEAR(m.draw_s(1, rng, idle_s), ms / 1e3, 1e-12) << idle_s;
   }

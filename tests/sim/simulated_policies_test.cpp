@@ -15,7 +15,9 @@ struct Dispatch {
   bool operator==(const Dispatch&) const = default;
 };
 
-std::ostream& operator<<(std::ostream& out, const Dispatch& d) { return out << "{" << d.time_s << ", " << d.size << "}"; }
+std::ostream& operator<<(std::ostream& out, const Dispatch& d) {
+  return out << "{" << d.time_s << ", " << d.size << "}";
+}
 
 // Drives `policy` with the simulator: requests arrive at `arrivals`; a batch of any size takes
 // `service_s` seconds; the policy is asked whenever the server is free and something happened

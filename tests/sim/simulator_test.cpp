@@ -15,8 +15,8 @@ using testing::cell;
 using testing::document;
 using testing::with_gaps;
 
-SimResult run(const std::string& policy, const ServiceModel& service, const std::string& arrival,
-              std::int64_t requests, SimOptions options = {}) {
+SimResult run(const std::string& policy, const ServiceModel& service, const std::string& arrival, std::int64_t requests,
+              SimOptions options = {}) {
   const auto p = batching::make_policy(policy);
   const auto a = workload::make_arrival(arrival, options.seed);
   return simulate(*p, service, *a, requests, std::nullopt, options);
@@ -33,8 +33,8 @@ TEST(Simulator, FixedOneUnderPoissonIsMD1) {
   const auto service = ServiceModel::linear(0.0, d * 1e3, 1);
   for (const double rho : {0.3, 0.5, 0.8}) {
     const double lambda = rho / d;
-    const auto result =
-        run("fixed:1", service, fmt::format("poisson:{}", lambda), 200'000, {.queue_capacity = 200'000});
+    const auto result = run("fixed:1", service, fmt::format("poisson:{}", lambda), 200'000,
+                            {.queue_capacity = 200'000});
     ASSERT_EQ(result.record.summary.served, 200'000);
     std::vector<double> waits;
     for (const auto& r : result.record.requests) waits.push_back(*r.start_s - r.arrival_s);
@@ -169,8 +169,9 @@ TEST(Simulator, ABatchAfterIdleTimeIsDrawnFromItsGapCell) {
   EXPECT_NEAR(b[0].end_s - b[0].start_s, 0.040, 1e-12);
   EXPECT_NEAR(b[1].end_s - b[1].start_s, 0.010, 1e-12);
   EXPECT_NEAR(b[2].end_s - b[2].start_s, 0.040, 1e-12);
-  EXPECT_NE(result.record.status_detail.find("2 of 3 batches followed more idle time than the largest measured idle gap"),
-            std::string::npos)
+  EXPECT_NE(
+      result.record.status_detail.find("2 of 3 batches followed more idle time than the largest measured idle gap"),
+      std::string::npos)
       << result.record.status_detail;
   // Energy: batches 3 + 1 + 3 J, and 10 W over the idle time between them.
   const double busy = 0.090, duration = 2.040 - 0.5;

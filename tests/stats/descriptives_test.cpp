@@ -32,9 +32,8 @@ TEST(Describe, MatchesPublishedPlantGrowthGroupSummaries) {
   // STHDA, "Kruskal-Wallis Test in R" (sthda.com), dplyr summary of R's PlantGrowth:
   //   ctrl 10 5.032 0.5830914 5.155 0.7425 / trt1 10 4.661 0.7936757 4.550 0.6625 /
   //   trt2 10 5.526 0.4425733 5.435 0.4675   (count, mean, sd, median, IQR).
-  const double expected[3][4] = {{5.032, 0.5830914, 5.155, 0.7425},
-                                 {4.661, 0.7936757, 4.550, 0.6625},
-                                 {5.526, 0.4425733, 5.435, 0.4675}};
+  const double expected[3][4] = {
+      {5.032, 0.5830914, 5.155, 0.7425}, {4.661, 0.7936757, 4.550, 0.6625}, {5.526, 0.4425733, 5.435, 0.4675}};
   for (std::size_t g = 0; g < 3; ++g) {
     const auto d = describe(reference::plant_growth[g]);
     EXPECT_EQ(d.n, 10U);

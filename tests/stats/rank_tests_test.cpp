@@ -138,8 +138,7 @@ TEST(MannWhitney, SymmetricUnderSwapAndSeparatedSamplesAreExtreme) {
 }
 
 TEST(MannWhitney, RejectsInvalidRequests) {
-  EXPECT_THROW(mann_whitney(reference::mtcars_mpg_automatic, reference::mtcars_mpg_manual,
-                            MannWhitneyMethod::exact),
+  EXPECT_THROW(mann_whitney(reference::mtcars_mpg_automatic, reference::mtcars_mpg_manual, MannWhitneyMethod::exact),
                InputError);  // ties
   EXPECT_THROW(mann_whitney(std::vector<double>{}, early), InputError);
   EXPECT_THROW(mann_whitney(std::vector<double>{2, 2}, std::vector<double>{2}), InputError);

@@ -18,10 +18,9 @@ inline const std::vector<double> mtcars_mpg{21.0, 21.0, 22.8, 21.4, 18.7, 18.1, 
                                             15.2, 13.3, 19.2, 27.3, 26.0, 30.4, 15.8, 19.7, 15.0, 21.4};
 
 /// mtcars$wt (1000 lb), all 32 cars in row order.
-inline const std::vector<double> mtcars_wt{2.620, 2.875, 2.320, 3.215, 3.440, 3.460, 3.570, 3.190,
-                                           3.150, 3.440, 3.440, 4.070, 3.730, 3.780, 5.250, 5.424,
-                                           5.345, 2.200, 1.615, 1.835, 2.465, 3.520, 3.435, 3.840,
-                                           3.845, 1.935, 2.140, 1.513, 3.170, 2.770, 3.570, 2.780};
+inline const std::vector<double> mtcars_wt{2.620, 2.875, 2.320, 3.215, 3.440, 3.460, 3.570, 3.190, 3.150, 3.440, 3.440,
+                                           4.070, 3.730, 3.780, 5.250, 5.424, 5.345, 2.200, 1.615, 1.835, 2.465, 3.520,
+                                           3.435, 3.840, 3.845, 1.935, 2.140, 1.513, 3.170, 2.770, 3.570, 2.780};
 
 /// R's `PlantGrowth` (Dobson 1983, An Introduction to Statistical Modelling, Table 7.1): dried
 /// weight of plants under a control and two treatments.

@@ -76,7 +76,12 @@ trial::TrialRecord golden_trial() {
   s.peak_power_w = 22.5;
   s.energy_by_domain_j = "cpu=0.25";
   r.requests = {
-      {.id = 0, .scheduled_s = 0.0, .arrival_s = 0.0005, .batch_id = 0, .dispatch_s = 0.001, .start_s = 0.0015,
+      {.id = 0,
+       .scheduled_s = 0.0,
+       .arrival_s = 0.0005,
+       .batch_id = 0,
+       .dispatch_s = 0.001,
+       .start_s = 0.0015,
        .completion_s = 0.013},
       {.id = 1, .scheduled_s = 0.005, .arrival_s = 0.005, .rejected = true},
   };
@@ -189,9 +194,10 @@ TEST_F(StoreExport, StudiesAndTheStudyFilter) {
 
   const auto studies = store_.read_table("studies");
   EXPECT_EQ(studies.columns, (std::vector<std::string>{"study_id", "name", "config_json", "created_at"}));
-  EXPECT_EQ(csv(studies), "study_id,name,config_json,created_at\n"
-                          "s2,second,\"{\"\"name\"\":\"\"second\"\"}\",2024-05-02T08:00:00Z\n"
-                          "s1,first,\"{\"\"name\"\":\"\"first\"\"}\",2024-05-01T12:00:00Z\n");
+  EXPECT_EQ(csv(studies),
+            "study_id,name,config_json,created_at\n"
+            "s2,second,\"{\"\"name\"\":\"\"second\"\"}\",2024-05-02T08:00:00Z\n"
+            "s1,first,\"{\"\"name\"\":\"\"first\"\"}\",2024-05-01T12:00:00Z\n");
   EXPECT_EQ(first_column(store_.read_table("studies", "s1")), (std::vector<std::string>{"s1"}));
 
   EXPECT_EQ(first_column(store_.read_table("trials")), (std::vector<std::string>{"t1", "t2", "t3", "t4"}));

@@ -220,13 +220,16 @@ TEST(Merge, RefusesBadInputsAndOutputsNamingThem) {
   const auto a = make_shard(dir.path() / "a.db", "s1", {"t1"});
   const auto out = dir.path() / "merged.db";
   const auto missing = dir.path() / "missing.db";
-  EXPECT_TRUE(contains(message_of<InputError>([&] { merge(out, {a, missing}); }), missing.string() + " does not exist"));
+  EXPECT_TRUE(contains(message_of<InputError>([&] {
+                         merge(out, {a, missing});
+                       }),
+                       missing.string() + " does not exist"));
   EXPECT_TRUE(contains(message_of<InputError>([&] { merge(out, {dir.path()}); }), "is a folder"));
   EXPECT_TRUE(contains(message_of<InputError>([&] { merge(dir.path(), {a}); }), "the output " + dir.path().string()));
   EXPECT_TRUE(contains(message_of<InputError>([&] { merge(a, {a}); }), "both the output and an input"));
   std::ofstream(dir.path() / "notes.txt") << "not a database, but long enough to be read as a header by SQLite....\n";
-  EXPECT_TRUE(contains(message_of<InputError>([&] { merge(out, {dir.path() / "notes.txt"}); }),
-                       "not a SQLite database"));
+  EXPECT_TRUE(
+      contains(message_of<InputError>([&] { merge(out, {dir.path() / "notes.txt"}); }), "not a SQLite database"));
   std::ofstream(dir.path() / "empty.db").close();
   EXPECT_TRUE(contains(message_of<InputError>([&] { merge(out, {dir.path() / "empty.db"}); }), "is empty"));
   EXPECT_TRUE(contains(message_of<UsageError>([&] { merge(out, {}); }), "at least one input"));

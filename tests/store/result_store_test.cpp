@@ -101,8 +101,8 @@ TEST(ResultStore, SchemaColumnsEqualTheFieldTables) {
   const testing::TempDir dir("store-columns");
   const auto file = dir.path() / "results.db";
   const auto store = ResultStore::open(file);
-  const std::vector<std::string> extras{"config_json",   "environment_json",      "seq",
-                                        "requested_json", "trace_clock",          "energy_window_begin_s",
+  const std::vector<std::string> extras{"config_json",        "environment_json", "seq",
+                                        "requested_json",     "trace_clock",      "energy_window_begin_s",
                                         "energy_window_end_s"};
   std::vector<std::string> field_columns, extra_columns;
   for (const auto& column : columns(file, "trials")) {
@@ -139,8 +139,9 @@ TEST(ResultStore, ReadsBackEveryValueWritten) {
   }
   EXPECT_EQ(query(file, "SELECT study_id, repetition, position FROM trials"),
             (std::vector<Row>{{s("s1"), i(2), i(5)}}));
-  EXPECT_EQ(query(file, "SELECT trial_id, requests_planned, duration_planned_s, slo_ms, response_mean_ms, "
-                        "response_p99_ms, energy_j, environment_json, seq FROM trials"),
+  EXPECT_EQ(query(file,
+                  "SELECT trial_id, requests_planned, duration_planned_s, slo_ms, response_mean_ms, "
+                  "response_p99_ms, energy_j, environment_json, seq FROM trials"),
             (std::vector<Row>{{s("t1"), i(3), null, null, 11.25, null, 0.75, s(R"({"host":"test"})"), i(1)}}));
   const auto config = nlohmann::json::parse(std::get<std::string>(query(file, "SELECT config_json FROM trials")[0][0]));
   EXPECT_EQ(config, nlohmann::json::parse(R"({"model":"synthetic:alpha=2ms,tau0=1ms","backend":"synthetic",
@@ -152,10 +153,12 @@ TEST(ResultStore, ReadsBackEveryValueWritten) {
             (std::vector<Row>{{s("t1"), i(0), 0.0, 0.0002, i(0), i(0), 0.0003, 0.0004, 0.011},
                               {s("t1"), i(1), 0.01, 0.0101, i(0), i(1), 0.011, 0.011, 0.022},
                               {s("t1"), i(2), 0.0105, 0.0106, i(1), null, null, null, null}}));
-  EXPECT_EQ(query(file, "SELECT * FROM batches ORDER BY batch_id"),
-            (std::vector<Row>{{s("t1"), i(0), i(1), 0.0003, 0.0004, 0.011}, {s("t1"), i(1), i(1), 0.011, 0.011, 0.022}}));
+  EXPECT_EQ(
+      query(file, "SELECT * FROM batches ORDER BY batch_id"),
+      (std::vector<Row>{{s("t1"), i(0), i(1), 0.0003, 0.0004, 0.011}, {s("t1"), i(1), i(1), 0.011, 0.011, 0.022}}));
   EXPECT_EQ(query(file, "SELECT * FROM power_domains ORDER BY position"),
-            (std::vector<Row>{{s("t1"), i(0), s("package-0"), s("rapl"), i(1)}, {s("t1"), i(1), s("dram-0"), s("rapl"), i(0)}}));
+            (std::vector<Row>{{s("t1"), i(0), s("package-0"), s("rapl"), i(1)},
+                              {s("t1"), i(1), s("dram-0"), s("rapl"), i(0)}}));
   EXPECT_EQ(query(file, "SELECT * FROM power_samples ORDER BY time_s"),
             (std::vector<Row>{{s("t1"), 0.01, 12.5, s("[12.5,1.5]")}, {s("t1"), 0.02, null, s("[13.0,null]")}}));
 }
@@ -249,8 +252,9 @@ TEST(ResultStore, UpgradesAVersion1StoreKeepingItsRows) {
   EXPECT_EQ(schema::latest_version(), 3);
   EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(3)}}));
   // An old row keeps its values; what later versions add is null (its trace is on the sampler's epoch).
-  EXPECT_EQ(query(file, "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position, "
-                        "trace_clock FROM trials"),
+  EXPECT_EQ(query(file,
+                  "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position, "
+                  "trace_clock FROM trials"),
             (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null, null}}));
   EXPECT_EQ(query(file, "SELECT trial_id, request_id, arrival_s, rejected FROM requests"),
             (std::vector<Row>{{s("old"), i(0), 0.25, i(0)}}));
@@ -279,9 +283,10 @@ TEST(ResultStore, RegisterStudyResumesTheSameStudyAndRefusesAnotherUnlessForced)
 
   const StudyRow second{"bbbb000000000002", "second", R"({"name":"second"})", "2024-05-02T08:00:00Z"};
   const auto message = input_error([&] { store.register_study(second, false); });
-  EXPECT_TRUE(contains(message, file.string() + " holds results of another study ('first', id aaaa000000000001) "
-                                "with a different configuration; use another --db, or --force to add this study "
-                                "alongside"))
+  EXPECT_TRUE(contains(message, file.string() +
+                                    " holds results of another study ('first', id aaaa000000000001) "
+                                    "with a different configuration; use another --db, or --force to add this study "
+                                    "alongside"))
       << message;
   EXPECT_EQ(query(file, "SELECT * FROM studies"), registered);
 
@@ -289,8 +294,7 @@ TEST(ResultStore, RegisterStudyResumesTheSameStudyAndRefusesAnotherUnlessForced)
   store.register_study(second, false);  // now a resume of the second
   store.register_study(first, true);    // and of the first, forced or not
   EXPECT_EQ(query(file, "SELECT study_id, name, seq FROM studies ORDER BY seq"),
-            (std::vector<Row>{{s("aaaa000000000001"), s("first"), i(1)},
-                              {s("bbbb000000000002"), s("second"), i(2)}}));
+            (std::vector<Row>{{s("aaaa000000000001"), s("first"), i(1)}, {s("bbbb000000000002"), s("second"), i(2)}}));
 }
 
 TEST(ResultStore, CompletedTrialIdsAreTheStudysTrialsInTheOrderSaved) {
@@ -332,7 +336,10 @@ TEST(ResultStore, ReadOnlyOpeningNeverCreatesOrMigrates) {
   EXPECT_FALSE(std::filesystem::exists(missing));
   EXPECT_TRUE(contains(input_error([&] { (void)ResultStore::open_read_only(dir.path()); }), "is a folder"));
   const auto file = dir.path() / "results.db";
-  { auto store = ResultStore::open(file); store.save_trial(sample_trial("t1")); }
+  {
+    auto store = ResultStore::open(file);
+    store.save_trial(sample_trial("t1"));
+  }
   const auto store = ResultStore::open_read_only(file);
   EXPECT_EQ(store.trial_ids(), (std::vector<std::string>{"t1"}));
   EXPECT_EQ(store.schema_version(), schema::latest_version());
@@ -400,9 +407,15 @@ TEST(ResultStore, SavesTenThousandRequests) {
   record.batches.clear();
   for (std::int64_t r = 0; r < 10'000; ++r) {
     const double t = 0.001 * static_cast<double>(r);
-    record.requests.push_back({.id = r, .scheduled_s = t, .arrival_s = t, .batch_id = r / 8, .dispatch_s = t,
-                               .start_s = t, .completion_s = t + 0.01});
-    if (r % 8 == 0) record.batches.push_back({.id = r / 8, .size = 8, .dispatch_s = t, .start_s = t, .end_s = t + 0.01});
+    record.requests.push_back({.id = r,
+                               .scheduled_s = t,
+                               .arrival_s = t,
+                               .batch_id = r / 8,
+                               .dispatch_s = t,
+                               .start_s = t,
+                               .completion_s = t + 0.01});
+    if (r % 8 == 0)
+      record.batches.push_back({.id = r / 8, .size = 8, .dispatch_s = t, .start_s = t, .end_s = t + 0.01});
   }
   auto store = ResultStore::open(dir.path() / "results.db");
   store.save_trial(record);

@@ -54,9 +54,19 @@ inline trial::TrialRecord sample_trial(const std::string& id) {
   r.summary.energy_j = 0.75;
   r.summary.energy_by_domain_j = "package-0=0.75";
   r.requests = {
-      {.id = 0, .scheduled_s = 0.0, .arrival_s = 0.0002, .batch_id = 0, .dispatch_s = 0.0003, .start_s = 0.0004,
+      {.id = 0,
+       .scheduled_s = 0.0,
+       .arrival_s = 0.0002,
+       .batch_id = 0,
+       .dispatch_s = 0.0003,
+       .start_s = 0.0004,
        .completion_s = 0.011},
-      {.id = 1, .scheduled_s = 0.01, .arrival_s = 0.0101, .batch_id = 1, .dispatch_s = 0.011, .start_s = 0.011,
+      {.id = 1,
+       .scheduled_s = 0.01,
+       .arrival_s = 0.0101,
+       .batch_id = 1,
+       .dispatch_s = 0.011,
+       .start_s = 0.011,
        .completion_s = 0.022},
       {.id = 2, .scheduled_s = 0.0105, .arrival_s = 0.0106, .rejected = true},
   };
@@ -71,7 +81,7 @@ inline trial::TrialRecord sample_trial(const std::string& id) {
 
 /// A trial of study `study_id` (its other values those of sample_trial).
 inline trial::TrialRecord study_trial(const std::string& id, const std::string& study_id, std::int64_t repetition,
-                               std::int64_t position) {
+                                      std::int64_t position) {
   auto record = sample_trial(id);
   record.study_id = study_id;
   record.repetition = repetition;

@@ -48,10 +48,10 @@ std::vector<profile::ProfileRecord> sample_records() {
   profile::ProfileRecord b = a;
   b.model = "model, \"quoted\".pt";  // needs CSV quoting
   b.includes_preprocess = true;
-  b.peak_rss_kib.reset();             // nulls
+  b.peak_rss_kib.reset();  // nulls
   b.gflops_per_image.reset();
   b.achieved_gflops_per_s.reset();
-  b.energy_source = "none";           // no meter: every energy column null
+  b.energy_source = "none";  // no meter: every energy column null
   b.energy_status = "no_meter";
   b.energy_j.reset();
   b.energy_per_image_j.reset();

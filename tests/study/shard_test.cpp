@@ -102,8 +102,9 @@ TEST(Shard, FromSlurmRefusesBadValues) {
               shard_from_slurm(environment({{"SLURM_ARRAY_TASK_ID", "x"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
             }).find("SLURM_ARRAY_TASK_ID='x'"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { shard_from_slurm(environment({{"SLURM_ARRAY_TASK_ID", "1"}})); })
-                .find("--shard K/N"),
+  EXPECT_NE(message_of<UsageError>([] {
+              shard_from_slurm(environment({{"SLURM_ARRAY_TASK_ID", "1"}}));
+            }).find("--shard K/N"),
             std::string::npos);
   EXPECT_NE(message_of<UsageError>([] {
               shard_from_slurm(environment({{"SLURM_ARRAY_TASK_ID", "4"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
@@ -117,9 +118,13 @@ TEST(Shard, ExpandsPlaceholders) {
   EXPECT_EQ(expand_db_pattern("{host}.db", std::nullopt, "node7"), "node7.db");
   EXPECT_NE(message_of<UsageError>([] { expand_db_pattern("r-{shard}.db", std::nullopt, "h"); }).find("--shard K/N"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { expand_db_pattern("r-{node}.db", Shard{0, 2}, "h"); }).find("'{node}'"),
+  EXPECT_NE(message_of<UsageError>([] {
+              expand_db_pattern("r-{node}.db", Shard{0, 2}, "h");
+            }).find("'{node}'"),
             std::string::npos);
-  EXPECT_NE(message_of<UsageError>([] { expand_db_pattern("r-{shard.db", Shard{0, 2}, "h"); }).find("placeholders"),
+  EXPECT_NE(message_of<UsageError>([] {
+              expand_db_pattern("r-{shard.db", Shard{0, 2}, "h");
+            }).find("placeholders"),
             std::string::npos);
 }
 

@@ -15,8 +15,8 @@ namespace greenbatch::study {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::message_of;
+using ::testing::Not;
 
 // A valid study of five lines: name (line 1), models (2), policies (3), arrivals (4), requests (5).
 constexpr const char* kMinimal =
@@ -137,8 +137,9 @@ TEST(StudyConfig, EveryKeyIsRead) {
 
 TEST(StudyConfig, ThreadsAndPowerKnobsAreFactorLists) {
   const testing::TempDir dir("study-config-factors");
-  const auto config = load_text(dir, std::string(kMinimal) + "threads = [1, 2]\ncpu_max_freqs = [1200000, 2400000]\n"
-                                                             "gpu_power_limits = [150]\n");
+  const auto config = load_text(dir, std::string(kMinimal) +
+                                         "threads = [1, 2]\ncpu_max_freqs = [1200000, 2400000]\n"
+                                         "gpu_power_limits = [150]\n");
   EXPECT_EQ(config.threads, (std::vector<int>{1, 2}));
   EXPECT_EQ(config.cpu_max_freqs, (std::vector<std::uint64_t>{1200000, 2400000}));
   EXPECT_EQ(config.gpu_power_limits, (std::vector<unsigned>{150}));
@@ -152,8 +153,8 @@ TEST(StudyConfig, ThreadsAndPowerKnobsAreFactorLists) {
 TEST(StudyConfig, RatesCompleteEachBareProcess) {
   const testing::TempDir dir("study-config-rates");
   const auto config = load_text(dir, replace_line(4, "arrivals = [\"jitter\", \"poisson\"]") + "rates = [5, 10.5]\n");
-  EXPECT_EQ(config.arrivals, (std::vector<std::string>{"jitter:5,spread=0.2", "jitter:10.5,spread=0.2",
-                                                       "poisson:5", "poisson:10.5"}));
+  EXPECT_EQ(config.arrivals,
+            (std::vector<std::string>{"jitter:5,spread=0.2", "jitter:10.5,spread=0.2", "poisson:5", "poisson:10.5"}));
 }
 
 TEST(StudyConfig, RatesNeedBareNamesAndBareNamesNeedRates) {

@@ -72,8 +72,8 @@ std::optional<HttpReply> parse_reply(std::string_view bytes) {
   return reply;
 }
 
-HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
-                       const std::map<std::string, std::string>& headers) {
+HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                       const std::string& body, const std::map<std::string, std::string>& headers) {
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   if (!body.empty() || method == "POST") request += "Content-Length: " + std::to_string(body.size()) + "\r\n";

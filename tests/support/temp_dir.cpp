@@ -13,8 +13,8 @@ TempDir::TempDir(const std::string& tag, Where where) {
   std::filesystem::create_directories(path_);
   if (where == Where::world_readable) {
     using std::filesystem::perms;
-    std::filesystem::permissions(path_, perms::owner_all | perms::group_read | perms::group_exec |
-                                            perms::others_read | perms::others_exec);
+    std::filesystem::permissions(
+        path_, perms::owner_all | perms::group_read | perms::group_exec | perms::others_read | perms::others_exec);
   }
 }
 

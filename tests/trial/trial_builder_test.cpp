@@ -60,9 +60,11 @@ TEST(TrialBuilder, RecordHoldsTheResolvedAndTheRequestedSettings) {
   EXPECT_THAT(log.front(), HasSubstr("loading synthetic:alpha=0.1"));
 
   // The same backend is loaded once and reused by the next trial.
-  const auto loads_before = std::count_if(log.begin(), log.end(), [](const auto& l) { return l.starts_with("loading"); });
+  const auto loads_before = std::count_if(log.begin(), log.end(),
+                                          [](const auto& l) { return l.starts_with("loading"); });
   (void)builder.run(settings);
-  EXPECT_EQ(std::count_if(log.begin(), log.end(), [](const auto& l) { return l.starts_with("loading"); }), loads_before);
+  EXPECT_EQ(std::count_if(log.begin(), log.end(), [](const auto& l) { return l.starts_with("loading"); }),
+            loads_before);
 }
 
 }  // namespace

@@ -169,17 +169,17 @@ TEST(Trace, MissingOrEmptyFileIsInputError) {
 
 TEST(ArrivalSpec, UnknownProcessListsValidOnes) {
   const auto message = message_of<UsageError>([] { make_arrival("gamma:5", 0); });
-  for (const auto* expected : {"'gamma'", "jitter:RATE[,spread=S]", "poisson:RATE", "trace:FILE[,gaps]",
-                               "onoff:RATE,ON_S,OFF_S"}) {
+  for (const auto* expected :
+       {"'gamma'", "jitter:RATE[,spread=S]", "poisson:RATE", "trace:FILE[,gaps]", "onoff:RATE,ON_S,OFF_S"}) {
     EXPECT_NE(message.find(expected), std::string::npos) << message;
   }
 }
 
 TEST(ArrivalSpec, BadParametersAreUsageErrors) {
-  for (const auto* spec : {"poisson:0", "poisson:-1", "poisson:abc", "poisson:", "poisson", "poisson:5,6",
-                           "jitter:inf", "jitter:100,spread=1", "jitter:100,spread=-0.1", "jitter:100,width=2",
-                           "jitter:100,spread=0.1,spread=0.2", "onoff:100,0,1", "onoff:100,1,-1", "onoff:100,1",
-                           "trace:", ""}) {
+  for (const auto* spec :
+       {"poisson:0", "poisson:-1", "poisson:abc", "poisson:", "poisson", "poisson:5,6", "jitter:inf",
+        "jitter:100,spread=1", "jitter:100,spread=-0.1", "jitter:100,width=2", "jitter:100,spread=0.1,spread=0.2",
+        "onoff:100,0,1", "onoff:100,1,-1", "onoff:100,1", "trace:", ""}) {
     SCOPED_TRACE(spec);
     EXPECT_THROW(make_arrival(spec, 0), UsageError);
   }

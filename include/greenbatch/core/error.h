@@ -10,11 +10,11 @@ namespace greenbatch {
 /// Process exit codes the CLI returns for each kind of error.
 enum class ExitCode : int {
   ok = 0,
-  failure = 1,       ///< an unexpected internal error
-  usage = 2,         ///< bad flags or arguments
-  input = 3,         ///< a bad file, model name or value the user supplied
-  unsupported = 4,   ///< asked for something this build or machine cannot do
-  trials_failed = 5, ///< the command ran, but some trials failed (kept with their status; rerun to retry)
+  failure = 1,        ///< an unexpected internal error
+  usage = 2,          ///< bad flags or arguments
+  input = 3,          ///< a bad file, model name or value the user supplied
+  unsupported = 4,    ///< asked for something this build or machine cannot do
+  trials_failed = 5,  ///< the command ran, but some trials failed (kept with their status; rerun to retry)
 };
 
 /// Base of every greenbatch user-facing error; the message is complete and ready to print.

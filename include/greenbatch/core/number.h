@@ -11,10 +11,10 @@ namespace greenbatch {
 
 /// Bounds a number must respect; open or closed at each end, or unbounded.
 struct NumberRange {
-  std::optional<double> min;   ///< lower bound (none: unbounded)
-  bool min_open = false;       ///< true: the value must be > min (else >= min)
-  std::optional<double> max;   ///< upper bound (none: unbounded)
-  bool max_open = false;       ///< true: the value must be < max (else <= max)
+  std::optional<double> min;  ///< lower bound (none: unbounded)
+  bool min_open = false;      ///< true: the value must be > min (else >= min)
+  std::optional<double> max;  ///< upper bound (none: unbounded)
+  bool max_open = false;      ///< true: the value must be < max (else <= max)
 
   /// Values > `bound` (e.g. a rate, a duration).
   static NumberRange above(double bound) { return {bound, true, std::nullopt, false}; }

@@ -15,19 +15,18 @@
 
 namespace greenbatch::energy {
 
-
 /// One energy domain of a meter.
 struct Domain {
-  std::string name;       ///< unique within the meter, e.g. "package-0", "cores-0", "dram-1", "psys", "gpu-0"
+  std::string name;  ///< unique within the meter, e.g. "package-0", "cores-0", "dram-1", "psys", "gpu-0"
   DomainKind kind = DomainKind::package;
-  bool in_total = true;   ///< counted in the meter's total; false when nested in another domain
-                          ///< (psys ⊇ package ⊇ cores/uncore), so nothing is counted twice
+  bool in_total = true;  ///< counted in the meter's total; false when nested in another domain
+                         ///< (psys ⊇ package ⊇ cores/uncore), so nothing is counted twice
 };
 
 /// Cumulative energy since the meter was opened, wraparound already corrected.
 struct Reading {
-  double time_s = 0.0;          ///< when it was read, seconds on the meter's clock
-  std::vector<double> joules;   ///< per domain, in the order of Meter::domains()
+  double time_s = 0.0;         ///< when it was read, seconds on the meter's clock
+  std::vector<double> joules;  ///< per domain, in the order of Meter::domains()
 };
 
 /// Raised by Meter::read when a meter stops working mid-run (a file vanished, a driver error).
@@ -40,13 +39,13 @@ class MeterFault : public std::runtime_error {
 /// Where meters look for hardware, and the parameters of the estimate. Tests (and containers with
 /// the host's sysfs mounted elsewhere) point the roots at another tree.
 struct MeterOptions {
-  std::filesystem::path sysfs_root = "/sys";     ///< GREENBATCH_SYSFS_ROOT
-  std::filesystem::path dev_root = "/dev";       ///< GREENBATCH_DEV_ROOT
-  std::filesystem::path proc_root = "/proc";     ///< GREENBATCH_PROC_ROOT
+  std::filesystem::path sysfs_root = "/sys";       ///< GREENBATCH_SYSFS_ROOT
+  std::filesystem::path dev_root = "/dev";         ///< GREENBATCH_DEV_ROOT
+  std::filesystem::path proc_root = "/proc";       ///< GREENBATCH_PROC_ROOT
   std::string nvml_library = "libnvidia-ml.so.1";  ///< GREENBATCH_NVML_LIBRARY (name or path)
-  std::optional<double> estimate_idle_w;         ///< GREENBATCH_ESTIMATE_IDLE_W: overrides the table
-  std::optional<double> estimate_max_w;          ///< GREENBATCH_ESTIMATE_MAX_W: overrides the table
-  std::function<double()> clock;                 ///< seconds; the steady clock when empty
+  std::optional<double> estimate_idle_w;           ///< GREENBATCH_ESTIMATE_IDLE_W: overrides the table
+  std::optional<double> estimate_max_w;            ///< GREENBATCH_ESTIMATE_MAX_W: overrides the table
+  std::function<double()> clock;                   ///< seconds; the steady clock when empty
 
   /// Defaults overridden by the GREENBATCH_* environment variables named above.
   static MeterOptions from_environment();

@@ -13,10 +13,10 @@ namespace greenbatch::energy {
 
 /// One kind of meter.
 struct MeterKind {
-  std::string_view name;         ///< the `--meter` name
-  std::string_view covers;       ///< "cpu" or "gpu": two meters of the same cover would count twice
-  bool counter = true;           ///< a hardware counter (false for the estimate)
-  std::string_view description;  ///< one line for `greenbatch meters`
+  std::string_view name;                    ///< the `--meter` name
+  std::string_view covers;                  ///< "cpu" or "gpu": two meters of the same cover would count twice
+  bool counter = true;                      ///< a hardware counter (false for the estimate)
+  std::string_view description;             ///< one line for `greenbatch meters`
   OpenResult (*open)(const MeterOptions&);  ///< opens it, or says why it cannot
 };
 

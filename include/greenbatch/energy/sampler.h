@@ -19,11 +19,10 @@ namespace greenbatch::energy {
 
 /// How the sampler runs.
 struct SamplerOptions {
-  double period_s = 0.010;          ///< time between background reads (the study used 10 ms)
-  bool keep_trace = true;           ///< keep every power sample (for peak power and the trace)
-  std::function<double()> clock;    ///< seconds; the steady clock when empty
+  double period_s = 0.010;        ///< time between background reads (the study used 10 ms)
+  bool keep_trace = true;         ///< keep every power sample (for peak power and the trace)
+  std::function<double()> clock;  ///< seconds; the steady clock when empty
 };
-
 
 /// Reads meters in a background thread. Thread-safe: mark(), window(), trace() and faults() may
 /// be called from any thread while it runs. Owns the meters.

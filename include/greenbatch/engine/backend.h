@@ -25,9 +25,9 @@ struct BackendInfo {
 
 /// Class scores for a batch: `rows` x `classes` floats, row-major. Empty for synthetic backends.
 struct Scores {
-  int rows = 0;                ///< images in the batch
-  int classes = 0;             ///< scores per image
-  std::vector<float> values;   ///< rows * classes logits
+  int rows = 0;               ///< images in the batch
+  int classes = 0;            ///< scores per image
+  std::vector<float> values;  ///< rows * classes logits
 };
 
 /// An inference engine holding one loaded model. Not thread-safe: one caller at a time

@@ -21,16 +21,16 @@ enum class BackendKind { zoo, torchscript, synthetic };
 /// A model target and its load options.
 struct BackendSpec {
   BackendKind kind = BackendKind::zoo;
-  std::string zoo_model;                           ///< kind zoo: a name from the catalog
-  std::filesystem::path model_file;                ///< kind torchscript: the module file
-  SyntheticSpec synthetic;                         ///< kind synthetic: its parameters
-  std::optional<std::filesystem::path> weights;    ///< zoo only: torchvision weights to copy in
-  std::optional<int> resize;                       ///< overrides the model's resize size
-  std::optional<int> crop;                         ///< overrides the model's crop (input) size
-  DeviceSpec device;                               ///< CPU or CUDA
-  int threads = 0;                                 ///< intra-op threads; 0: the cores available
-  std::uint64_t seed = 1;                          ///< seed of random weights
-  bool optimize = true;                            ///< fold batch norm and freeze at load
+  std::string zoo_model;                         ///< kind zoo: a name from the catalog
+  std::filesystem::path model_file;              ///< kind torchscript: the module file
+  SyntheticSpec synthetic;                       ///< kind synthetic: its parameters
+  std::optional<std::filesystem::path> weights;  ///< zoo only: torchvision weights to copy in
+  std::optional<int> resize;                     ///< overrides the model's resize size
+  std::optional<int> crop;                       ///< overrides the model's crop (input) size
+  DeviceSpec device;                             ///< CPU or CUDA
+  int threads = 0;                               ///< intra-op threads; 0: the cores available
+  std::uint64_t seed = 1;                        ///< seed of random weights
+  bool optimize = true;                          ///< fold batch norm and freeze at load
 
   /// Classifies `target`: "synthetic:..." (parsed), a TorchScript file (ends in .pt/.pth or holds
   /// a '/'), else a zoo name (checked against the catalog). Throws UsageError / InputError naming

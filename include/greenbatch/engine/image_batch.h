@@ -14,17 +14,16 @@ struct InputShape {
   int width = 224;   ///< pixels
   /// Number of floats in one image.
   [[nodiscard]] std::size_t image_floats() const {
-    return static_cast<std::size_t>(channels) * static_cast<std::size_t>(height) *
-           static_cast<std::size_t>(width);
+    return static_cast<std::size_t>(channels) * static_cast<std::size_t>(height) * static_cast<std::size_t>(width);
   }
   friend bool operator==(const InputShape&, const InputShape&) = default;
 };
 
 /// `size` images of `shape`, planar RGB, normalised, contiguous in NCHW order. Owns its data.
 struct ImageBatch {
-  InputShape shape;          ///< shape of each image
-  int size = 0;              ///< number of images (N)
-  std::vector<float> data;   ///< size * shape.image_floats() values
+  InputShape shape;         ///< shape of each image
+  int size = 0;             ///< number of images (N)
+  std::vector<float> data;  ///< size * shape.image_floats() values
 
   /// An all-zero batch of `n` images of `shape`.
   static ImageBatch zeros(int n, InputShape shape) {

@@ -20,22 +20,22 @@ std::string_view to_string(Interpolation interpolation);
 
 /// How an image becomes a model input: shorter side resized, centre-cropped, normalised.
 struct Preprocessing {
-  int resize = 256;                                   ///< shorter side after resizing, pixels
-  int crop = 224;                                     ///< side of the square centre crop, pixels
+  int resize = 256;                                       ///< shorter side after resizing, pixels
+  int crop = 224;                                         ///< side of the square centre crop, pixels
   Interpolation interpolation = Interpolation::bilinear;  ///< resize filter
-  std::array<float, 3> mean{0.485F, 0.456F, 0.406F};  ///< per-channel mean (RGB, 0..1 scale)
-  std::array<float, 3> std{0.229F, 0.224F, 0.225F};   ///< per-channel standard deviation
+  std::array<float, 3> mean{0.485F, 0.456F, 0.406F};      ///< per-channel mean (RGB, 0..1 scale)
+  std::array<float, 3> std{0.229F, 0.224F, 0.225F};       ///< per-channel standard deviation
 };
 
 /// One row of the zoo table.
 struct ModelInfo {
-  std::string name;            ///< torchvision's name, e.g. "shufflenet_v2_x1_0"
-  int year = 0;                ///< year of publication
-  bool study_preset = false;   ///< one of the five models of the batching study
-  std::int64_t params = 0;     ///< exact number of parameters
-  double top1 = 0.0;           ///< ImageNet-1K top-1 accuracy with torchvision's weights, %
-  double top5 = 0.0;           ///< ImageNet-1K top-5 accuracy, %
-  Preprocessing preprocessing; ///< input preprocessing the weights expect
+  std::string name;             ///< torchvision's name, e.g. "shufflenet_v2_x1_0"
+  int year = 0;                 ///< year of publication
+  bool study_preset = false;    ///< one of the five models of the batching study
+  std::int64_t params = 0;      ///< exact number of parameters
+  double top1 = 0.0;            ///< ImageNet-1K top-1 accuracy with torchvision's weights, %
+  double top5 = 0.0;            ///< ImageNet-1K top-5 accuracy, %
+  Preprocessing preprocessing;  ///< input preprocessing the weights expect
 };
 
 /// Every zoo model in table order (by year). Thread-safe; parsed once.

@@ -17,8 +17,8 @@ enum class SyntheticMode {
 
 /// Parameters of the synthetic backend.
 struct SyntheticSpec {
-  double alpha_ms = 1.0;                 ///< milliseconds per image
-  double tau0_ms = 0.0;                  ///< fixed milliseconds per batch
+  double alpha_ms = 1.0;                     ///< milliseconds per image
+  double tau0_ms = 0.0;                      ///< fixed milliseconds per batch
   SyntheticMode mode = SyntheticMode::spin;  ///< spin or sleep
 };
 

@@ -24,15 +24,15 @@ DeviceSpec parse_device(const std::string& text);
 
 /// What to load and how to run it.
 struct TorchOptions {
-  std::string zoo_model;                          ///< zoo name; empty when model_file is set
-  std::optional<std::filesystem::path> weights;   ///< torchvision TorchScript file to copy weights from
-  std::optional<std::filesystem::path> model_file;///< any TorchScript module to run instead of the zoo
-  std::optional<int> resize;                      ///< overrides the model's resize size
-  std::optional<int> crop;                        ///< overrides the model's crop (= input) size
-  std::uint64_t seed = 1;                         ///< seed of random weights
-  DeviceSpec device;                              ///< CPU or CUDA
-  int threads = 0;                                ///< intra-op threads; 0 = cores available
-  bool optimize = true;                           ///< fold batch norm and fuse layers at load
+  std::string zoo_model;                            ///< zoo name; empty when model_file is set
+  std::optional<std::filesystem::path> weights;     ///< torchvision TorchScript file to copy weights from
+  std::optional<std::filesystem::path> model_file;  ///< any TorchScript module to run instead of the zoo
+  std::optional<int> resize;                        ///< overrides the model's resize size
+  std::optional<int> crop;                          ///< overrides the model's crop (= input) size
+  std::uint64_t seed = 1;                           ///< seed of random weights
+  DeviceSpec device;                                ///< CPU or CUDA
+  int threads = 0;                                  ///< intra-op threads; 0 = cores available
+  bool optimize = true;                             ///< fold batch norm and fuse layers at load
 };
 
 /// Loads the model. Throws InputError (unknown model, bad or mismatched weights file, unreadable

@@ -21,9 +21,9 @@ struct KnobSettings {
 
 /// Where the knobs live. Defaults follow the meters (GREENBATCH_SYSFS_ROOT, GREENBATCH_NVML_LIBRARY).
 struct KnobOptions {
-  std::filesystem::path sysfs_root = "/sys";        ///< cpufreq lives under <root>/devices/system/cpu
-  std::string nvml_library = "libnvidia-ml.so.1";   ///< name or path, loaded at run time
-  std::filesystem::path state_dir;                  ///< where originals are recorded until restored
+  std::filesystem::path sysfs_root = "/sys";       ///< cpufreq lives under <root>/devices/system/cpu
+  std::string nvml_library = "libnvidia-ml.so.1";  ///< name or path, loaded at run time
+  std::filesystem::path state_dir;                 ///< where originals are recorded until restored
 
   /// The meters' roots, and GREENBATCH_KNOB_STATE_DIR, else $XDG_STATE_HOME/greenbatch, else
   /// $HOME/.local/state/greenbatch, else /var/tmp/greenbatch-knobs.

@@ -15,8 +15,8 @@ namespace greenbatch::knobs {
 struct Original {
   enum class Kind { cpu_max_freq, gpu_power_limit, gpu_clocks };
   Kind kind = Kind::cpu_max_freq;
-  std::string target;      ///< cpu_max_freq: the scaling_max_freq file; gpu_*: the NVML device index
-  std::uint64_t value = 0; ///< kHz, or mW; unused for gpu_clocks (restoring resets the lock)
+  std::string target;       ///< cpu_max_freq: the scaling_max_freq file; gpu_*: the NVML device index
+  std::uint64_t value = 0;  ///< kHz, or mW; unused for gpu_clocks (restoring resets the lock)
 };
 
 /// The state file of process `pid` in `options.state_dir`.

@@ -23,29 +23,29 @@ inline constexpr int kOldestProfileVersion = 1;
 
 /// One cell of a document as the simulator reads it back.
 struct ProfileCell {
-  std::string model;                     ///< zoo name, model file or synthetic spec
-  std::string backend;                   ///< "torch" or "synthetic"
-  std::string device;                    ///< "cpu" or "cuda:N"
-  int threads = 0;                       ///< intra-op threads
-  std::string weights;                   ///< random(seed=N), a file, or none
-  int batch_size = 0;                    ///< images per batch
-  bool includes_preprocess = false;      ///< batch times include decoding and preprocessing
-  double latency_mean_ms = 0.0;          ///< mean batch latency, ms
-  std::vector<double> latency_samples_ms;          ///< every timed batch's latency, ms (non-empty)
-  std::optional<double> energy_per_batch_j;        ///< energy of one batch, J
-  std::optional<double> dynamic_energy_per_batch_j;///< its part above the idle baseline, J
-  std::vector<IdleGapSamples> idle_gaps;           ///< batches after idle gaps, ascending gap (empty: none
-                                                   ///< measured, or a version-1 document)
+  std::string model;                                 ///< zoo name, model file or synthetic spec
+  std::string backend;                               ///< "torch" or "synthetic"
+  std::string device;                                ///< "cpu" or "cuda:N"
+  int threads = 0;                                   ///< intra-op threads
+  std::string weights;                               ///< random(seed=N), a file, or none
+  int batch_size = 0;                                ///< images per batch
+  bool includes_preprocess = false;                  ///< batch times include decoding and preprocessing
+  double latency_mean_ms = 0.0;                      ///< mean batch latency, ms
+  std::vector<double> latency_samples_ms;            ///< every timed batch's latency, ms (non-empty)
+  std::optional<double> energy_per_batch_j;          ///< energy of one batch, J
+  std::optional<double> dynamic_energy_per_batch_j;  ///< its part above the idle baseline, J
+  std::vector<IdleGapSamples> idle_gaps;             ///< batches after idle gaps, ascending gap (empty: none
+                                                     ///< measured, or a version-1 document)
 };
 
 /// A profile document read back.
 struct ProfileDocument {
-  std::string path;                      ///< where it was read from (for messages)
-  int version = kProfileVersion;         ///< the document's version (1: no idle-gap cells)
-  std::string environment_json;          ///< the environment it was measured in, JSON text
-  std::optional<double> idle_power_w;    ///< idle power measured before the profile, W
-  std::string energy_source = "none";    ///< what measured the energy ("rapl", "estimate", "none", ...)
-  std::vector<ProfileCell> cells;        ///< in document order
+  std::string path;                    ///< where it was read from (for messages)
+  int version = kProfileVersion;       ///< the document's version (1: no idle-gap cells)
+  std::string environment_json;        ///< the environment it was measured in, JSON text
+  std::optional<double> idle_power_w;  ///< idle power measured before the profile, W
+  std::string energy_source = "none";  ///< what measured the energy ("rapl", "estimate", "none", ...)
+  std::vector<ProfileCell> cells;      ///< in document order
 };
 
 /// Writes `records` as a profile document: format, version, the environment (`environment_json`,

@@ -15,11 +15,11 @@ namespace greenbatch::report {
 
 /// What to report.
 struct ReportOptions {
-  std::optional<std::string> study_id;     ///< only this study's trials (default: all)
-  std::optional<std::string> trace_trial;  ///< the trial whose power trace is drawn (default: the
-                                           ///< first with a stored trace)
-  std::uint64_t seed = 1;                  ///< seed of the bootstrap confidence intervals
-  std::string database;                    ///< the store's file name, shown in the report
+  std::optional<std::string> study_id;          ///< only this study's trials (default: all)
+  std::optional<std::string> trace_trial;       ///< the trial whose power trace is drawn (default: the
+                                                ///< first with a stored trace)
+  std::uint64_t seed = 1;                       ///< seed of the bootstrap confidence intervals
+  std::string database;                         ///< the store's file name, shown in the report
   std::vector<std::filesystem::path> profiles;  ///< profile documents: validate the simulator against
                                                 ///< the trials of their models
 };
@@ -35,6 +35,7 @@ struct ReportFiles {
 /// missing): report.html, report.md, figures.json (every figure's spec and data) and NAME.svg /
 /// NAME.png per figure. Throws InputError when there are no trials to report, UnsupportedError
 /// when the charting tools are not installed.
-ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir, const ReportOptions& options);
+ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir,
+                         const ReportOptions& options);
 
 }  // namespace greenbatch::report

@@ -13,12 +13,12 @@ namespace greenbatch::report {
 
 /// One model on the timeline.
 struct TimelinePoint {
-  std::string model;               ///< zoo name
-  int year = 0;                    ///< publication year
-  double top1 = 0.0;               ///< ImageNet-1K top-1 accuracy, %
-  double energy_per_image_j = 0.0; ///< measured (or estimated) energy per image, J
-  std::string source;              ///< the energy's source label (rapl, nvml, estimate, ...)
-  std::string host;                ///< the machine it was measured on ("" when measured now)
+  std::string model;                ///< zoo name
+  int year = 0;                     ///< publication year
+  double top1 = 0.0;                ///< ImageNet-1K top-1 accuracy, %
+  double energy_per_image_j = 0.0;  ///< measured (or estimated) energy per image, J
+  std::string source;               ///< the energy's source label (rapl, nvml, estimate, ...)
+  std::string host;                 ///< the machine it was measured on ("" when measured now)
 };
 
 /// One model's stored energy per image on one host.

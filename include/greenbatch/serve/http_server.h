@@ -16,18 +16,18 @@ namespace greenbatch::serve {
 
 /// One complete request as read from a connection.
 struct HttpRequest {
-  std::string method;                              ///< "GET", "POST", ...
-  std::string target;                              ///< path and query, e.g. "/v2/models/m/infer"
-  std::string body;                                ///< the whole body (bounded by max_body_bytes)
+  std::string method;                                  ///< "GET", "POST", ...
+  std::string target;                                  ///< path and query, e.g. "/v2/models/m/infer"
+  std::string body;                                    ///< the whole body (bounded by max_body_bytes)
   std::optional<std::string> inference_header_length;  ///< Inference-Header-Content-Length, raw
 };
 
 /// One response.
 struct HttpResponse {
-  int status = 200;                                           ///< HTTP status code
+  int status = 200;                                          ///< HTTP status code
   std::string content_type = "application/json";             ///< Content-Type
-  std::string body;                                           ///< the body
-  std::vector<std::pair<std::string, std::string>> headers;   ///< extra headers (Retry-After, ...)
+  std::string body;                                          ///< the body
+  std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers (Retry-After, ...)
 };
 
 /// Answers one request. Call it exactly once, from any thread; it returns at once (the write
@@ -40,12 +40,12 @@ using Handler = std::function<void(HttpRequest&&, Responder)>;
 
 /// How the server listens and what it tolerates.
 struct HttpServerOptions {
-  std::string host = "127.0.0.1";      ///< address to bind (loopback unless told otherwise)
-  std::uint16_t port = 8000;           ///< 0: any free port (see HttpServer::port())
-  int io_threads = 2;                  ///< threads running the event loop
+  std::string host = "127.0.0.1";          ///< address to bind (loopback unless told otherwise)
+  std::uint16_t port = 8000;               ///< 0: any free port (see HttpServer::port())
+  int io_threads = 2;                      ///< threads running the event loop
   std::size_t max_body_bytes = 16u << 20;  ///< larger bodies are answered 413
-  double header_timeout_s = 10.0;      ///< a connection that sends no complete header in time is closed
-  double body_timeout_s = 30.0;        ///< a body not complete in time closes the connection
+  double header_timeout_s = 10.0;          ///< a connection that sends no complete header in time is closed
+  double body_timeout_s = 30.0;            ///< a body not complete in time closes the connection
 };
 
 /// The HTTP server. Construct (binds), start(), later stop_accepting(), wait_answered(), stop().

@@ -29,20 +29,20 @@ class RequestError : public std::runtime_error {
 
 /// What the served model accepts and returns (one image per request; the server batches).
 struct ModelSignature {
-  std::string name;                 ///< the model's name in URLs (/v2/models/{name})
-  std::string platform;             ///< "torch" or "synthetic"
-  engine::InputShape input;         ///< one image's shape
-  int classes = 0;                  ///< logits per image (0 for the synthetic backend)
-  bool takes_images = true;         ///< the input is an image (BYTES accepted, values reach the model);
-                                    ///< false for the synthetic backend, which only counts requests
+  std::string name;                    ///< the model's name in URLs (/v2/models/{name})
+  std::string platform;                ///< "torch" or "synthetic"
+  engine::InputShape input;            ///< one image's shape
+  int classes = 0;                     ///< logits per image (0 for the synthetic backend)
+  bool takes_images = true;            ///< the input is an image (BYTES accepted, values reach the model);
+                                       ///< false for the synthetic backend, which only counts requests
   std::string input_name = "input";    ///< the one input tensor's name
   std::string output_name = "logits";  ///< the one output tensor's name
 };
 
 /// The decoded input of one infer request.
 struct InferInput {
-  std::vector<float> tensor;          ///< FP32: input.image_floats() preprocessed values
-  std::vector<std::uint8_t> image;    ///< BYTES: one encoded JPEG/PNG image (tensor empty)
+  std::vector<float> tensor;        ///< FP32: input.image_floats() preprocessed values
+  std::vector<std::uint8_t> image;  ///< BYTES: one encoded JPEG/PNG image (tensor empty)
 };
 
 /// One infer request, parsed and checked against the signature.
@@ -61,18 +61,18 @@ InferRequest parse_infer_request(std::string_view body, std::optional<std::size_
 
 /// The per-request figures every response carries in "parameters".
 struct ResponseParameters {
-  double queue_ms = 0.0;                  ///< arrival to batch start
-  double service_ms = 0.0;                ///< batch start to batch end
-  int batch_size = 0;                     ///< requests in its batch
-  std::optional<double> energy_j;         ///< its share of the batch's energy window
-  std::string energy_source = "none";     ///< "rapl", "nvml", "estimate", ... or "none"
-  std::optional<double> dynamic_energy_j; ///< the share above the idle baseline, when measured
+  double queue_ms = 0.0;                   ///< arrival to batch start
+  double service_ms = 0.0;                 ///< batch start to batch end
+  int batch_size = 0;                      ///< requests in its batch
+  std::optional<double> energy_j;          ///< its share of the batch's energy window
+  std::string energy_source = "none";      ///< "rapl", "nvml", "estimate", ... or "none"
+  std::optional<double> dynamic_energy_j;  ///< the share above the idle baseline, when measured
 };
 
 /// An encoded response: body and, for binary output, the length of its JSON part.
 struct EncodedResponse {
-  std::string body;                          ///< JSON, or JSON followed by binary tensors
-  std::optional<std::size_t> json_length;    ///< Inference-Header-Content-Length, when binary
+  std::string body;                        ///< JSON, or JSON followed by binary tensors
+  std::optional<std::size_t> json_length;  ///< Inference-Header-Content-Length, when binary
 };
 
 /// Formats the response to `request`: `logits` (signature.classes values) or, with

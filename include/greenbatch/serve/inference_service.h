@@ -10,8 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -28,11 +28,11 @@ namespace greenbatch::serve {
 
 /// What the service needs besides the backend and the queue.
 struct ServiceOptions {
-  std::string model_name;                  ///< the name in /v2/models/{name}
-  energy::Sampler* sampler = nullptr;      ///< running sampler, or null: energy "none"
-  energy::IdleBaseline idle;               ///< measured at start-up (may be empty)
-  TrafficRecorder* recorder = nullptr;     ///< where served traffic is recorded (--db), or null
-  double retry_after_s = 1.0;              ///< Retry-After of a 503
+  std::string model_name;               ///< the name in /v2/models/{name}
+  energy::Sampler* sampler = nullptr;   ///< running sampler, or null: energy "none"
+  energy::IdleBaseline idle;            ///< measured at start-up (may be empty)
+  TrafficRecorder* recorder = nullptr;  ///< where served traffic is recorded (--db), or null
+  double retry_after_s = 1.0;           ///< Retry-After of a 503
 };
 
 /// The model's signature as served: a torch model's image input and classes, or a 1x1x4 input
@@ -55,7 +55,8 @@ class InferenceService {
   void run_batch(std::span<const batching::QueuedRequest> requests);
   /// The worker's BatchDone: answers each request of the batch (its logits and figures, or 500
   /// with the backend's error when `error` is set) and records it; the service goes on.
-  void batch_done(std::span<const batching::QueuedRequest> requests, const BatchRecord& batch, std::exception_ptr error);
+  void batch_done(std::span<const batching::QueuedRequest> requests, const BatchRecord& batch,
+                  std::exception_ptr error);
   /// Answers 500 with `reason` to every accepted request the worker will not serve (after it
   /// stopped early); returns how many.
   std::size_t fail_pending(const std::string& reason);
@@ -70,7 +71,7 @@ class InferenceService {
 
  private:
   struct Pending {
-    InferRequest request;   // the input, preprocessed into request.input.tensor
+    InferRequest request;  // the input, preprocessed into request.input.tensor
     Responder respond;
     double arrival_s = 0.0;
   };

@@ -32,18 +32,18 @@ class Histogram {
 
 /// Energy of one domain over one window, as the metrics count it.
 struct DomainJoules {
-  std::string domain;  ///< e.g. "package-0"
-  std::string source;  ///< e.g. "rapl", "estimate"
-  double joules = 0.0; ///< energy over the window
+  std::string domain;   ///< e.g. "package-0"
+  std::string source;   ///< e.g. "rapl", "estimate"
+  double joules = 0.0;  ///< energy over the window
 };
 
 /// What is read at scrape time rather than counted.
 struct MetricGauges {
-  std::size_t queue_depth = 0;          ///< requests waiting
-  std::size_t in_flight = 0;            ///< requests accepted and not yet answered (queued or in service)
-  std::size_t queue_capacity = 0;       ///< the queue's bound
-  std::optional<double> power_w;        ///< latest sampled total power; absent without a meter
-  std::string power_source;             ///< its source label
+  std::size_t queue_depth = 0;     ///< requests waiting
+  std::size_t in_flight = 0;       ///< requests accepted and not yet answered (queued or in service)
+  std::size_t queue_capacity = 0;  ///< the queue's bound
+  std::optional<double> power_w;   ///< latest sampled total power; absent without a meter
+  std::string power_source;        ///< its source label
 };
 
 /// The server's counters. Thread-safe: every method may be called from any thread.

@@ -14,12 +14,12 @@ namespace greenbatch::sim {
 
 /// The outcome of searching several profiles that differ in their thread count.
 struct KnobSearch {
-  std::vector<int> threads;                   ///< each profile's thread count, in the order given
-  std::vector<Recommendation> per_profile;    ///< each profile's search, in the order given
-  std::optional<std::size_t> winner;          ///< the profile whose winner uses the least energy (null: none meets the SLO)
-  std::size_t default_profile = 0;            ///< the profile with the most threads (what threads = 0 gives)
-  Reference same_policy_default_threads;      ///< the winning policy at the default thread count
-  Reference no_batching_same_threads;         ///< fixed:1 at the winning thread count
+  std::vector<int> threads;                 ///< each profile's thread count, in the order given
+  std::vector<Recommendation> per_profile;  ///< each profile's search, in the order given
+  std::optional<std::size_t> winner;      ///< the profile whose winner uses the least energy (null: none meets the SLO)
+  std::size_t default_profile = 0;        ///< the profile with the most threads (what threads = 0 gives)
+  Reference same_policy_default_threads;  ///< the winning policy at the default thread count
+  Reference no_batching_same_threads;     ///< fixed:1 at the winning thread count
 };
 
 /// Searches every document (one model; each of one thread count, all different) with `options`;

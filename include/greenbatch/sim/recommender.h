@@ -30,35 +30,35 @@ std::string_view to_string(SloPercentile percentile);
 
 /// What to search, for which workload.
 struct RecommendOptions {
-  std::string model;                 ///< the profile's model (empty: its only model)
-  std::string arrival;               ///< arrival spec, e.g. "poisson:200"
-  std::uint64_t seed = 1;            ///< seeds the arrivals and the service draws, the same for every
-                                     ///< candidate (common random numbers)
-  std::int64_t requests = 20'000;    ///< simulated requests per candidate (> 0)
+  std::string model;                              ///< the profile's model (empty: its only model)
+  std::string arrival;                            ///< arrival spec, e.g. "poisson:200"
+  std::uint64_t seed = 1;                         ///< seeds the arrivals and the service draws, the same for every
+                                                  ///< candidate (common random numbers)
+  std::int64_t requests = 20'000;                 ///< simulated requests per candidate (> 0)
   SloPercentile percentile = SloPercentile::p95;  ///< which percentile the SLO bounds
-  double slo_ms = 0.0;               ///< the bound on that percentile, ms (> 0)
+  double slo_ms = 0.0;                            ///< the bound on that percentile, ms (> 0)
   std::vector<batching::PolicyFamily> families{batching::PolicyFamily::fixed, batching::PolicyFamily::greedy,
                                                batching::PolicyFamily::dynamic,
                                                batching::PolicyFamily::slo};  ///< families searched (non-empty)
   std::vector<double> delays_ms{1, 2, 5, 10, 20, 50, 100, 200};  ///< fixed's timeouts and dynamic's delays, ms
   std::vector<double> slo_margins{0.0, 0.1, 0.2, 0.3, 0.5};      ///< slo's margins, as shares of the SLO (< 1)
   std::optional<std::size_t> queue_capacity;  ///< queue bound (default: max(1024, largest profiled batch))
-  ServiceOptions service;            ///< mean or drawn service times; interpolation of missing sizes
+  ServiceOptions service;                     ///< mean or drawn service times; interpolation of missing sizes
 };
 
 /// One simulated candidate policy and what the simulator predicts for it.
 struct Candidate {
-  std::string policy;                                   ///< normalised spec, e.g. "dynamic:8,5"
-  std::optional<double> response_p95_ms;                ///< predicted 95th percentile response time, ms
-  std::optional<double> response_p99_ms;                ///< predicted 99th percentile response time, ms
-  std::optional<double> response_mean_ms;               ///< predicted mean response time, ms
-  std::optional<double> energy_per_request_j;           ///< predicted energy per served request, J
-  std::optional<double> dynamic_energy_per_request_j;   ///< its part above idle power, J (null: no idle power)
-  double throughput_rps = 0.0;                          ///< predicted served requests per second
-  double mean_batch_size = 0.0;                         ///< predicted requests per batch
-  std::int64_t rejected = 0;                            ///< requests the full queue refused
-  bool meets_slo = false;                               ///< percentile <= SLO and nothing rejected
-  bool interpolated = false;                            ///< some batch sizes were interpolated
+  std::string policy;                                  ///< normalised spec, e.g. "dynamic:8,5"
+  std::optional<double> response_p95_ms;               ///< predicted 95th percentile response time, ms
+  std::optional<double> response_p99_ms;               ///< predicted 99th percentile response time, ms
+  std::optional<double> response_mean_ms;              ///< predicted mean response time, ms
+  std::optional<double> energy_per_request_j;          ///< predicted energy per served request, J
+  std::optional<double> dynamic_energy_per_request_j;  ///< its part above idle power, J (null: no idle power)
+  double throughput_rps = 0.0;                         ///< predicted served requests per second
+  double mean_batch_size = 0.0;                        ///< predicted requests per batch
+  std::int64_t rejected = 0;                           ///< requests the full queue refused
+  bool meets_slo = false;                              ///< percentile <= SLO and nothing rejected
+  bool interpolated = false;                           ///< some batch sizes were interpolated
 };
 
 /// The columns of a candidate row.
@@ -88,10 +88,10 @@ struct SkippedCandidate {
 
 /// A reference point, predicted whether or not it meets the SLO.
 struct Reference {
-  std::string policy;                      ///< "fixed:1" or "greedy:MAX"
-  std::optional<Candidate> prediction;     ///< null when it could not be simulated
-  std::string unavailable;                 ///< why not (when prediction is null)
-  std::optional<double> saving_percent;    ///< how much less energy per request the winner uses, % of this one's
+  std::string policy;                    ///< "fixed:1" or "greedy:MAX"
+  std::optional<Candidate> prediction;   ///< null when it could not be simulated
+  std::string unavailable;               ///< why not (when prediction is null)
+  std::optional<double> saving_percent;  ///< how much less energy per request the winner uses, % of this one's
 };
 
 /// How the search ended.
@@ -107,23 +107,21 @@ std::string_view to_string(RecommendStatus status);
 /// The outcome of a search.
 struct Recommendation {
   RecommendStatus status = RecommendStatus::ok;  ///< see RecommendStatus
-  std::string model;                    ///< the profiled model searched for
-  std::string arrival;                  ///< normalised arrival spec
-  std::optional<double> rate_rps;       ///< its mean rate (null for a trace without one)
-  std::size_t queue_capacity = 0;       ///< the queue bound used
-  double fastest_service_ms = 0.0;      ///< the profile's smallest mean batch latency: no response is faster
-  std::size_t fastest_batch_size = 0;   ///< the batch size that has it
-  std::string energy_source;            ///< "simulated from <profile's source>"
-  std::vector<Candidate> ranked;        ///< those meeting the SLO first, by energy per request (ties: lower
-                                        ///< percentile, then search order), then the rest by rejections and
-                                        ///< percentile; the front is the winner (ok) or came closest
-  std::vector<SkippedCandidate> skipped;  ///< in search order
-  Reference no_batching;                ///< fixed:1
-  Reference greedy;                     ///< greedy up to the largest profiled batch size
+  std::string model;                             ///< the profiled model searched for
+  std::string arrival;                           ///< normalised arrival spec
+  std::optional<double> rate_rps;                ///< its mean rate (null for a trace without one)
+  std::size_t queue_capacity = 0;                ///< the queue bound used
+  double fastest_service_ms = 0.0;               ///< the profile's smallest mean batch latency: no response is faster
+  std::size_t fastest_batch_size = 0;            ///< the batch size that has it
+  std::string energy_source;                     ///< "simulated from <profile's source>"
+  std::vector<Candidate> ranked;                 ///< those meeting the SLO first, by energy per request (ties: lower
+                                                 ///< percentile, then search order), then the rest by rejections and
+                                                 ///< percentile; the front is the winner (ok) or came closest
+  std::vector<SkippedCandidate> skipped;         ///< in search order
+  Reference no_batching;                         ///< fixed:1
+  Reference greedy;                              ///< greedy up to the largest profiled batch size
   /// The winning candidate, or null unless status is ok.
-  [[nodiscard]] const Candidate* winner() const {
-    return status == RecommendStatus::ok ? &ranked.front() : nullptr;
-  }
+  [[nodiscard]] const Candidate* winner() const { return status == RecommendStatus::ok ? &ranked.front() : nullptr; }
 };
 
 /// Searches, for `options.model` of `document` under `options.arrival`: fixed:B for every profiled
@@ -141,7 +139,6 @@ Recommendation recommend(const profile::ProfileDocument& document, const Recomme
 /// the same schedule, seed and service model as a candidate of recommend() gets, so it reproduces
 /// that candidate's prediction for the same options. Throws InputError when the policy
 /// would be skipped (the reason), UsageError for a bad spec.
-Candidate predict(const profile::ProfileDocument& document, const RecommendOptions& options,
-                  const std::string& policy);
+Candidate predict(const profile::ProfileDocument& document, const RecommendOptions& options, const std::string& policy);
 
 }  // namespace greenbatch::sim

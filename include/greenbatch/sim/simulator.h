@@ -16,20 +16,20 @@ namespace greenbatch::sim {
 
 /// How to run one simulated trial.
 struct SimOptions {
-  std::size_t queue_capacity = 1024;  ///< bound of the request queue; arrivals beyond it are rejected
-  std::optional<double> slo_ms;       ///< for slo_attainment
-  std::uint64_t seed = 1;             ///< seed of the service-time draws
-  batching::ServiceEstimate estimate; ///< service times the policy knows before the first batch (e.g.
-                                      ///< seeded from a profile); each simulated batch is added to a copy
+  std::size_t queue_capacity = 1024;   ///< bound of the request queue; arrivals beyond it are rejected
+  std::optional<double> slo_ms;        ///< for slo_attainment
+  std::uint64_t seed = 1;              ///< seed of the service-time draws
+  batching::ServiceEstimate estimate;  ///< service times the policy knows before the first batch (e.g.
+                                       ///< seeded from a profile); each simulated batch is added to a copy
 };
 
 /// One simulated trial.
 struct SimResult {
-  trial::TrialRecord record;    ///< requests, batches and summary as a live trial gives them; status_detail
-                                ///< says what was simulated; config and environment are the caller's
-  bool interpolated = false;    ///< some batch sizes' service times or energy were interpolated
-  bool idle_energy = false;     ///< the energy includes idle power between batches (false: batch
-                                ///< energies only, or no energy at all)
+  trial::TrialRecord record;  ///< requests, batches and summary as a live trial gives them; status_detail
+                              ///< says what was simulated; config and environment are the caller's
+  bool interpolated = false;  ///< some batch sizes' service times or energy were interpolated
+  bool idle_energy = false;   ///< the energy includes idle power between batches (false: batch
+                              ///< energies only, or no energy at all)
   std::vector<batching::DispatchReason> dispatch_reasons;  ///< why each batch was dispatched, in batch order
 };
 

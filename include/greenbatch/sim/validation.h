@@ -28,12 +28,12 @@ struct ValidationRow {
   std::string trial_id, model, policy, arrival;
   std::optional<double> live_mean_ms, sim_mean_ms, live_p95_ms, sim_p95_ms, live_p99_ms, sim_p99_ms;
   std::optional<double> live_energy_j, sim_energy_j;  ///< per request
-  std::string live_energy_source, sim_energy_source;   ///< what measured / what the simulation used
-  bool interpolated = false;    ///< the simulation interpolated some batch sizes
-  bool idle_gaps = false;       ///< the simulation drew batches by their idle time (the profile has idle-gap cells)
-  bool within = false;          ///< mean, p95 and (when live has it) energy per request within the tolerance
-  std::string reasons;          ///< every figure outside the tolerance (p99 included) and why, as far as
-                                ///< the data tell ("" when all four are within)
+  std::string live_energy_source, sim_energy_source;  ///< what measured / what the simulation used
+  bool interpolated = false;                          ///< the simulation interpolated some batch sizes
+  bool idle_gaps = false;  ///< the simulation drew batches by their idle time (the profile has idle-gap cells)
+  bool within = false;     ///< mean, p95 and (when live has it) energy per request within the tolerance
+  std::string reasons;     ///< every figure outside the tolerance (p99 included) and why, as far as
+                           ///< the data tell ("" when all four are within)
 };
 
 /// The comparison over every trial that could be simulated.

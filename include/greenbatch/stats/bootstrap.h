@@ -17,9 +17,9 @@ struct Interval {
 
 /// How to bootstrap: number of resamples, confidence level and the seed of the generator.
 struct BootstrapOptions {
-  std::size_t resamples = 2000;  ///< B, the number of resamples (at least 1)
-  double level = 0.95;           ///< confidence level, strictly between 0 and 1
-  std::uint64_t seed = 20240601; ///< seed of the std::mt19937_64 that draws the resamples
+  std::size_t resamples = 2000;   ///< B, the number of resamples (at least 1)
+  double level = 0.95;            ///< confidence level, strictly between 0 and 1
+  std::uint64_t seed = 20240601;  ///< seed of the std::mt19937_64 that draws the resamples
 };
 
 /// Percentile-bootstrap intervals of the location of one sample.

@@ -48,9 +48,9 @@ enum class MannWhitneyMethod {
 
 /// Mann–Whitney U test result.
 struct MannWhitney {
-  double u = 0.0;                ///< U of the first sample: its rank sum − n₁(n₁ + 1)/2 (R's W)
-  std::optional<double> z;       ///< continuity-corrected z (normal method only)
-  double p = 0.0;                ///< two-sided p-value
+  double u = 0.0;           ///< U of the first sample: its rank sum − n₁(n₁ + 1)/2 (R's W)
+  std::optional<double> z;  ///< continuity-corrected z (normal method only)
+  double p = 0.0;           ///< two-sided p-value
   MannWhitneyMethod method = MannWhitneyMethod::exact;  ///< exact or normal, never automatic
 };
 

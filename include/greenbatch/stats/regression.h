@@ -19,8 +19,8 @@ LineFit fit_line(std::span<const double> x, std::span<const double> y);
 /// A log-linear fit ln y ≈ a + b·x, read as growth: y grows by exp(b) − 1 per unit of x (all y
 /// must be positive; InputError otherwise).
 struct GrowthFit {
-  LineFit log_fit;          ///< the fit of ln y
-  double growth_per_unit;   ///< exp(slope) − 1, e.g. 0.25 = +25 % per year
+  LineFit log_fit;         ///< the fit of ln y
+  double growth_per_unit;  ///< exp(slope) − 1, e.g. 0.25 = +25 % per year
 };
 
 /// Fits ln y on x and reports the growth rate per unit of x.

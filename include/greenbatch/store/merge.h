@@ -11,13 +11,13 @@ namespace greenbatch::store {
 
 /// What merging one input file added to the output.
 struct MergedInput {
-  std::filesystem::path file;        ///< the input
-  std::int64_t studies = 0;          ///< studies added (those already in the output are kept as they are)
-  std::int64_t trials = 0;           ///< trials added
-  std::int64_t trials_present = 0;   ///< trials the output already held with the same contents (skipped)
-  std::int64_t requests = 0;         ///< request rows added
-  std::int64_t batches = 0;          ///< batch rows added
-  std::int64_t power_samples = 0;    ///< power sample rows added
+  std::filesystem::path file;       ///< the input
+  std::int64_t studies = 0;         ///< studies added (those already in the output are kept as they are)
+  std::int64_t trials = 0;          ///< trials added
+  std::int64_t trials_present = 0;  ///< trials the output already held with the same contents (skipped)
+  std::int64_t requests = 0;        ///< request rows added
+  std::int64_t batches = 0;         ///< batch rows added
+  std::int64_t power_samples = 0;   ///< power sample rows added
 };
 
 /// Called after each input's transaction has committed.

@@ -22,9 +22,9 @@ class Database;
 
 /// What save_trial writes besides the trial row.
 struct SaveOptions {
-  bool requests = true;     ///< one row per request
-  bool batches = true;      ///< one row per batch
-  bool power_trace = true;  ///< the power domains and every power sample
+  bool requests = true;         ///< one row per request
+  bool batches = true;          ///< one row per batch
+  bool power_trace = true;      ///< the power domains and every power sample
   bool replace_failed = false;  ///< a stored trial of the same id whose status is not ok is replaced
                                 ///< (a study's retry); an ok one is never replaced
 };

@@ -14,8 +14,8 @@ namespace greenbatch::store {
 
 /// Column names and rows of values, in field order.
 struct Table {
-  std::vector<std::string> columns;              ///< field names
-  std::vector<std::vector<FieldValue>> rows;     ///< one row per record
+  std::vector<std::string> columns;           ///< field names
+  std::vector<std::vector<FieldValue>> rows;  ///< one row per record
 };
 
 /// Flattens records through their field table (`fields(const R*)`, found by ADL).

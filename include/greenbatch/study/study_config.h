@@ -13,36 +13,36 @@ namespace greenbatch::study {
 
 /// A study file, validated, with defaults filled in and every spec normalised.
 struct StudyConfig {
-  std::string name;                       ///< `name`: a label for reports
-  std::filesystem::path file;             ///< the file it was read from
-  std::vector<std::string> models;        ///< `models`: zoo names, TorchScript files (absolute paths), or
-                                          ///< "synthetic:alpha=..,tau0=.." specs
-  std::vector<std::string> policies;      ///< `policies`: normalised policy specs
-  std::vector<std::string> arrivals;      ///< `arrivals` (× `rates` for bare process names): normalised specs
-  std::optional<std::int64_t> requests;   ///< `requests` per trial, or
-  std::optional<double> duration_s;       ///< `duration_s` per trial (exactly one of the two)
-  int repetitions = 1;                    ///< `repetitions` of every cell
-  std::uint64_t seed = 1;                 ///< `seed`: order shuffle, arrivals (seed + repetition), images
-  bool shuffle = true;                    ///< `shuffle` the trial order
-  int warmup_batches = 2;                 ///< `warmup_batches` per model at load and before each trial
-  double rest_seconds = 1.0;              ///< `rest_seconds` between trials
-  double idle_seconds = 2.0;              ///< `idle_seconds` of idle baseline before each trial
-  std::string meter = "auto";             ///< `meter`: auto, none, or NAME[,NAME]
-  std::vector<int> threads{0};            ///< `threads`: one count or a list (a design factor); 0: the cores available
-  std::vector<std::uint64_t> cpu_max_freqs;  ///< `cpu_max_freqs`, kHz (a design factor; empty: left as is)
-  std::vector<unsigned> gpu_power_limits;    ///< `gpu_power_limits`, W (a design factor; empty: left as is)
-  std::string device = "cpu";             ///< `device`: cpu or cuda[:N]
+  std::string name;                      ///< `name`: a label for reports
+  std::filesystem::path file;            ///< the file it was read from
+  std::vector<std::string> models;       ///< `models`: zoo names, TorchScript files (absolute paths), or
+                                         ///< "synthetic:alpha=..,tau0=.." specs
+  std::vector<std::string> policies;     ///< `policies`: normalised policy specs
+  std::vector<std::string> arrivals;     ///< `arrivals` (× `rates` for bare process names): normalised specs
+  std::optional<std::int64_t> requests;  ///< `requests` per trial, or
+  std::optional<double> duration_s;      ///< `duration_s` per trial (exactly one of the two)
+  int repetitions = 1;                   ///< `repetitions` of every cell
+  std::uint64_t seed = 1;                ///< `seed`: order shuffle, arrivals (seed + repetition), images
+  bool shuffle = true;                   ///< `shuffle` the trial order
+  int warmup_batches = 2;                ///< `warmup_batches` per model at load and before each trial
+  double rest_seconds = 1.0;             ///< `rest_seconds` between trials
+  double idle_seconds = 2.0;             ///< `idle_seconds` of idle baseline before each trial
+  std::string meter = "auto";            ///< `meter`: auto, none, or NAME[,NAME]
+  std::vector<int> threads{0};           ///< `threads`: one count or a list (a design factor); 0: the cores available
+  std::vector<std::uint64_t> cpu_max_freqs;    ///< `cpu_max_freqs`, kHz (a design factor; empty: left as is)
+  std::vector<unsigned> gpu_power_limits;      ///< `gpu_power_limits`, W (a design factor; empty: left as is)
+  std::string device = "cpu";                  ///< `device`: cpu or cuda[:N]
   std::map<std::string, std::string> weights;  ///< `weights = ["MODEL=FILE"]`: torchvision weights per zoo
-                                          ///< model (absolute paths); others get seeded random weights
-  std::optional<int> resize;              ///< `resize`: shorter side after resizing (default: each model's)
-  std::optional<int> crop;                ///< `crop`: centre crop = input size (default: each model's)
-  bool optimize = true;                   ///< `optimize`: fold batch norm and freeze at load (false: as built)
-  std::optional<double> slo_ms;           ///< `slo_ms` for slo_attainment
-  std::int64_t queue_capacity = 1024;     ///< `queue_capacity` of every trial
-  std::string images;                     ///< `images`: a folder (absolute), or empty for generated images
-  bool keep_requests = true;              ///< `keep_requests`: store per-request rows
-  bool keep_batches = true;               ///< `keep_batches`: store per-batch rows
-  bool keep_power_trace = false;          ///< `keep_power_trace`: store the power samples
+                                               ///< model (absolute paths); others get seeded random weights
+  std::optional<int> resize;                   ///< `resize`: shorter side after resizing (default: each model's)
+  std::optional<int> crop;                     ///< `crop`: centre crop = input size (default: each model's)
+  bool optimize = true;                        ///< `optimize`: fold batch norm and freeze at load (false: as built)
+  std::optional<double> slo_ms;                ///< `slo_ms` for slo_attainment
+  std::int64_t queue_capacity = 1024;          ///< `queue_capacity` of every trial
+  std::string images;                          ///< `images`: a folder (absolute), or empty for generated images
+  bool keep_requests = true;                   ///< `keep_requests`: store per-request rows
+  bool keep_batches = true;                    ///< `keep_batches`: store per-batch rows
+  bool keep_power_trace = false;               ///< `keep_power_trace`: store the power samples
 };
 
 /// Reads `file` and applies `overrides` ("KEY=VALUE", VALUE in TOML syntax, e.g. `requests=5` or

@@ -25,8 +25,9 @@ struct LiveTrialOptions {
   energy::IdleBaseline idle;           ///< measured before the trial (may be empty)
   batching::ServiceEstimate estimate;  ///< service times known before the trial (e.g. seeded from a
                                        ///< profile); the trial's own batches are added to a copy
-  std::vector<batching::DispatchReason>* dispatch_reasons = nullptr;  ///< when set: why each batch
-                                       ///< was dispatched, in batch order (the decision trace)
+  std::vector<batching::DispatchReason>* dispatch_reasons =
+      nullptr;  ///< when set: why each batch
+                ///< was dispatched, in batch order (the decision trace)
 };
 
 /// Runs the trial on the calling thread (the worker) plus one producer thread, and returns every

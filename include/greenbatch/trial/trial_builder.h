@@ -35,22 +35,23 @@ std::int64_t default_queue_capacity(std::size_t policy_max_batch);
 
 /// What a trial is asked to run: the requested settings, before defaults and loading.
 struct TrialSettings {
-  engine::BackendSpec backend;                ///< the model and how it is loaded
-  std::string policy;                         ///< policy spec
-  std::string arrival;                        ///< arrival spec
-  std::optional<std::int64_t> requests;       ///< schedule length as a count, or
-  std::optional<double> duration_s;           ///< as a horizon (exactly one of the two)
-  std::uint64_t seed = 1;                     ///< arrivals, generated images, random weights
-  std::optional<double> slo_ms;               ///< for slo_attainment
-  std::optional<std::int64_t> queue_capacity; ///< null: default_queue_capacity()
-  std::filesystem::path images;               ///< a folder; empty: generated (none for synthetic)
-  int warmup_batches = kDefaultWarmupBatches; ///< at sizes 1 and the policy's largest (≤ 32)
-  double idle_seconds = 2.0;                  ///< idle baseline before the trial (0: none)
-  batching::ServiceEstimate estimate;         ///< service times the policy knows before the trial
-                                              ///< (caller-seeded, e.g. from a profile; not in settings_json)
-  std::vector<batching::DispatchReason>* dispatch_reasons = nullptr;  ///< when set: why each batch
-                                              ///< was dispatched, in batch order (the decision trace)
-  knobs::KnobSettings knobs;                  ///< set from the trial's warm-up to its end, then restored
+  engine::BackendSpec backend;                 ///< the model and how it is loaded
+  std::string policy;                          ///< policy spec
+  std::string arrival;                         ///< arrival spec
+  std::optional<std::int64_t> requests;        ///< schedule length as a count, or
+  std::optional<double> duration_s;            ///< as a horizon (exactly one of the two)
+  std::uint64_t seed = 1;                      ///< arrivals, generated images, random weights
+  std::optional<double> slo_ms;                ///< for slo_attainment
+  std::optional<std::int64_t> queue_capacity;  ///< null: default_queue_capacity()
+  std::filesystem::path images;                ///< a folder; empty: generated (none for synthetic)
+  int warmup_batches = kDefaultWarmupBatches;  ///< at sizes 1 and the policy's largest (≤ 32)
+  double idle_seconds = 2.0;                   ///< idle baseline before the trial (0: none)
+  batching::ServiceEstimate estimate;          ///< service times the policy knows before the trial
+                                               ///< (caller-seeded, e.g. from a profile; not in settings_json)
+  std::vector<batching::DispatchReason>* dispatch_reasons =
+      nullptr;                ///< when set: why each batch
+                              ///< was dispatched, in batch order (the decision trace)
+  knobs::KnobSettings knobs;  ///< set from the trial's warm-up to its end, then restored
 };
 
 /// The settings as JSON text (what was asked; stored beside the resolved configuration).

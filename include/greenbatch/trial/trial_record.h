@@ -29,27 +29,26 @@ std::optional<TrialStatus> trial_status_from(std::string_view text);
 
 /// What a trial ran, resolved (defaults filled in, specs normalised).
 struct TrialConfig {
-  std::string model;                    ///< zoo name, model file or synthetic spec
-  std::string backend;                  ///< "torch" or "synthetic"
-  std::string device = "cpu";           ///< "cpu" or "cuda:N"
-  int threads = 0;                      ///< intra-op threads
-  std::string weights;                  ///< random(seed=N), a file, or none
-  std::string policy;                   ///< e.g. "fixed:8,timeout=inf"
-  std::string arrival;                  ///< e.g. "jitter:100,spread=0.2"
-  std::optional<std::int64_t> requests; ///< requests scheduled (when given as a count)
-  std::optional<double> duration_s;     ///< scheduling horizon (when given as a duration)
-  std::uint64_t seed = 1;               ///< seed of the arrival process and generated images
-  std::optional<double> slo_ms;         ///< response-time objective
-  std::int64_t queue_capacity = 0;      ///< bound of the request queue
-  std::string images;                   ///< image folder, "generated", or "none" (synthetic)
-  std::string meter;                    ///< meters used, e.g. "rapl+nvml", "estimate", "none"
-  double idle_seconds = 0.0;            ///< idle baseline measured before the trial
+  std::string model;                     ///< zoo name, model file or synthetic spec
+  std::string backend;                   ///< "torch" or "synthetic"
+  std::string device = "cpu";            ///< "cpu" or "cuda:N"
+  int threads = 0;                       ///< intra-op threads
+  std::string weights;                   ///< random(seed=N), a file, or none
+  std::string policy;                    ///< e.g. "fixed:8,timeout=inf"
+  std::string arrival;                   ///< e.g. "jitter:100,spread=0.2"
+  std::optional<std::int64_t> requests;  ///< requests scheduled (when given as a count)
+  std::optional<double> duration_s;      ///< scheduling horizon (when given as a duration)
+  std::uint64_t seed = 1;                ///< seed of the arrival process and generated images
+  std::optional<double> slo_ms;          ///< response-time objective
+  std::int64_t queue_capacity = 0;       ///< bound of the request queue
+  std::string images;                    ///< image folder, "generated", or "none" (synthetic)
+  std::string meter;                     ///< meters used, e.g. "rapl+nvml", "estimate", "none"
+  double idle_seconds = 0.0;             ///< idle baseline measured before the trial
 };
 
 /// The configuration as JSON text (member names as keys, null for absent optionals): the form
 /// stored with every trial and hashed into its id.
 std::string config_json(const TrialConfig& config);
-
 
 /// An interval on the trial clock, s.
 struct TimeSpan {
@@ -59,13 +58,13 @@ struct TimeSpan {
 
 /// One trial, complete.
 struct TrialRecord {
-  std::string trial_id;                 ///< unique; a hash of the resolved configuration
-  std::string started_at;               ///< UTC, ISO 8601
+  std::string trial_id;                  ///< unique; a hash of the resolved configuration
+  std::string started_at;                ///< UTC, ISO 8601
   TrialStatus status = TrialStatus::ok;  ///< ok, or what went wrong
-  std::string status_detail;            ///< the details of a non-ok status
-  TrialConfig config;                   ///< what ran, resolved
-  std::string requested_json;           ///< what was asked, before defaults (settings_json)
-  std::string environment_json;         ///< host, CPU, library, meters, commit
+  std::string status_detail;             ///< the details of a non-ok status
+  TrialConfig config;                    ///< what ran, resolved
+  std::string requested_json;            ///< what was asked, before defaults (settings_json)
+  std::string environment_json;          ///< host, CPU, library, meters, commit
   metrics::TrialSummary summary;
   std::vector<RequestRecord> requests;  ///< every scheduled request, rejected ones included
   std::vector<BatchRecord> batches;
@@ -74,13 +73,12 @@ struct TrialRecord {
                                                      ///< trial clock (s since its start, like requests)
   std::optional<TimeSpan> energy_window;             ///< the energy window's ends on the trial clock
                                                      ///< (null: no meter); it covers every batch
-  std::optional<std::string> study_id;       ///< the study it belongs to (null for `run`)
-  std::optional<std::int64_t> repetition;    ///< its repetition within the study (0-based)
-  std::optional<std::int64_t> position;      ///< its place in the study's running order
+  std::optional<std::string> study_id;               ///< the study it belongs to (null for `run`)
+  std::optional<std::int64_t> repetition;            ///< its repetition within the study (0-based)
+  std::optional<std::int64_t> position;              ///< its place in the study's running order
 };
 
 /// The columns of one trial row: id, status, configuration and summary.
 FieldTable<TrialRecord> fields(const TrialRecord*);
-
 
 }  // namespace greenbatch::trial

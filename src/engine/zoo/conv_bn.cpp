@@ -7,8 +7,7 @@ ConvBn::ConvBn(torch::nn::Module& owner, const std::string& conv_name, const std
                const torch::nn::Conv2dOptions& conv_options, double bn_eps)
     : conv(owner.register_module(conv_name, torch::nn::Conv2d(conv_options))),
       bn(owner.register_module(
-          bn_name,
-          torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(conv_options.out_channels()).eps(bn_eps)))) {}
+          bn_name, torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(conv_options.out_channels()).eps(bn_eps)))) {}
 
 torch::Tensor ConvBn::operator()(const torch::Tensor& x) {
   return folded.active() ? folded(x) : bn->forward(conv->forward(x));

@@ -30,8 +30,8 @@ class CNBlockImpl : public torch::nn::Module {
   /// A block of `dim` channels with its layer scale set to `scale`.
   CNBlockImpl(std::int64_t dim, double scale) {
     auto block = register_module("block", std::make_shared<torch::nn::Module>());
-    dwconv = block->register_module(
-        "0", torch::nn::Conv2d(torch::nn::Conv2dOptions(dim, dim, 7).padding(3).groups(dim)));
+    dwconv = block->register_module("0",
+                                    torch::nn::Conv2d(torch::nn::Conv2dOptions(dim, dim, 7).padding(3).groups(dim)));
     norm = block->register_module("2", convnext_norm(dim));
     fc1 = block->register_module("3", torch::nn::Linear(dim, 4 * dim));
     fc2 = block->register_module("5", torch::nn::Linear(4 * dim, dim));
@@ -71,8 +71,7 @@ class ConvNeXt : public ZooNet {
     auto features = register_module("features", std::make_shared<torch::nn::Module>());
     auto stem = features->register_module("0", std::make_shared<torch::nn::Module>());
     const auto first = stages.front().channels;
-    stem_conv =
-        stem->register_module("0", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, first, 4).stride(4)));
+    stem_conv = stem->register_module("0", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, first, 4).stride(4)));
     stem_norm = stem->register_module("1", convnext_norm(first));
 
     std::int64_t index = 1;
@@ -86,8 +85,8 @@ class ConvNeXt : public ZooNet {
       if (s.out != 0) {
         auto down = features->register_module(std::to_string(index++), std::make_shared<torch::nn::Module>());
         down_norms_.push_back(down->register_module("0", convnext_norm(s.channels)));
-        down_convs_.push_back(down->register_module(
-            "1", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.channels, s.out, 2).stride(2))));
+        down_convs_.push_back(
+            down->register_module("1", torch::nn::Conv2d(torch::nn::Conv2dOptions(s.channels, s.out, 2).stride(2))));
       }
     }
     const auto last = stages.back().out != 0 ? stages.back().out : stages.back().channels;

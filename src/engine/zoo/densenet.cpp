@@ -51,15 +51,13 @@ class DenseBlockImpl : public nn::Module {
   DenseBlockImpl(std::int64_t layers, std::int64_t in, std::int64_t growth, std::int64_t bn_size)
       : in_(in), growth_(growth) {
     for (std::int64_t i = 0; i < layers; ++i) {
-      layers_.push_back(register_module("denselayer" + std::to_string(i + 1),
-                                        DenseLayer(in + i * growth, growth, bn_size)));
+      layers_.push_back(
+          register_module("denselayer" + std::to_string(i + 1), DenseLayer(in + i * growth, growth, bn_size)));
     }
   }
 
   /// Channels of the output.
-  [[nodiscard]] std::int64_t out_channels() const {
-    return in_ + static_cast<std::int64_t>(layers_.size()) * growth_;
-  }
+  [[nodiscard]] std::int64_t out_channels() const { return in_ + static_cast<std::int64_t>(layers_.size()) * growth_; }
 
   /// cat(x, f1, f2, ...). torchvision concatenates all earlier features anew before each layer;
   /// writing each layer's output into its slice of one preallocated tensor gives every layer
@@ -92,8 +90,7 @@ class TransitionImpl : public nn::Module {
  public:
   /// `in` to `out` channels.
   TransitionImpl(std::int64_t in, std::int64_t out)
-      : norm(register_module("norm", nn::BatchNorm2d(in))),
-        conv(register_module("conv", conv_no_bias(in, out, 1))) {}
+      : norm(register_module("norm", nn::BatchNorm2d(in))), conv(register_module("conv", conv_no_bias(in, out, 1))) {}
 
   /// The transition; after pool_before_conv() the pool runs first (a 1x1 convolution and an
   /// average pool commute), so the convolution sees a quarter of the pixels.
@@ -123,17 +120,15 @@ class DenseNet : public ZooNet {
   DenseNet(std::int64_t growth, const std::array<std::int64_t, 4>& block_config, std::int64_t init_features,
            std::int64_t bn_size)
       : features_(register_module("features", std::make_shared<nn::Module>())),
-        stem(*features_, "conv0", "norm0",
-             nn::Conv2dOptions(3, init_features, 7).stride(2).padding(3).bias(false)) {
+        stem(*features_, "conv0", "norm0", nn::Conv2dOptions(3, init_features, 7).stride(2).padding(3).bias(false)) {
     std::int64_t channels = init_features;
     for (std::size_t i = 0; i < block_config.size(); ++i) {
       const auto index = std::to_string(i + 1);
-      blocks_.push_back(features_->register_module("denseblock" + index,
-                                                   DenseBlock(block_config[i], channels, growth, bn_size)));
+      blocks_.push_back(
+          features_->register_module("denseblock" + index, DenseBlock(block_config[i], channels, growth, bn_size)));
       channels = blocks_.back()->out_channels();
       if (i + 1 < block_config.size()) {
-        transitions_.push_back(
-            features_->register_module("transition" + index, Transition(channels, channels / 2)));
+        transitions_.push_back(features_->register_module("transition" + index, Transition(channels, channels / 2)));
         channels /= 2;
       }
     }

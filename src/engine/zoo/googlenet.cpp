@@ -19,8 +19,8 @@ torch::Tensor max_pool_ceil(const torch::Tensor& x, std::int64_t k, std::int64_t
 class InceptionImpl : public nn::Module {
  public:
   /// Channel counts named as in torchvision.
-  InceptionImpl(std::int64_t in, std::int64_t ch1x1, std::int64_t ch3x3red, std::int64_t ch3x3,
-                std::int64_t ch5x5red, std::int64_t ch5x5, std::int64_t pool_proj)
+  InceptionImpl(std::int64_t in, std::int64_t ch1x1, std::int64_t ch3x3red, std::int64_t ch3x3, std::int64_t ch5x5red,
+                std::int64_t ch5x5, std::int64_t pool_proj)
       : branch1(register_module("branch1", BasicConv2d(in, ch1x1, 1))),
         branch2_reduce(in, ch3x3red, 1),
         branch2_conv(ch3x3red, ch3x3, 3, 1, 1),
@@ -30,8 +30,8 @@ class InceptionImpl : public nn::Module {
     register_module("branch2", nn::Sequential(branch2_reduce, branch2_conv));
     register_module("branch3", nn::Sequential(branch3_reduce, branch3_conv));
     register_module(
-        "branch4", nn::Sequential(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(1).padding(1).ceil_mode(true)),
-                                  branch4_proj));
+        "branch4",
+        nn::Sequential(nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(1).padding(1).ceil_mode(true)), branch4_proj));
   }
 
   /// The four branches concatenated.

@@ -93,15 +93,14 @@ class InceptionCImpl : public nn::Module {
   torch::Tensor forward(const torch::Tensor& x) {
     auto dbl = branch7x7dbl_3->forward(branch7x7dbl_2->forward(branch7x7dbl_1->forward(x)));
     dbl = branch7x7dbl_5->forward(branch7x7dbl_4->forward(dbl));
-    return torch::cat(
-        {branch1x1->forward(x), branch7x7_3->forward(branch7x7_2->forward(branch7x7_1->forward(x))), dbl,
-         branch_pool->forward(avg_pool_3x3(x))},
-        1);
+    return torch::cat({branch1x1->forward(x), branch7x7_3->forward(branch7x7_2->forward(branch7x7_1->forward(x))), dbl,
+                       branch_pool->forward(avg_pool_3x3(x))},
+                      1);
   }
 
  private:
-  BasicConv2d branch1x1, branch7x7_1, branch7x7_2, branch7x7_3, branch7x7dbl_1, branch7x7dbl_2,
-      branch7x7dbl_3, branch7x7dbl_4, branch7x7dbl_5, branch_pool;  ///< named as in torchvision
+  BasicConv2d branch1x1, branch7x7_1, branch7x7_2, branch7x7_3, branch7x7dbl_1, branch7x7dbl_2, branch7x7dbl_3,
+      branch7x7dbl_4, branch7x7dbl_5, branch_pool;  ///< named as in torchvision
 };
 TORCH_MODULE(InceptionC);
 
@@ -152,14 +151,14 @@ class InceptionEImpl : public nn::Module {
     const auto b3 = branch3x3_1->forward(x);
     const auto dbl = branch3x3dbl_2->forward(branch3x3dbl_1->forward(x));
     return torch::cat(
-        {branch1x1->forward(x), branch3x3_2a->forward(b3), branch3x3_2b->forward(b3),
-         branch3x3dbl_3a->forward(dbl), branch3x3dbl_3b->forward(dbl), branch_pool->forward(avg_pool_3x3(x))},
+        {branch1x1->forward(x), branch3x3_2a->forward(b3), branch3x3_2b->forward(b3), branch3x3dbl_3a->forward(dbl),
+         branch3x3dbl_3b->forward(dbl), branch_pool->forward(avg_pool_3x3(x))},
         1);
   }
 
  private:
-  BasicConv2d branch1x1, branch3x3_1, branch3x3_2a, branch3x3_2b, branch3x3dbl_1, branch3x3dbl_2,
-      branch3x3dbl_3a, branch3x3dbl_3b, branch_pool;  ///< named as in torchvision
+  BasicConv2d branch1x1, branch3x3_1, branch3x3_2a, branch3x3_2b, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3a,
+      branch3x3dbl_3b, branch_pool;  ///< named as in torchvision
 };
 TORCH_MODULE(InceptionE);
 
@@ -226,12 +225,12 @@ class InceptionV3 : public ZooNet {
   // Named as torchvision names them.
   BasicConv2d Conv2d_1a_3x3, Conv2d_2a_3x3, Conv2d_2b_3x3, Conv2d_3b_1x1, Conv2d_4a_3x3;  ///< stem
   InceptionA Mixed_5b, Mixed_5c, Mixed_5d;                                                ///< 35x35 blocks
-  InceptionB Mixed_6a;                                ///< reduction to 17x17
-  InceptionC Mixed_6b, Mixed_6c, Mixed_6d, Mixed_6e;  ///< 17x17 blocks
-  InceptionAux AuxLogits;                             ///< auxiliary head (training only)
-  InceptionD Mixed_7a;                                ///< reduction to 8x8
-  InceptionE Mixed_7b, Mixed_7c;                      ///< 8x8 blocks
-  nn::Linear fc;                                      ///< classifier
+  InceptionB Mixed_6a;                                                                    ///< reduction to 17x17
+  InceptionC Mixed_6b, Mixed_6c, Mixed_6d, Mixed_6e;                                      ///< 17x17 blocks
+  InceptionAux AuxLogits;         ///< auxiliary head (training only)
+  InceptionD Mixed_7a;            ///< reduction to 8x8
+  InceptionE Mixed_7b, Mixed_7c;  ///< 8x8 blocks
+  nn::Linear fc;                  ///< classifier
 };
 
 }  // namespace

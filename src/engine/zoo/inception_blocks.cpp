@@ -19,13 +19,12 @@ torch::Tensor transform_input(const torch::Tensor& x) {
   // torchvision: x_c * (std_c / 0.5) + (mean_c - 0.5) / 0.5, computed in x's dtype.
   const auto options = x.options();
   const auto scale = torch::tensor({0.229 / 0.5, 0.224 / 0.5, 0.225 / 0.5}, options).view({1, 3, 1, 1});
-  const auto shift = torch::tensor({(0.485 - 0.5) / 0.5, (0.456 - 0.5) / 0.5, (0.406 - 0.5) / 0.5}, options)
-                         .view({1, 3, 1, 1});
+  const auto shift =
+      torch::tensor({(0.485 - 0.5) / 0.5, (0.456 - 0.5) / 0.5, (0.406 - 0.5) / 0.5}, options).view({1, 3, 1, 1});
   return torch::addcmul(shift, x, scale);
 }
 
-void init_truncated_normal(torch::nn::Module& net,
-                           const std::function<double(const torch::nn::Module&)>& stddev_of) {
+void init_truncated_normal(torch::nn::Module& net, const std::function<double(const torch::nn::Module&)>& stddev_of) {
   torch::NoGradGuard no_grad;
   for (auto& module : net.modules(/*include_self=*/false)) {
     if (auto* conv = module->as<torch::nn::Conv2d>()) {

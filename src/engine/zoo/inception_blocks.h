@@ -39,7 +39,6 @@ torch::Tensor transform_input(const torch::Tensor& x);
 /// torchvision does: every Conv2d and Linear weight truncated normal (mean 0, std
 /// `stddev_of(module)`, cut at the absolute bounds -2 and 2, as torchvision passes a=-2, b=2),
 /// batch norms weight 1 and bias 0; linear biases keep PyTorch's default.
-void init_truncated_normal(torch::nn::Module& net,
-                           const std::function<double(const torch::nn::Module&)>& stddev_of);
+void init_truncated_normal(torch::nn::Module& net, const std::function<double(const torch::nn::Module&)>& stddev_of);
 
 }  // namespace greenbatch::engine::zoo

@@ -36,8 +36,8 @@ void InvertedResidualImpl::fuse() {
 InvertedResidual make_mbconv(const MBConvSpec& s) {
   InvertedResidual block(s.stride == 1 && s.in == s.out);
   const auto layer = [&s](std::int64_t in, std::int64_t out) {
-    return ConvNormActOptions{.in = in, .out = out, .kernel = 1, .act = s.act, .bn_eps = s.bn_eps,
-                              .bn_momentum = s.bn_momentum};
+    return ConvNormActOptions{
+        .in = in, .out = out, .kernel = 1, .act = s.act, .bn_eps = s.bn_eps, .bn_momentum = s.bn_momentum};
   };
   if (s.expanded != s.in) block->append(layer(s.in, s.expanded));
   auto depthwise = layer(s.expanded, s.expanded);

@@ -10,14 +10,22 @@ namespace F = torch::nn::functional;
 
 torch::Tensor activate(Act act, torch::Tensor x) {
   switch (act) {
-    case Act::none: return x;
-    case Act::relu: return torch::relu_(x);
-    case Act::relu6: return torch::hardtanh_(x, 0.0, 6.0);
-    case Act::hardswish: return at::hardswish_(x);
-    case Act::hardsigmoid: return at::hardsigmoid_(x);
-    case Act::silu: return at::silu_(x);
-    case Act::sigmoid: return torch::sigmoid_(x);
-    case Act::gelu: return torch::gelu(x);
+    case Act::none:
+      return x;
+    case Act::relu:
+      return torch::relu_(x);
+    case Act::relu6:
+      return torch::hardtanh_(x, 0.0, 6.0);
+    case Act::hardswish:
+      return at::hardswish_(x);
+    case Act::hardsigmoid:
+      return at::hardsigmoid_(x);
+    case Act::silu:
+      return at::silu_(x);
+    case Act::sigmoid:
+      return torch::sigmoid_(x);
+    case Act::gelu:
+      return torch::gelu(x);
   }
   return x;
 }
@@ -37,11 +45,8 @@ FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::Batc
   folded.bias = (conv_bias - bn->running_mean) * scale;
   if (bn->bias.defined()) folded.bias = folded.bias + bn->bias;
   const auto& padding = c10::get<torch::ExpandingArray<2>>(copt.padding());
-  folded.options = F::Conv2dFuncOptions()
-                       .stride(copt.stride())
-                       .padding(padding)
-                       .dilation(copt.dilation())
-                       .groups(copt.groups());
+  folded.options =
+      F::Conv2dFuncOptions().stride(copt.stride()).padding(padding).dilation(copt.dilation()).groups(copt.groups());
   return folded;
 }
 
@@ -53,8 +58,8 @@ ConvNormActImpl::ConvNormActImpl(const ConvNormActOptions& o) : act(o.act) {
                                                     .dilation(o.dilation)
                                                     .groups(o.groups)
                                                     .bias(false)));
-  bn = register_module("1", torch::nn::BatchNorm2d(
-                                torch::nn::BatchNorm2dOptions(o.out).eps(o.bn_eps).momentum(o.bn_momentum)));
+  bn = register_module(
+      "1", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(o.out).eps(o.bn_eps).momentum(o.bn_momentum)));
 }
 
 torch::Tensor ConvNormActImpl::forward(const torch::Tensor& x) {
@@ -63,8 +68,7 @@ torch::Tensor ConvNormActImpl::forward(const torch::Tensor& x) {
 
 void ConvNormActImpl::fuse() { folded = FoldedConv::fold(conv, bn); }
 
-SqueezeExcitationImpl::SqueezeExcitationImpl(std::int64_t channels, std::int64_t squeeze, Act act_in,
-                                             Act scale_act_in)
+SqueezeExcitationImpl::SqueezeExcitationImpl(std::int64_t channels, std::int64_t squeeze, Act act_in, Act scale_act_in)
     : act(act_in), scale_act(scale_act_in) {
   fc1 = register_module("fc1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, squeeze, 1)));
   fc2 = register_module("fc2", torch::nn::Conv2d(torch::nn::Conv2dOptions(squeeze, channels, 1)));

@@ -18,8 +18,8 @@ torch::Tensor activate(Act act, torch::Tensor x);
 /// A convolution with a batch norm folded into it: y = conv(x, weight, bias). Empty (inactive)
 /// until made by fold().
 struct FoldedConv {
-  torch::Tensor weight;  ///< conv weight scaled by gamma / sqrt(var + eps)
-  torch::Tensor bias;    ///< (conv bias - mean) * gamma / sqrt(var + eps) + beta
+  torch::Tensor weight;                                ///< conv weight scaled by gamma / sqrt(var + eps)
+  torch::Tensor bias;                                  ///< (conv bias - mean) * gamma / sqrt(var + eps) + beta
   torch::nn::functional::Conv2dFuncOptions options{};  ///< stride, padding, dilation, groups
 
   /// True once fold() has filled it.
@@ -32,16 +32,16 @@ struct FoldedConv {
 
 /// Options of a ConvNormAct block.
 struct ConvNormActOptions {
-  std::int64_t in = 0;             ///< input channels
-  std::int64_t out = 0;            ///< output channels
-  std::int64_t kernel = 3;         ///< square kernel size
-  std::int64_t stride = 1;         ///< stride
-  std::int64_t groups = 1;         ///< groups (in for depthwise)
-  Act act = Act::relu;             ///< activation after the norm
+  std::int64_t in = 0;                  ///< input channels
+  std::int64_t out = 0;                 ///< output channels
+  std::int64_t kernel = 3;              ///< square kernel size
+  std::int64_t stride = 1;              ///< stride
+  std::int64_t groups = 1;              ///< groups (in for depthwise)
+  Act act = Act::relu;                  ///< activation after the norm
   std::optional<std::int64_t> padding;  ///< default: (kernel - 1) / 2 * dilation
-  std::int64_t dilation = 1;       ///< dilation
-  double bn_eps = 1e-5;            ///< batch norm epsilon
-  double bn_momentum = 0.1;        ///< batch norm momentum (training only; kept for fidelity)
+  std::int64_t dilation = 1;            ///< dilation
+  double bn_eps = 1e-5;                 ///< batch norm epsilon
+  double bn_momentum = 0.1;             ///< batch norm momentum (training only; kept for fidelity)
 };
 
 /// torchvision.ops.Conv2dNormActivation with BatchNorm2d: children "0" (conv, no bias),
@@ -67,8 +67,7 @@ TORCH_MODULE(ConvNormAct);
 class SqueezeExcitationImpl : public torch::nn::Module {
  public:
   /// `channels` in and out, `squeeze` in the middle.
-  SqueezeExcitationImpl(std::int64_t channels, std::int64_t squeeze, Act act = Act::relu,
-                        Act scale_act = Act::sigmoid);
+  SqueezeExcitationImpl(std::int64_t channels, std::int64_t squeeze, Act act = Act::relu, Act scale_act = Act::sigmoid);
   /// The re-weighted input.
   torch::Tensor forward(const torch::Tensor& x);
 
@@ -80,8 +79,7 @@ class SqueezeExcitationImpl : public torch::nn::Module {
 TORCH_MODULE(SqueezeExcitation);
 
 /// Rounds `value` to a multiple of `divisor`, never below 90% of it (torchvision's _make_divisible).
-std::int64_t make_divisible(double value, std::int64_t divisor,
-                            std::optional<std::int64_t> min_value = std::nullopt);
+std::int64_t make_divisible(double value, std::int64_t divisor, std::optional<std::int64_t> min_value = std::nullopt);
 
 /// torch.nn.init.trunc_normal_(tensor, mean=0, std=std) with torch's default bounds -2 and 2
 /// (absolute values, not multiples of std); absent from LibTorch 1.13's C++ API. Same algorithm

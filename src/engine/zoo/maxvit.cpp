@@ -110,15 +110,13 @@ class PartitionAttentionImpl : public torch::nn::Module {
   PartitionAttentionImpl(std::int64_t channels, std::int64_t head_dim, std::int64_t size, Partition type)
       : heads_(channels / head_dim), size_(size), type_(type) {
     auto attn_layer = register_module("attn_layer", std::make_shared<torch::nn::Module>());
-    attn_norm =
-        attn_layer->register_module("0", torch::nn::LayerNorm(torch::nn::LayerNormOptions({channels})));
+    attn_norm = attn_layer->register_module("0", torch::nn::LayerNorm(torch::nn::LayerNormOptions({channels})));
     auto attn = attn_layer->register_module("1", std::make_shared<torch::nn::Module>());
     to_qkv = attn->register_module("to_qkv", torch::nn::Linear(channels, 3 * channels));
     merge = attn->register_module("merge", torch::nn::Linear(channels, channels));
-    relative_position_bias_table = attn->register_parameter(
-        "relative_position_bias_table", torch::empty({(2 * size - 1) * (2 * size - 1), heads_}));
-    relative_position_index =
-        attn->register_buffer("relative_position_index", zoo::relative_position_index(size));
+    relative_position_bias_table = attn->register_parameter("relative_position_bias_table",
+                                                            torch::empty({(2 * size - 1) * (2 * size - 1), heads_}));
+    relative_position_index = attn->register_buffer("relative_position_index", zoo::relative_position_index(size));
     trunc_normal_(relative_position_bias_table, 0.02);
     auto mlp_layer = register_module("mlp_layer", std::make_shared<torch::nn::Module>());
     mlp_norm = mlp_layer->register_module("0", torch::nn::LayerNorm(torch::nn::LayerNormOptions({channels})));
@@ -153,9 +151,7 @@ class PartitionAttentionImpl : public torch::nn::Module {
     const double extra = std::sqrt(static_cast<double>(channels / heads_) / static_cast<double>(channels));
     t.add_(biased_self_attention(attn_norm->forward(t), to_qkv, merge, heads_, extra, bias));
     t.add_(gelu_mlp(mlp_norm->forward(t), fc1, fc2));
-    return t.view(grouped.sizes())
-        .permute(window ? kWindowBack : kGridBack)
-        .reshape({batch, channels, height, width});
+    return t.view(grouped.sizes()).permute(window ? kWindowBack : kGridBack).reshape({batch, channels, height, width});
   }
 
   torch::nn::LayerNorm attn_norm{nullptr};     ///< attn_layer.0
@@ -183,8 +179,8 @@ class MaxVitLayerImpl : public torch::nn::Module {
     constexpr std::int64_t kPartition = 7;
     auto layers = register_module("layers", std::make_shared<torch::nn::Module>());
     mbconv = layers->register_module("MBconv", MBConv(in, out, stride));
-    window_attention = layers->register_module(
-        "window_attention", PartitionAttention(out, kHeadDim, kPartition, Partition::window));
+    window_attention = layers->register_module("window_attention",
+                                               PartitionAttention(out, kHeadDim, kPartition, Partition::window));
     grid_attention = layers->register_module("grid_attention",
                                              PartitionAttention(out, kHeadDim, kPartition, Partition::grid));
   }
@@ -212,8 +208,8 @@ class MaxVit : public ZooNet {
     auto stem = register_module("stem", std::make_shared<torch::nn::Module>());
     stem_a = stem->register_module("0", maxvit_conv(3, kStem, 3, 2, 1));
     auto stem_b_holder = stem->register_module("1", std::make_shared<torch::nn::Module>());
-    stem_b = stem_b_holder->register_module(
-        "0", torch::nn::Conv2d(torch::nn::Conv2dOptions(kStem, kStem, 3).padding(1)));
+    stem_b = stem_b_holder->register_module("0",
+                                            torch::nn::Conv2d(torch::nn::Conv2dOptions(kStem, kStem, 3).padding(1)));
 
     auto blocks = register_module("blocks", std::make_shared<torch::nn::Module>());
     std::int64_t in = kStem;
@@ -221,16 +217,15 @@ class MaxVit : public ZooNet {
       auto block = blocks->register_module(std::to_string(b), std::make_shared<torch::nn::Module>());
       auto list = block->register_module("layers", std::make_shared<torch::nn::Module>());
       for (std::int64_t l = 0; l < depths[b]; ++l) {
-        layers_.push_back(list->register_module(
-            std::to_string(l), MaxVitLayer(l == 0 ? in : channels[b], channels[b], l == 0 ? 2 : 1)));
+        layers_.push_back(list->register_module(std::to_string(l),
+                                                MaxVitLayer(l == 0 ? in : channels[b], channels[b], l == 0 ? 2 : 1)));
       }
       in = channels[b];
     }
     auto classifier = register_module("classifier", std::make_shared<torch::nn::Module>());
     head_norm = classifier->register_module("2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({in})));
     pre_logits = classifier->register_module("3", torch::nn::Linear(in, in));
-    head =
-        classifier->register_module("5", torch::nn::Linear(torch::nn::LinearOptions(in, 1000).bias(false)));
+    head = classifier->register_module("5", torch::nn::Linear(torch::nn::LinearOptions(in, 1000).bias(false)));
 
     torch::NoGradGuard no_grad;
     for (auto& module : modules(/*include_self=*/false)) {

@@ -16,8 +16,7 @@ constexpr double kMnasBnMomentum = 1 - 0.9997;  ///< torchvision's _BN_MOMENTUM 
 /// Adds a conv (no bias) and its batch norm to `owner` under the names of a flat nn.Sequential,
 /// `index` and `index + 1`.
 ConvBn add_conv_bn(torch::nn::Module& owner, int index, const torch::nn::Conv2dOptions& options) {
-  ConvBn layer(owner, std::to_string(index), std::to_string(index + 1),
-               torch::nn::Conv2dOptions(options).bias(false));
+  ConvBn layer(owner, std::to_string(index), std::to_string(index + 1), torch::nn::Conv2dOptions(options).bias(false));
   layer.bn->options.momentum(kMnasBnMomentum);
   return layer;
 }
@@ -33,8 +32,7 @@ class MnasInvertedResidualImpl : public torch::nn::Module {
     auto& layers = *register_module("layers", std::make_shared<torch::nn::Module>());
     const auto mid = in * expansion;
     expand_.emplace(add_conv_bn(layers, 0, torch::nn::Conv2dOptions(in, mid, 1)));
-    const auto depthwise =
-        torch::nn::Conv2dOptions(mid, mid, kernel).padding(kernel / 2).stride(stride).groups(mid);
+    const auto depthwise = torch::nn::Conv2dOptions(mid, mid, kernel).padding(kernel / 2).stride(stride).groups(mid);
     depthwise_.emplace(add_conv_bn(layers, 3, depthwise));
     project_.emplace(add_conv_bn(layers, 6, torch::nn::Conv2dOptions(mid, out, 1)));
   }
@@ -68,8 +66,12 @@ struct StackSpec {
 
 /// mnasnet1_0's stacks, layers.8 ... layers.13.
 constexpr std::array<StackSpec, 6> kStacks{{
-    {24, 3, 2, 3, 3}, {40, 5, 2, 3, 3}, {80, 5, 2, 6, 3},
-    {96, 3, 1, 6, 2}, {192, 5, 2, 6, 4}, {320, 3, 1, 6, 1},
+    {24, 3, 2, 3, 3},
+    {40, 5, 2, 3, 3},
+    {80, 5, 2, 6, 3},
+    {96, 3, 1, 6, 2},
+    {192, 5, 2, 6, 4},
+    {320, 3, 1, 6, 1},
 }};
 
 /// torchvision.models.MNASNet at alpha 1 (B1 variant): child "layers" = stem convs, six stacks,
@@ -80,8 +82,7 @@ class MNASNet : public ZooNet {
   MNASNet() {
     auto& layers = *register_module("layers", std::make_shared<torch::nn::Module>());
     stem_.emplace(add_conv_bn(layers, 0, torch::nn::Conv2dOptions(3, 32, 3).padding(1).stride(2)));
-    stem_depthwise_.emplace(
-        add_conv_bn(layers, 3, torch::nn::Conv2dOptions(32, 32, 3).padding(1).groups(32)));
+    stem_depthwise_.emplace(add_conv_bn(layers, 3, torch::nn::Conv2dOptions(32, 32, 3).padding(1).groups(32)));
     stem_project_.emplace(add_conv_bn(layers, 6, torch::nn::Conv2dOptions(32, 16, 1)));
     std::int64_t channels = 16;
     int index = 8;
@@ -121,12 +122,12 @@ class MNASNet : public ZooNet {
  private:
   static constexpr std::int64_t kLastChannel = 1280;  ///< features before the classifier
 
-  std::optional<ConvBn> stem_;            ///< layers.0, layers.1 (ReLU)
-  std::optional<ConvBn> stem_depthwise_;  ///< layers.3, layers.4 (ReLU)
-  std::optional<ConvBn> stem_project_;    ///< layers.6, layers.7
+  std::optional<ConvBn> stem_;                ///< layers.0, layers.1 (ReLU)
+  std::optional<ConvBn> stem_depthwise_;      ///< layers.3, layers.4 (ReLU)
+  std::optional<ConvBn> stem_project_;        ///< layers.6, layers.7
   std::vector<MnasInvertedResidual> blocks_;  ///< layers.8 ... layers.13, flattened
-  std::optional<ConvBn> head_;            ///< layers.14, layers.15 (ReLU)
-  torch::nn::Linear fc_{nullptr};         ///< classifier.1
+  std::optional<ConvBn> head_;                ///< layers.14, layers.15 (ReLU)
+  torch::nn::Linear fc_{nullptr};             ///< classifier.1
 };
 
 }  // namespace

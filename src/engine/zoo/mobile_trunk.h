@@ -14,9 +14,9 @@ namespace greenbatch::engine::zoo {
 /// `Block` is a module holder whose forward maps a tensor to a tensor and that has fuse().
 template <class Block>
 struct MobileTrunk {
-  ConvNormAct stem{nullptr};   ///< features.0
-  std::vector<Block> blocks;   ///< the blocks of every stage, in order
-  ConvNormAct head{nullptr};   ///< the last features entry
+  ConvNormAct stem{nullptr};  ///< features.0
+  std::vector<Block> blocks;  ///< the blocks of every stage, in order
+  ConvNormAct head{nullptr};  ///< the last features entry
 
   /// Globally average-pooled head features of `x`: [N, head channels].
   torch::Tensor pooled(torch::Tensor x) {

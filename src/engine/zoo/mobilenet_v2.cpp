@@ -28,9 +28,9 @@ class V2InvertedResidualImpl : public torch::nn::Module {
     }
     const int dw = expand_ ? 1 : 0;  // index of the depthwise layer in "conv"
     depthwise_ = conv->register_module(
-        std::to_string(dw), ConvNormAct(ConvNormActOptions{.in = hidden, .out = hidden, .kernel = 3,
-                                                           .stride = stride, .groups = hidden,
-                                                           .act = Act::relu6}));
+        std::to_string(dw),
+        ConvNormAct(ConvNormActOptions{
+            .in = hidden, .out = hidden, .kernel = 3, .stride = stride, .groups = hidden, .act = Act::relu6}));
     project_.emplace(*conv, std::to_string(dw + 1), std::to_string(dw + 2),
                      torch::nn::Conv2dOptions(hidden, out, 1).bias(false));
   }
@@ -63,7 +63,13 @@ struct Setting {
 
 /// torchvision's inverted_residual_setting.
 constexpr std::array<Setting, 7> kSettings{{
-    {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1},
+    {1, 16, 1, 1},
+    {6, 24, 2, 2},
+    {6, 32, 3, 2},
+    {6, 64, 4, 2},
+    {6, 96, 3, 1},
+    {6, 160, 3, 2},
+    {6, 320, 1, 1},
 }};
 
 /// torchvision.models.MobileNetV2 at width 1: features (stem, 17 blocks, 1x1 conv), pool, linear.
@@ -74,12 +80,11 @@ class MobileNetV2 : public ZooNet {
     auto features = register_module("features", std::make_shared<torch::nn::Module>());
     std::int64_t channels = 32;
     trunk_.stem = features->register_module(
-        "0", ConvNormAct(ConvNormActOptions{.in = 3, .out = channels, .kernel = 3, .stride = 2,
-                                            .act = Act::relu6}));
+        "0", ConvNormAct(ConvNormActOptions{.in = 3, .out = channels, .kernel = 3, .stride = 2, .act = Act::relu6}));
     for (const auto& [t, c, n, s] : kSettings) {
       for (std::int64_t i = 0; i < n; ++i) {
         trunk_.blocks.push_back(features->register_module(std::to_string(trunk_.blocks.size() + 1),
-                                                    V2InvertedResidual(channels, c, i == 0 ? s : 1, t)));
+                                                          V2InvertedResidual(channels, c, i == 0 ? s : 1, t)));
         channels = c;
       }
     }
@@ -97,20 +102,16 @@ class MobileNetV2 : public ZooNet {
   }
 
   /// Logits of `x`.
-  torch::Tensor forward(torch::Tensor x) override {
-    return fc_->forward(trunk_.pooled(x));
-  }
+  torch::Tensor forward(torch::Tensor x) override { return fc_->forward(trunk_.pooled(x)); }
 
   /// Folds every batch norm into its convolution.
-  void fuse_for_inference() override {
-    trunk_.fuse();
-  }
+  void fuse_for_inference() override { trunk_.fuse(); }
 
  private:
   static constexpr std::int64_t kLastChannel = 1280;  ///< features before the classifier
 
   MobileTrunk<V2InvertedResidual> trunk_;  ///< features
-  torch::nn::Linear fc_{nullptr};         ///< classifier.1
+  torch::nn::Linear fc_{nullptr};          ///< classifier.1
 };
 
 }  // namespace

@@ -71,17 +71,16 @@ class RegNet : public ZooNet {
  public:
   /// Builds regnet_y_1_6gf with torchvision's initialisation.
   RegNet() {
-    stem_ = register_module(
-        "stem", ConvNormAct(ConvNormActOptions{.in = 3, .out = kStemWidth, .kernel = 3, .stride = 2}));
+    stem_ = register_module("stem",
+                            ConvNormAct(ConvNormActOptions{.in = 3, .out = kStemWidth, .kernel = 3, .stride = 2}));
     auto trunk = register_module("trunk_output", std::make_shared<torch::nn::Module>());
     std::int64_t channels = kStemWidth;
     for (std::size_t s = 0; s < kStages.size(); ++s) {
       const auto stage_name = "block" + std::to_string(s + 1);
       auto stage = trunk->register_module(stage_name, std::make_shared<torch::nn::Module>());
       for (std::int64_t i = 0; i < kStages[s].depth; ++i) {
-        blocks_.push_back(stage->register_module(
-            stage_name + "-" + std::to_string(i),
-            ResBottleneckBlock(channels, kStages[s].width, i == 0 ? 2 : 1)));
+        blocks_.push_back(stage->register_module(stage_name + "-" + std::to_string(i),
+                                                 ResBottleneckBlock(channels, kStages[s].width, i == 0 ? 2 : 1)));
         channels = kStages[s].width;
       }
     }

@@ -14,15 +14,14 @@ namespace {
 namespace nn = torch::nn;
 
 /// Options of a convolution without bias, as torchvision's conv1x1 / conv3x3 make.
-nn::Conv2dOptions conv_options(std::int64_t in, std::int64_t out, std::int64_t kernel,
-                               std::int64_t stride = 1, std::int64_t groups = 1) {
+nn::Conv2dOptions conv_options(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride = 1,
+                               std::int64_t groups = 1) {
   return nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).groups(groups).bias(false);
 }
 
 /// Channels of a Bottleneck's 3x3 convolution: int(planes * (base_width / 64.0)) * groups.
 std::int64_t bottleneck_width(std::int64_t planes, std::int64_t groups, std::int64_t base_width) {
-  return static_cast<std::int64_t>(static_cast<double>(planes) * (static_cast<double>(base_width) / 64.0)) *
-         groups;
+  return static_cast<std::int64_t>(static_cast<double>(planes) * (static_cast<double>(base_width) / 64.0)) * groups;
 }
 
 /// torchvision's Bottleneck (ResNet v1.5: the stride sits on the 3x3 convolution):
@@ -33,8 +32,8 @@ class BottleneckImpl : public nn::Module {
   /// `in` to `out` channels through `width` (in `groups` groups for the 3x3); `downsample`
   /// (conv1x1 + bn as "downsample.0"/"downsample.1") is null when the identity fits. Takes
   /// `downsample` already built, as torchvision builds it before the block.
-  BottleneckImpl(std::int64_t in, std::int64_t width, std::int64_t out, std::int64_t stride,
-                 std::int64_t groups, ConvNormAct downsample_in)
+  BottleneckImpl(std::int64_t in, std::int64_t width, std::int64_t out, std::int64_t stride, std::int64_t groups,
+                 ConvNormAct downsample_in)
       : c1(*this, "conv1", "bn1", conv_options(in, width, 1)),
         c2(*this, "conv2", "bn2", conv_options(width, width, 3, stride, groups)),
         c3(*this, "conv3", "bn3", conv_options(width, out, 1)),
@@ -91,8 +90,8 @@ class ResNet : public ZooNet {
           projection.act = Act::none;
           downsample = ConvNormAct(projection);
         }
-        blocks_.emplace_back(in, bottleneck_width(planes, groups, width_per_group), planes * 4, stride,
-                             groups, downsample);
+        blocks_.emplace_back(in, bottleneck_width(planes, groups, width_per_group), planes * 4, stride, groups,
+                             downsample);
         layer->push_back(blocks_.back());
         in = planes * 4;
       }
@@ -128,8 +127,6 @@ class ResNet : public ZooNet {
 
 ZooNetPtr make_resnet50() { return std::make_shared<ResNet>(std::array<std::int64_t, 4>{3, 4, 6, 3}, 1, 64); }
 
-ZooNetPtr make_resnext50_32x4d() {
-  return std::make_shared<ResNet>(std::array<std::int64_t, 4>{3, 4, 6, 3}, 32, 4);
-}
+ZooNetPtr make_resnext50_32x4d() { return std::make_shared<ResNet>(std::array<std::int64_t, 4>{3, 4, 6, 3}, 32, 4); }
 
 }  // namespace greenbatch::engine::zoo

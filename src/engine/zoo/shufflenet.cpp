@@ -90,7 +90,7 @@ class InvertedResidualImpl : public torch::nn::Module {
 };
 TORCH_MODULE(InvertedResidual);
 
-constexpr std::array<std::int64_t, 3> kRepeats{4, 8, 4};                ///< blocks of stage2..4
+constexpr std::array<std::int64_t, 3> kRepeats{4, 8, 4};                   ///< blocks of stage2..4
 constexpr std::array<std::int64_t, 5> kChannels{24, 116, 232, 464, 1024};  ///< x1.0 widths
 
 /// torchvision.models.ShuffleNetV2 (x1.0): conv1, max pool, stage2..stage4, conv5, mean pool,

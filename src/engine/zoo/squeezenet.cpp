@@ -14,11 +14,9 @@ class FireImpl : public nn::Module {
   FireImpl(std::int64_t in, std::int64_t squeeze_channels, std::int64_t expand1x1_channels,
            std::int64_t expand3x3_channels)
       : squeeze(register_module("squeeze", nn::Conv2d(nn::Conv2dOptions(in, squeeze_channels, 1)))),
-        expand1x1(register_module("expand1x1",
-                                  nn::Conv2d(nn::Conv2dOptions(squeeze_channels, expand1x1_channels, 1)))),
-        expand3x3(register_module(
-            "expand3x3", nn::Conv2d(nn::Conv2dOptions(squeeze_channels, expand3x3_channels, 3).padding(1)))) {
-  }
+        expand1x1(register_module("expand1x1", nn::Conv2d(nn::Conv2dOptions(squeeze_channels, expand1x1_channels, 1)))),
+        expand3x3(register_module("expand3x3",
+                                  nn::Conv2d(nn::Conv2dOptions(squeeze_channels, expand3x3_channels, 3).padding(1)))) {}
 
   /// cat(relu(expand1x1(s)), relu(expand3x3(s))) with s = relu(squeeze(x)).
   torch::Tensor forward(const torch::Tensor& x) {
@@ -41,15 +39,14 @@ class SqueezeNet11 : public ZooNet {
   SqueezeNet11() {
     const auto relu = [] { return nn::ReLU(nn::ReLUOptions(true)); };
     const auto pool = [] { return nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).ceil_mode(true)); };
-    features =
-        register_module("features", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(3, 64, 3).stride(2)), relu(),
-                                                   pool(), Fire(64, 16, 64, 64), Fire(128, 16, 64, 64),
-                                                   pool(), Fire(128, 32, 128, 128), Fire(256, 32, 128, 128),
-                                                   pool(), Fire(256, 48, 192, 192), Fire(384, 48, 192, 192),
-                                                   Fire(384, 64, 256, 256), Fire(512, 64, 256, 256)));
+    features = register_module(
+        "features", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(3, 64, 3).stride(2)), relu(), pool(),
+                                   Fire(64, 16, 64, 64), Fire(128, 16, 64, 64), pool(), Fire(128, 32, 128, 128),
+                                   Fire(256, 32, 128, 128), pool(), Fire(256, 48, 192, 192), Fire(384, 48, 192, 192),
+                                   Fire(384, 64, 256, 256), Fire(512, 64, 256, 256)));
     const nn::Conv2d final_conv(nn::Conv2dOptions(512, 1000, 1));
-    classifier = register_module(
-        "classifier", nn::Sequential(nn::Dropout(0.5), final_conv, relu(), nn::AdaptiveAvgPool2d(1)));
+    classifier = register_module("classifier",
+                                 nn::Sequential(nn::Dropout(0.5), final_conv, relu(), nn::AdaptiveAvgPool2d(1)));
     // torchvision: kaiming-uniform (PyTorch's defaults: fan_in, leaky_relu with a = 0) for every
     // convolution but the final one, which is N(0, 0.01); zero biases.
     torch::NoGradGuard no_grad;
@@ -66,9 +63,7 @@ class SqueezeNet11 : public ZooNet {
   }
 
   /// features, classifier, flattened to [N, 1000].
-  torch::Tensor forward(torch::Tensor x) override {
-    return classifier->forward(features->forward(x)).flatten(1);
-  }
+  torch::Tensor forward(torch::Tensor x) override { return classifier->forward(features->forward(x)).flatten(1); }
 
  private:
   nn::Sequential features{nullptr};    ///< stem, max pools and Fire modules

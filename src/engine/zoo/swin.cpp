@@ -56,11 +56,11 @@ class ShiftedWindowAttentionImpl : public torch::nn::Module {
       : window_(window), shift_(shift), heads_(heads) {
     qkv = register_module("qkv", torch::nn::Linear(dim, 3 * dim));
     proj = register_module("proj", torch::nn::Linear(dim, dim));
-    relative_position_bias_table = register_parameter(
-        "relative_position_bias_table", torch::zeros({(2 * window - 1) * (2 * window - 1), heads}));
+    relative_position_bias_table = register_parameter("relative_position_bias_table",
+                                                      torch::zeros({(2 * window - 1) * (2 * window - 1), heads}));
     trunc_normal_(relative_position_bias_table, 0.02);
-    relative_position_index =
-        register_buffer("relative_position_index", zoo::relative_position_index(window).flatten());
+    relative_position_index = register_buffer("relative_position_index",
+                                              zoo::relative_position_index(window).flatten());
   }
 
   /// Attention on [B, H, W, C]; returns the same layout.
@@ -81,8 +81,7 @@ class ShiftedWindowAttentionImpl : public torch::nn::Module {
     const auto order = window_order(ph, pw, window_, shift);
     const auto tokens = window_ * window_;
     x = x.reshape({batch, ph * pw, channels}).index_select(1, order).view({-1, tokens, channels});
-    auto bias =
-        relative_position_bias(relative_position_bias_table, relative_position_index, tokens).unsqueeze(0);
+    auto bias = relative_position_bias(relative_position_bias_table, relative_position_index, tokens).unsqueeze(0);
     if (shifted) bias = bias + shift_mask(ph, pw, window_, shift);
     x = biased_self_attention(x, qkv, proj, heads_, 1.0, bias);
     const auto inverse = torch::empty_like(order).scatter_(0, order, torch::arange(ph * pw, torch::kLong));
@@ -131,8 +130,7 @@ class PatchMergingImpl : public torch::nn::Module {
  public:
   /// Merges a map of `dim` features.
   explicit PatchMergingImpl(std::int64_t dim) {
-    reduction = register_module("reduction",
-                                torch::nn::Linear(torch::nn::LinearOptions(4 * dim, 2 * dim).bias(false)));
+    reduction = register_module("reduction", torch::nn::Linear(torch::nn::LinearOptions(4 * dim, 2 * dim).bias(false)));
     norm = register_module("norm", swin_norm(4 * dim));
   }
 
@@ -181,8 +179,7 @@ class SwinTransformer : public ZooNet {
       auto stage = features->register_module(std::to_string(index++), std::make_shared<torch::nn::Module>());
       for (std::int64_t b = 0; b < c.depths[s]; ++b) {
         const auto shift = b % 2 == 0 ? 0 : c.window / 2;
-        stages_.push_back(
-            stage->register_module(std::to_string(b), SwinBlock(dim, c.heads[s], c.window, shift)));
+        stages_.push_back(stage->register_module(std::to_string(b), SwinBlock(dim, c.heads[s], c.window, shift)));
       }
       if (s + 1 < c.depths.size()) {
         merges_.push_back(features->register_module(std::to_string(index++), PatchMerging(dim)));

@@ -43,9 +43,8 @@ torch::Tensor relative_position_bias(const torch::Tensor& table, const torch::Te
   return table.index_select(0, index.reshape(-1)).view({n, n, -1}).permute({2, 0, 1});
 }
 
-torch::Tensor biased_self_attention(const torch::Tensor& x, const torch::nn::Linear& qkv,
-                                    const torch::nn::Linear& proj, std::int64_t heads, double extra_scale,
-                                    const torch::Tensor& bias) {
+torch::Tensor biased_self_attention(const torch::Tensor& x, const torch::nn::Linear& qkv, const torch::nn::Linear& proj,
+                                    std::int64_t heads, double extra_scale, const torch::Tensor& bias) {
   const auto groups = x.size(0);
   const auto tokens = x.size(1);
   const auto channels = x.size(2);
@@ -62,10 +61,8 @@ torch::Tensor biased_self_attention(const torch::Tensor& x, const torch::nn::Lin
   auto scores = at::bmm(q, k.transpose(1, 2));
   scores.view({groups / biases, biases, heads, tokens, tokens}).add_(bias);
   at::_softmax_out(scores, scores, -1, false);  // in place: the kernel works row by row
-  const auto context = at::bmm(scores, v)
-                           .view({groups, heads, tokens, head_dim})
-                           .transpose(1, 2)
-                           .reshape({groups * tokens, channels});
+  const auto context =
+      at::bmm(scores, v).view({groups, heads, tokens, head_dim}).transpose(1, 2).reshape({groups * tokens, channels});
   return at::addmm(proj->bias, context, proj->weight.t()).view({groups, tokens, channels});
 }
 

@@ -41,8 +41,7 @@ torch::Tensor relative_position_bias(const torch::Tensor& table, const torch::Te
 /// proj(softmax(scale * q k^T + bias) v), q k v from qkv(x) split as [3, heads, C / heads] and
 /// scale = extra_scale / sqrt(C / heads). `bias` is [nb, heads, P, P], group g taking bias
 /// g % nb (nb divides G). Returns [G, P, C].
-torch::Tensor biased_self_attention(const torch::Tensor& x, const torch::nn::Linear& qkv,
-                                    const torch::nn::Linear& proj, std::int64_t heads, double extra_scale,
-                                    const torch::Tensor& bias);
+torch::Tensor biased_self_attention(const torch::Tensor& x, const torch::nn::Linear& qkv, const torch::nn::Linear& proj,
+                                    std::int64_t heads, double extra_scale, const torch::Tensor& bias);
 
 }  // namespace greenbatch::engine::zoo

@@ -32,11 +32,10 @@ class Vgg16 : public ZooNet {
         in = out;
       }
     }
-    classifier =
-        register_module("classifier", nn::Sequential(nn::Linear(512 * 7 * 7, 4096),
-                                                     nn::ReLU(nn::ReLUOptions(true)), nn::Dropout(0.5),
-                                                     nn::Linear(4096, 4096), nn::ReLU(nn::ReLUOptions(true)),
-                                                     nn::Dropout(0.5), nn::Linear(4096, 1000)));
+    classifier = register_module(
+        "classifier", nn::Sequential(nn::Linear(512 * 7 * 7, 4096), nn::ReLU(nn::ReLUOptions(true)), nn::Dropout(0.5),
+                                     nn::Linear(4096, 4096), nn::ReLU(nn::ReLUOptions(true)), nn::Dropout(0.5),
+                                     nn::Linear(4096, 1000)));
     // torchvision: convolutions kaiming-normal (fan_out, relu), zero bias; linear N(0, 0.01), zero
     // bias. init_conv_and_norm goes child by child: it visits its argument itself, which *this
     // under construction cannot offer.

@@ -88,8 +88,7 @@ class VisionTransformer : public ZooNet {
   explicit VisionTransformer(const VitConfig& c) {
     const auto seq = (c.image_size / c.patch_size) * (c.image_size / c.patch_size) + 1;
     conv_proj = register_module(
-        "conv_proj",
-        torch::nn::Conv2d(torch::nn::Conv2dOptions(3, c.hidden, c.patch_size).stride(c.patch_size)));
+        "conv_proj", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, c.hidden, c.patch_size).stride(c.patch_size)));
     class_token = register_parameter("class_token", torch::zeros({1, 1, c.hidden}));
     auto encoder = register_module("encoder", std::make_shared<torch::nn::Module>());
     pos_embedding = encoder->register_parameter("pos_embedding", torch::empty({1, seq, c.hidden}));
@@ -99,8 +98,8 @@ class VisionTransformer : public ZooNet {
     }
     auto layers = encoder->register_module("layers", std::make_shared<torch::nn::Module>());
     for (std::int64_t i = 0; i < c.layers; ++i) {
-      blocks_.push_back(layers->register_module("encoder_layer_" + std::to_string(i),
-                                                EncoderBlock(c.heads, c.hidden, c.mlp_dim)));
+      blocks_.push_back(
+          layers->register_module("encoder_layer_" + std::to_string(i), EncoderBlock(c.heads, c.hidden, c.mlp_dim)));
     }
     ln = encoder->register_module(
         "ln", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden}).eps(EncoderBlockImpl::kEps)));

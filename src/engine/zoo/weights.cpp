@@ -23,7 +23,8 @@ std::string shape_text(const torch::Tensor& t) {
 
 TensorMap read_file_tensors(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) {
-    throw InputError("weights file '" + file.string() + "' does not exist; pass a TorchScript file "
+    throw InputError("weights file '" + file.string() +
+                     "' does not exist; pass a TorchScript file "
                      "exported from torchvision with torch.jit.save(torch.jit.script(model), FILE)");
   }
   torch::jit::Module module;
