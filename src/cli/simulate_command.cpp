@@ -76,8 +76,8 @@ void run_simulate_command(const SimulateFlags& flags) {
   const auto document = profile::load_profile_document(flags.profile);
   const auto cells = profile::model_cells(document, flags.model);
   const auto [policy, arrival, capacity, slo_ms] = resolve_workload(flags.workload, flags.seed, cells, document.path);
-  if (flags.analytic &&
-      (policy->settings().family != batching::PolicyFamily::greedy || !arrival->spec().starts_with("poisson:"))) {
+  if (flags.analytic && (policy->settings().family != batching::PolicyFamily::greedy ||
+                         arrival->kind() != workload::ArrivalKind::poisson)) {
     throw UsageError(
         fmt::format("--analytic: Inoue's bound is for greedy batching under Poisson arrivals, not {} "
                     "under {}; use --policy greedy[:MAX] --arrival poisson:RATE",

@@ -128,28 +128,26 @@ void add_unique(std::vector<std::string>& specs, std::string spec, const Located
   specs.push_back(std::move(spec));
 }
 
-// A models entry: a synthetic spec, a TorchScript file (absolute), or a zoo name.
+// A models entry: a synthetic spec, a TorchScript file (absolute), or a zoo name, classified by
+// the engine's typed backend spec.
 std::string model_spec(const std::string& text, const fs::path& base) {
-  if (text.starts_with("synthetic:")) return engine::to_string(engine::parse_synthetic_spec(text));
-  if (text.ends_with(".pt") || text.ends_with(".pth") || text.find('/') != std::string::npos) {
-    const auto path = resolve(base, text);
-    std::error_code ignored;
-    if (!fs::is_regular_file(path, ignored)) {
-      throw InputError(
-          fmt::format("TorchScript file '{}' does not exist (relative paths start at the study "
-                      "file's folder)",
-                      path.string()));
-    }
-    return path.string();
-  }
+  engine::BackendSpec spec;
   try {
-    return engine::find_model(text).name;
+    spec = engine::BackendSpec::parse_target(text);
   } catch (const InputError&) {
     throw InputError(
         fmt::format("unknown model '{}'; valid models: {} (or a TorchScript file ending in .pt or "
                     ".pth, or synthetic:alpha=MS,tau0=MS)",
                     text, engine::model_names()));
   }
+  if (spec.kind != engine::BackendKind::torchscript) return spec.target();
+  const auto path = resolve(base, text);
+  std::error_code ignored;
+  if (!fs::is_regular_file(path, ignored)) {
+    throw InputError(fmt::format(
+        "TorchScript file '{}' does not exist (relative paths start at the study file's folder)", path.string()));
+  }
+  return path.string();
 }
 
 // An arrivals spec, normalised; a relative trace file is taken from `base`.

@@ -26,6 +26,7 @@ class JitterArrival final : public ArrivalProcess {
     return now_;
   }
   [[nodiscard]] std::string spec() const override { return fmt::format("jitter:{},spread={}", rate_, spread_); }
+  [[nodiscard]] ArrivalKind kind() const override { return ArrivalKind::jitter; }
   [[nodiscard]] std::optional<double> mean_rate() const override { return rate_; }
 
  private:
@@ -44,6 +45,7 @@ class PoissonArrival final : public ArrivalProcess {
     return now_;
   }
   [[nodiscard]] std::string spec() const override { return fmt::format("poisson:{}", rate_); }
+  [[nodiscard]] ArrivalKind kind() const override { return ArrivalKind::poisson; }
   [[nodiscard]] std::optional<double> mean_rate() const override { return rate_; }
 
  private:
@@ -67,6 +69,7 @@ class OnOffArrival final : public ArrivalProcess {
     return periods * (on_s_ + off_s_) + into_period;
   }
   [[nodiscard]] std::string spec() const override { return fmt::format("onoff:{},{},{}", rate_, on_s_, off_s_); }
+  [[nodiscard]] ArrivalKind kind() const override { return ArrivalKind::onoff; }
   [[nodiscard]] std::optional<double> mean_rate() const override { return rate_ * on_s_ / (on_s_ + off_s_); }
 
  private:

@@ -22,6 +22,7 @@ class TraceArrival final : public ArrivalProcess {
     return times_[next_++];
   }
   [[nodiscard]] std::string spec() const override { return spec_; }
+  [[nodiscard]] ArrivalKind kind() const override { return ArrivalKind::trace; }
   [[nodiscard]] std::optional<double> mean_rate() const override {
     if (times_.size() < 2 || times_.back() == times_.front()) return std::nullopt;
     return static_cast<double>(times_.size() - 1) / (times_.back() - times_.front());

@@ -11,6 +11,9 @@
 
 namespace greenbatch::workload {
 
+/// The families of arrival processes.
+enum class ArrivalKind { jitter, poisson, trace, onoff };
+
 /// A source of request arrival times. Every process puts its first arrival one gap after t = 0
 /// (a trace gives its times as written). Not thread-safe: one process feeds one trial from one
 /// thread; it is stateful and consumed as it is read.
@@ -23,6 +26,8 @@ class ArrivalProcess {
   virtual std::optional<double> next() = 0;
   /// The normalised spec that recreates this process, e.g. "jitter:100,spread=0.2".
   [[nodiscard]] virtual std::string spec() const = 0;
+  /// Which family it is (what a caller asks instead of matching spec text).
+  [[nodiscard]] virtual ArrivalKind kind() const = 0;
   /// Long-run arrival rate in requests/s; for a trace (count - 1) / (last - first), nullopt when
   /// it has fewer than two distinct times.
   [[nodiscard]] virtual std::optional<double> mean_rate() const = 0;
