@@ -7,7 +7,7 @@ target_compile_options(greenbatch_warnings INTERFACE
   -Wno-missing-field-initializers
   # GCC 12 reports std::string copies inlined at -O3 as overlapping or out of bounds (its bugs
   # 105329 and 105651): false positives inside libstdc++, not in greenbatch's code.
-  -Wno-restrict -Wno-array-bounds -Wno-stringop-overflow)
+  -Wno-restrict -Wno-array-bounds -Wno-stringop-overflow -Wno-stringop-overread)
 if(GREENBATCH_WERROR)
   target_compile_options(greenbatch_warnings INTERFACE -Werror)
 endif()

@@ -18,7 +18,7 @@ using nlohmann::json;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string shufflenet_profile() {
-  return std::string(GREENBATCH_SOURCE_DIR) + "/bench/profiles/shufflenet_v2_x1_0.json";
+  return GREENBATCH_SOURCE_DIR "/bench/profiles/shufflenet_v2_x1_0.json";
 }
 
 // The rows of a decision trace CSV (header checked), each as its four fields.
