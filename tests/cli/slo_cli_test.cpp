@@ -17,9 +17,7 @@ using nlohmann::json;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string shufflenet_profile() {
-  return GREENBATCH_SOURCE_DIR "/bench/profiles/shufflenet_v2_x1_0.json";
-}
+std::string shufflenet_profile() { return GREENBATCH_SOURCE_DIR "/bench/profiles/shufflenet_v2_x1_0.json"; }
 
 // The rows of a decision trace CSV (header checked), each as its four fields.
 std::vector<std::vector<std::string>> trace_rows(const std::filesystem::path& path) {
