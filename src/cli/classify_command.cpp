@@ -12,6 +12,7 @@
 #include "greenbatch/engine/class_names.h"
 #include "greenbatch/engine/preprocess.h"
 #include "greenbatch/engine/top_k.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -89,9 +90,7 @@ void add_classify_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("classify", "Top-k ImageNet classes of JPEG/PNG images");
   auto flags = std::make_shared<ClassifyFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/false, /*synthetic=*/false);
-  cmd->add_option("--top,-k", flags->top, "classes to show per image")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--top,-k", flags->top, "classes to show per image", NumberRange::between(1, 1000));
   cmd->add_flag("--json", flags->json, "print JSON");
   cmd->add_option("images", flags->images, "image files (JPEG or PNG)")->required();
   cmd->callback([flags] { run_classify(*flags); });

@@ -11,6 +11,7 @@
 #include "greenbatch/core/error.h"
 #include "greenbatch/store/result_store.h"
 #include "output.h"
+#include "study_choice.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -36,18 +37,6 @@ void check_writable(const std::filesystem::path& out, const std::filesystem::pat
         fmt::format("--out '{}' cannot be written: check the folder exists and is writable", out.string()));
   }
   if (!existed) std::filesystem::remove(out, ignored);
-}
-
-// Refuses a --study the store does not hold, naming those it holds.
-void check_study(const store::ResultStore& store, const std::string& db, const std::string& study_id) {
-  std::string known;
-  for (const auto& row : store.read_table("studies").rows) {
-    const auto& id = std::get<std::string>(row.at(0));
-    if (id == study_id) return;
-    known += fmt::format("{}{} ('{}')", known.empty() ? "" : ", ", id, std::get<std::string>(row.at(1)));
-  }
-  throw InputError(fmt::format("--study {}: {} holds no such study; the studies it holds: {}", study_id, db,
-                               known.empty() ? "none" : known));
 }
 
 void run_export_command(const ExportFlags& flags) {

@@ -13,6 +13,7 @@
 #include "greenbatch/profile/profiler.h"
 #include "greenbatch/trial/environment.h"
 #include "meter_flags.h"
+#include "number_flags.h"
 #include "output.h"
 
 namespace greenbatch::cli {
@@ -120,23 +121,19 @@ void add_profile_command(CLI::App& app) {
   cmd->add_option("--batch-sizes,-b", flags->batch_sizes, "batch sizes, comma separated")
       ->delimiter(',')
       ->capture_default_str();
-  cmd->add_option("--min-seconds", flags->options.min_seconds, "time each batch size at least this long")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--min-batches", flags->options.min_batches, "and at least this many batches")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--warmup-batches", flags->options.warmup_batches, "uncounted batches before each batch size")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  add_number_option(*cmd, "--min-seconds", flags->options.min_seconds, "time each batch size at least this long, s",
+                    NumberRange::between(0, 86400));
+  add_number_option(*cmd, "--min-batches", flags->options.min_batches, "and at least this many batches",
+                    NumberRange::between(1, 1'000'000));
+  add_number_option(*cmd, "--warmup-batches", flags->options.warmup_batches, "uncounted batches before each batch size",
+                    NumberRange::between(0, 10'000));
   cmd->add_option("--idle-gaps", flags->idle_gaps,
                   "idle gaps (ms, ascending) after which batches are also timed, for the simulator's cold-start "
                   "model; 0 is the back-to-back batches; --idle-gaps 0 measures no gaps")
       ->delimiter(',')
       ->capture_default_str();
-  cmd->add_option("--gap-batches", flags->options.gap_batches, "batches timed after each idle gap > 0")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--gap-batches", flags->options.gap_batches, "batches timed after each idle gap > 0",
+                    NumberRange::between(1, 10'000));
   cmd->add_flag("--include-preprocess", flags->options.include_preprocess,
                 "decode and preprocess generated JPEG images inside each timed batch");
   cmd->add_option("--out,-o", flags->out,

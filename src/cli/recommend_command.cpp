@@ -14,6 +14,7 @@
 #include "greenbatch/sim/recommender.h"
 #include "greenbatch/workload/arrival.h"
 #include "live_trial_runner.h"
+#include "number_flags.h"
 #include "output.h"
 #include "recommend_emit.h"
 #include "recommend_threads.h"
@@ -239,24 +240,22 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_option("--arrival,-a", flags->arrival,
                   "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();
-  cmd->add_option("--slo-p95", flags->slo_p95_ms, "bound on the 95th percentile response time, ms")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--slo-p99", flags->slo_p99_ms, "or on the 99th percentile, ms")->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--slo-p95", flags->slo_p95_ms, "bound on the 95th percentile response time, ms",
+                    NumberRange::above(0));
+  add_number_option(*cmd, "--slo-p99", flags->slo_p99_ms, "or on the 99th percentile, ms", NumberRange::above(0));
   cmd->add_option("--policies", flags->policies, "policy families to search, comma separated")->capture_default_str();
-  cmd->add_option("--requests,-n", flags->requests, "simulated requests per candidate")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--queue-capacity", flags->queue_capacity,
-                  "bound of the request queue (default: max(1024, largest profiled batch))")
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--requests,-n", flags->requests, "simulated requests per candidate",
+                    NumberRange::between(1, 10'000'000));
+  add_number_option(*cmd, "--queue-capacity", flags->queue_capacity,
+                    "bound of the request queue (default: max(1024, largest profiled batch))",
+                    NumberRange::between(1, 10'000'000));
   cmd->add_flag("--deterministic", flags->deterministic,
                 "every batch takes its size's mean latency (default: drawn from the measured latencies)");
   cmd->add_flag("--interpolate", flags->interpolate,
                 "allow batch sizes the profile lacks, linearly between measured sizes (default: skip such policies)");
   cmd->add_flag("--json", flags->json, "print the recommendation as one JSON object");
-  cmd->add_option("--top", flags->top, "candidates meeting the SLO to list")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--top", flags->top, "candidates meeting the SLO to list",
+                    NumberRange::between(1, 1'000'000));
   cmd->add_option("--emit", flags->emit,
                   "also write the winner as a Triton config.pbtxt dynamic_batching block, TorchServe batch settings, "
                   "or the greenbatch serve command line")
@@ -264,9 +263,9 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_flag("--verify", flags->verify,
                 "run the winner live (meters on) on the model --model, --model-file or --backend names (which also "
                 "picks the profile's model) and compare with the prediction");
-  cmd->add_option("--verify-requests", flags->verify_requests,
-                  "requests in the live trial (default: --requests), the same arrivals and seed as the search")
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--verify-requests", flags->verify_requests,
+                    "requests in the live trial (default: --requests), the same arrivals and seed as the search",
+                    NumberRange::between(1, 10'000'000));
   add_live_trial_flags(*cmd, flags->live);
   cmd->callback([flags] { run_recommend_command(*flags); });
 }

@@ -4,6 +4,8 @@
 #include "commands.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/report/report.h"
+#include "number_flags.h"
+#include "study_choice.h"
 
 namespace greenbatch::cli {
 
@@ -25,13 +27,15 @@ void add_report_command(CLI::App& app) {
                   "profile document(s) (profile --out F.json): simulate each trial of their models and compare "
                   "with the live result")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--seed", flags->options.seed, "seed of the bootstrap confidence intervals")->capture_default_str();
+  add_number_option(*cmd, "--seed", flags->options.seed, "seed of the bootstrap confidence intervals",
+                    NumberRange::at_least(0));
   cmd->callback([flags] {
     if (!std::filesystem::exists(flags->db)) {
       throw InputError(fmt::format("--db {}: no such file; run a study first (greenbatch study FILE --db {})",
                                    flags->db, flags->db));
     }
     const auto db = store::ResultStore::open_read_only(flags->db);
+    if (flags->options.study_id) check_study(db, flags->db, *flags->options.study_id);
     flags->options.database = flags->db;
     const auto files = report::write_report(db, flags->out, flags->options);
     fmt::print("report: {} ({} figures), summary {}\n", files.html.string(), files.figures, files.markdown.string());

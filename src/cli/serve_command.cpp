@@ -22,6 +22,7 @@
 #include "greenbatch/trial/environment.h"
 #include "greenbatch/trial/trial_builder.h"
 #include "meter_flags.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -185,38 +186,33 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--name", flags->name,
                   "the model's name in /v2/models/NAME (default: the model, file stem, or synthetic)");
   cmd->add_option("--host", flags->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
-  cmd->add_option("--port", flags->port, "port to listen on (0: any free port, printed)")->capture_default_str();
-  cmd->add_option("--io-threads", flags->io_threads, "HTTP threads (decoding and preprocessing run on them)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
-  cmd->add_option("--queue-capacity", flags->queue_capacity,
-                  "bound of the request queue; requests beyond it are answered 503 (default: max(1024, batch size))")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-body-bytes", flags->max_body_bytes, "larger request bodies are answered 413")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--header-timeout", flags->header_timeout_s, "seconds a connection may take to send a request header")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--body-timeout", flags->body_timeout_s, "seconds a request body (or reading an answer) may take")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--drain-timeout", flags->drain_timeout_s, "seconds to wait for the last answers on shutdown")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--warmup-batches", flags->warmup_batches, "uncounted batches at sizes 1 and the policy's maximum")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--slo", flags->slo_ms,
-                  "response-time objective, ms (slo_attainment of stored trials; default: an slo policy's)")
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--port", flags->port, "port to listen on (0: any free port, printed)",
+                    NumberRange::between(0, 65535));
+  add_number_option(*cmd, "--io-threads", flags->io_threads, "HTTP threads (decoding and preprocessing run on them)",
+                    NumberRange::between(1, 256));
+  add_number_option(*cmd, "--queue-capacity", flags->queue_capacity,
+                    "bound of the request queue; requests beyond it are answered 503 (default: max(1024, batch size))",
+                    NumberRange::between(1, 10'000'000));
+  add_number_option(*cmd, "--max-body-bytes", flags->max_body_bytes, "larger request bodies are answered 413",
+                    NumberRange::between(1, 1 << 30));
+  add_number_option(*cmd, "--header-timeout", flags->header_timeout_s,
+                    "seconds a connection may take to send a request header", NumberRange::between(1e-3, 86400));
+  add_number_option(*cmd, "--body-timeout", flags->body_timeout_s,
+                    "seconds a request body (or reading an answer) may take", NumberRange::between(1e-3, 86400));
+  add_number_option(*cmd, "--drain-timeout", flags->drain_timeout_s, "seconds to wait for the last answers on shutdown",
+                    NumberRange::between(1e-3, 86400));
+  add_number_option(*cmd, "--warmup-batches", flags->warmup_batches,
+                    "uncounted batches at sizes 1 and the policy's maximum", NumberRange::between(0, 10'000));
+  add_number_option(*cmd, "--slo", flags->slo_ms,
+                    "response-time objective, ms (slo_attainment of stored trials; default: an slo policy's)",
+                    NumberRange::above(0));
   cmd->add_option("--profile", flags->profile,
                   "profile document (profile --out F.json) of this model: seeds the policy's service-time estimate "
                   "and gives slo its default max");
   cmd->add_option("--db", flags->db,
                   "store the served traffic as a trial (requests, batches, power trace) in this SQLite file");
-  cmd->add_option("--record-every", flags->record_every_s, "with --db: store one trial per window of this many seconds")
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--record-every", flags->record_every_s,
+                    "with --db: store one trial per window of this many seconds", NumberRange::between(1e-3, 1e7));
   cmd->callback([flags] { run_serve(*flags); });
 }
 

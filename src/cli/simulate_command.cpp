@@ -15,6 +15,7 @@
 #include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/sim/simulator.h"
 #include "greenbatch/workload/arrival.h"
+#include "number_flags.h"
 #include "output.h"
 #include "workload_flags.h"
 
@@ -91,7 +92,9 @@ void run_simulate_command(const SimulateFlags& flags) {
   auto result = sim::simulate(
       *policy, service, *arrival, flags.workload.requests, flags.workload.duration_s,
       {static_cast<std::size_t>(capacity), slo_ms, flags.seed, sim::estimate_from_profile(cells)});
-  auto& record = result.record;
+  std::vector<trial::TrialRecord> records;  // one, moved (not copied: it holds every request)
+  records.push_back(std::move(result.record));
+  auto& record = records.front();
   if (record.requests.empty())
     throw UsageError(fmt::format("--arrival {} schedules no request", flags.workload.arrival));
   const auto& id = service.identity();
@@ -115,7 +118,7 @@ void run_simulate_command(const SimulateFlags& flags) {
   record.environment_json = document.environment_json;
 
   if (!flags.decisions.empty()) write_decision_trace(flags.decisions, record.batches, result.dispatch_reasons);
-  auto table = store::to_table(std::vector<trial::TrialRecord>{record});
+  auto table = store::to_table(records);
   insert_column(table, "status_detail", "interpolated", result.interpolated);
   if (flags.analytic) add_analytic_columns(table, document, flags, *arrival->mean_rate(), record, policy->max_batch());
   if (flags.json) {
@@ -137,7 +140,8 @@ void add_simulate_command(CLI::App& app) {
       ->required();
   cmd->add_option("--model", flags->model, "the model to simulate when the profile holds several");
   add_workload_flags(*cmd, flags->workload);
-  cmd->add_option("--seed", flags->seed, "seed of the arrivals and of the service-time draws")->capture_default_str();
+  add_number_option(*cmd, "--seed", flags->seed, "seed of the arrivals and of the service-time draws",
+                    NumberRange::at_least(0));
   cmd->add_flag("--deterministic", flags->deterministic,
                 "every batch takes its size's mean latency (default: drawn from the measured latencies)");
   cmd->add_flag("--interpolate", flags->interpolate,

@@ -9,9 +9,11 @@
 #include "commands.h"
 #include "greenbatch/cluster/sbatch.h"
 #include "greenbatch/cluster/slurm_script.h"
+#include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/study/design.h"
 #include "greenbatch/study/study_config.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -77,9 +79,9 @@ void run(const SlurmFlags& flags) {
   job.throttle = flags.throttle;
   cluster::check_job(job);
 
-  fs::create_directories(job.log_dir);
-  fs::create_directories(merged.parent_path());
-  fs::create_directories(fs::path(job.shard_db).parent_path());
+  create_output_folder(job.log_dir, "--logs");
+  create_output_folder(merged.parent_path(), "--db");
+  create_output_folder(fs::path(job.shard_db).parent_path(), "--shard-db");
   const auto merge_out = merge_script_path(out);
   write_script(out, cluster::array_script(job));
   write_script(merge_out, cluster::merge_script(job));
@@ -108,7 +110,9 @@ void add_slurm_command(CLI::App& app) {
       "merge the shards; --submit submits both");
   auto flags = std::make_shared<SlurmFlags>();
   cmd->add_option("file", flags->file, "the study's TOML file")->required();
-  cmd->add_option("--shards", flags->shards, "N: tasks of the job array, one shard of the study each")->required();
+  add_number_option(*cmd, "--shards", flags->shards, "N: tasks of the job array, one shard of the study each",
+                    NumberRange::between(1, 1'000'000))
+      ->required();
   cmd->add_option("--partition", flags->partition, "Slurm partition of every job");
   cmd->add_option("--time", flags->time, "time limit of each task, e.g. 4:00:00");
   cmd->add_option("--gres", flags->gres, "generic resources of each task, e.g. gpu:1");

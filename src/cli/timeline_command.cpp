@@ -13,6 +13,7 @@
 #include "greenbatch/report/timeline.h"
 #include "greenbatch/store/result_store.h"
 #include "meter_flags.h"
+#include "number_flags.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -95,17 +96,19 @@ void add_timeline_command(CLI::App& app) {
   cmd->add_option("--db", flags->db, "read energy per image from this study database (trials with fixed:B)");
   cmd->add_option("--models", flags->models, "preset (the study's five), all, or NAME[,NAME...]")
       ->capture_default_str();
-  cmd->add_option("--batch-size,-b", flags->batch_size, "batch size of the energy per image")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  add_number_option(*cmd, "--batch-size,-b", flags->batch_size, "batch size of the energy per image",
+                    NumberRange::between(1, 4096));
   cmd->add_option("--out", flags->out, "folder for timeline.csv, timeline.md and the figures")->required();
-  cmd->add_option("--threads", flags->backend.threads,
-                  "intra-op threads when measuring (default: the cores available)");
-  cmd->add_option("--min-seconds", flags->min_seconds, "time each model at least this long when measuring")
-      ->capture_default_str();
+  add_number_option(*cmd, "--threads", flags->backend.threads,
+                    "intra-op threads when measuring (default 0: the cores available)", NumberRange::between(0, 1024));
+  add_number_option(*cmd, "--min-seconds", flags->min_seconds, "time each model at least this long when measuring, s",
+                    NumberRange::between(0, 86400));
   add_meter_flags(*cmd, flags->meter);
   cmd->callback([flags] {
     const auto models = chosen_models(flags->models);
+    std::vector<int> years;
+    for (const auto& m : models) years.push_back(engine::find_model(m).year);
+    report::require_two_years(years);
     const bool measured = flags->db.empty();
     auto points = measured ? measure(*flags, models) : from_db(*flags, models);
     const std::string origin = measured ? fmt::format("measured now, batch size {}, random weights", flags->batch_size)

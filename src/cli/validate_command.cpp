@@ -124,7 +124,7 @@ void run_validate(const ValidateFlags& flags) {
   const auto summary = summary_line(validation);
   fmt::print(stderr, "{}\n", summary);
   if (flags.out.empty()) return;
-  std::filesystem::create_directories(flags.out);
+  create_output_folder(flags.out, "--out");
   const std::filesystem::path dir(flags.out);
   write_file_atomically(dir / "validation.csv", [&](std::ostream& o) { print(o, table, Format::csv); });
   write_file_atomically(dir / "validation.json", [&](std::ostream& o) { print(o, table, Format::json); });

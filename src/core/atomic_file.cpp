@@ -26,6 +26,19 @@ bool sync_file(const std::filesystem::path& path) {
 
 }  // namespace
 
+void create_output_folder(const std::filesystem::path& dir, std::string_view option) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+    throw InputError(
+        fmt::format("{} {}: that is a file, not a folder; give a folder for the output files", option, dir.string()));
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    throw InputError(fmt::format("{} {}: cannot create the folder ({}); choose a folder you may write to", option,
+                                 dir.string(), ec.message()));
+  }
+}
+
 void write_file_atomically(const std::filesystem::path& target, const std::function<void(std::ostream&)>& write) {
   std::error_code ec;
   if (std::filesystem::is_directory(target, ec)) {

@@ -17,13 +17,24 @@ bool NumberRange::contains(double value) const {
   return true;
 }
 
+namespace {
+
+// A bound as people write it: whole numbers in full (1000000, not 1e+06), others shortest.
+std::string bound_text(double value) {
+  if (value == std::floor(value) && std::abs(value) < 1e15) return fmt::format("{:.0f}", value);
+  return fmt::format("{:g}", value);
+}
+
+}  // namespace
+
 std::string NumberRange::describe() const {
   if (min && max) {
-    if (!min_open && !max_open) return fmt::format("must be between {:g} and {:g}", *min, *max);
-    return fmt::format("must be {} {:g} and {} {:g}", min_open ? ">" : ">=", *min, max_open ? "<" : "<=", *max);
+    if (!min_open && !max_open) return fmt::format("must be between {} and {}", bound_text(*min), bound_text(*max));
+    return fmt::format("must be {} {} and {} {}", min_open ? ">" : ">=", bound_text(*min), max_open ? "<" : "<=",
+                       bound_text(*max));
   }
-  if (min) return fmt::format("must be {} {:g}", min_open ? ">" : ">=", *min);
-  if (max) return fmt::format("must be {} {:g}", max_open ? "<" : "<=", *max);
+  if (min) return fmt::format("must be {} {}", min_open ? ">" : ">=", bound_text(*min));
+  if (max) return fmt::format("must be {} {}", max_open ? "<" : "<=", bound_text(*max));
   return "must be a finite number";
 }
 

@@ -41,7 +41,7 @@ class SyntheticBackend final : public Backend {
     return Scores{batch.size, 0, {}};
   }
   void run_discard(const ImageBatch& batch) override {
-    const auto busy = std::chrono::duration<double, std::milli>(spec_.alpha_ms * batch.size + spec_.tau0_ms);
+    const auto busy = std::chrono::duration<double, std::milli>(batch_ms(spec_, batch.size));
     const auto until = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(busy);
     if (spec_.mode == SyntheticMode::sleep) {
       std::this_thread::sleep_until(until);
@@ -57,6 +57,8 @@ class SyntheticBackend final : public Backend {
 };
 
 }  // namespace
+
+double batch_ms(const SyntheticSpec& spec, int size) { return spec.alpha_ms * size + spec.tau0_ms; }
 
 SyntheticSpec parse_synthetic_spec(const std::string& text) {
   std::string_view rest = text;

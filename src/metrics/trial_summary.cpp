@@ -27,6 +27,9 @@ TrialSummary summarize(const std::vector<RequestRecord>& requests, const std::ve
   s.requests = static_cast<std::int64_t>(requests.size());
   s.batches = static_cast<std::int64_t>(batches.size());
   std::vector<double> response, wait, service;
+  response.reserve(requests.size());
+  wait.reserve(requests.size());
+  service.reserve(requests.size());
   double first_arrival = requests.empty() ? 0.0 : requests.front().arrival_s;
   double last_completion = first_arrival;
   std::int64_t within_slo = 0;

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 
 namespace greenbatch::report {
@@ -70,11 +71,7 @@ std::string render(const std::vector<Figure>& figures, const std::filesystem::pa
   auto specs = nlohmann::ordered_json::array();
   for (const auto& f : figures) specs.push_back({{"name", f.name}, {"spec", f.spec}});
   const auto input = dir / "figures.json";
-  {
-    std::ofstream out(input);
-    out << specs.dump(1) << '\n';
-    if (!out) throw Error(fmt::format("cannot write {} (disk full or no permission?)", input.string()));
-  }
+  write_file_atomically(input, specs.dump(1) + '\n');
   const auto compiled = dir / "figures.vega.json";
   const auto log = dir / "render.log";
   const auto command = fmt::format("node {} {} {} > {} 2>&1", quoted((web / "render.mjs").string()),

@@ -2,12 +2,12 @@
 #include "greenbatch/report/report.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "analysis.h"
+#include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
 #include "report_documents.h"
@@ -15,13 +15,6 @@
 
 namespace greenbatch::report {
 namespace {
-
-void write_file(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-  out.close();
-  if (!out) throw Error(fmt::format("cannot write {} (disk full or no permission?)", file.string()));
-}
 
 // The trial whose power trace is drawn: the one asked for, or the first with a stored trace.
 std::optional<PowerTrace> chosen_trace(const store::ResultStore& store, const std::vector<TrialRow>& rows,
@@ -76,7 +69,7 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   if (analysis.hosts.size() < 2) {
     for (auto& g : analysis.groups) g.host.clear();  // one machine: no host dimension to show
   }
-  std::filesystem::create_directories(dir);
+  create_output_folder(dir, "--out");
 
   std::optional<sim::Validation> validation;
   if (!options.profiles.empty()) {
@@ -89,8 +82,8 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   const ReportContent content{"greenbatch report", utc_now_iso(), options.database,
                               &analysis,           &figures,      validation ? &*validation : nullptr};
   ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
-  write_file(files.html, html_report(content, compiled, web_dir()));
-  write_file(files.markdown, markdown_report(content));
+  write_file_atomically(files.html, html_report(content, compiled, web_dir()));
+  write_file_atomically(files.markdown, markdown_report(content));
   return files;
 }
 

@@ -3,13 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "figure.h"
+#include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "timeline_finding.h"
 
@@ -102,18 +103,24 @@ Figure timeline_figure(const Timeline& t, const std::string& name, const std::st
 
 }  // namespace
 
+void require_two_years(const std::vector<int>& years) {
+  if (std::ranges::adjacent_find(years, std::not_equal_to<>{}) == years.end()) {
+    throw InputError("the timeline needs models from at least two different years; add models with --models");
+  }
+}
+
 Timeline build_timeline(std::vector<TimelinePoint> points, std::string origin) {
   std::ranges::sort(points,
                     [](const auto& a, const auto& b) { return std::tie(a.year, a.model) < std::tie(b.year, b.model); });
+  std::vector<int> point_years;
   std::vector<double> years, energy, top1;
   for (const auto& p : points) {
+    point_years.push_back(p.year);
     years.push_back(p.year);
     energy.push_back(p.energy_per_image_j);
     top1.push_back(p.top1);
   }
-  if (points.empty() || points.front().year == points.back().year) {
-    throw InputError("the timeline needs models from at least two different years; add models with --models");
-  }
+  require_two_years(point_years);
   return Timeline{std::move(points), stats::fit_growth(years, energy), stats::fit_growth(years, top1),
                   std::move(origin)};
 }
@@ -144,7 +151,7 @@ std::vector<StoredEnergy> stored_energy(const std::vector<TrialRow>& rows, int b
 }
 
 std::filesystem::path write_timeline(const Timeline& t, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
+  create_output_folder(dir, "--out");
   auto by_accuracy = t;
   std::ranges::sort(by_accuracy.points, {}, &TimelinePoint::top1);
   render({timeline_figure(
@@ -155,29 +162,30 @@ std::filesystem::path write_timeline(const Timeline& t, const std::filesystem::p
               "ImageNet-1K top-1 accuracy (%)", [](const TimelinePoint& p) { return p.top1; }, nullptr)},
          dir);
 
-  std::ofstream csv(dir / "timeline.csv");
-  csv << "model,year,top1,energy_per_image_j,energy_source,host\n";
-  for (const auto& p : t.points) {
-    csv << fmt::format("{},{},{},{:.6g},{},{}\n", p.model, p.year, p.top1, p.energy_per_image_j, p.source, p.host);
-  }
+  write_file_atomically(dir / "timeline.csv", [&t](std::ostream& csv) {
+    csv << "model,year,top1,energy_per_image_j,energy_source,host\n";
+    for (const auto& p : t.points) {
+      csv << fmt::format("{},{},{},{:.6g},{},{}\n", p.model, p.year, p.top1, p.energy_per_image_j, p.source, p.host);
+    }
+  });
   const auto md_path = dir / "timeline.md";
-  std::ofstream md(md_path);
-  md << "# Accuracy and energy over a decade of ImageNet classifiers\n\n";
-  md << "Energy per image: " << t.origin << ".\n\n";
-  const bool hosts = std::ranges::any_of(t.points, [](const TimelinePoint& p) { return !p.host.empty(); });
-  md << "| model | year | top-1 (%) | energy per image (J) | source |" << (hosts ? " host |" : "")
-     << "\n|---|---|---|---|---|" << (hosts ? "---|" : "") << "\n";
-  for (const auto& p : t.points) {
-    md << fmt::format("| {}{} | {} | {:.3f} | {:.4g} | {} |{}\n", p.model, highlighted(p) ? " (highlighted)" : "",
-                      p.year, p.top1, p.energy_per_image_j, p.source, hosts ? " " + p.host + " |" : "");
-  }
-  md << fmt::format(
-      "\nFitted yearly growth (log-linear): energy per image **{:+.1f} % per year** (R² {:.2f}), top-1 accuracy "
-      "**{:+.2f} % per year** (R² {:.2f}).\n",
-      t.energy.growth_per_unit * 100.0, t.energy.log_fit.r_squared, t.accuracy.growth_per_unit * 100.0,
-      t.accuracy.log_fit.r_squared);
-  md << "\n![energy against year](timeline_year.svg)\n\n![energy against accuracy](timeline_accuracy.svg)\n";
-  if (!md) throw Error(fmt::format("cannot write {}", md_path.string()));
+  write_file_atomically(md_path, [&t](std::ostream& md) {
+    md << "# Accuracy and energy over a decade of ImageNet classifiers\n\n";
+    md << "Energy per image: " << t.origin << ".\n\n";
+    const bool hosts = std::ranges::any_of(t.points, [](const TimelinePoint& p) { return !p.host.empty(); });
+    md << "| model | year | top-1 (%) | energy per image (J) | source |" << (hosts ? " host |" : "")
+       << "\n|---|---|---|---|---|" << (hosts ? "---|" : "") << "\n";
+    for (const auto& p : t.points) {
+      md << fmt::format("| {}{} | {} | {:.3f} | {:.4g} | {} |{}\n", p.model, highlighted(p) ? " (highlighted)" : "",
+                        p.year, p.top1, p.energy_per_image_j, p.source, hosts ? " " + p.host + " |" : "");
+    }
+    md << fmt::format(
+        "\nFitted yearly growth (log-linear): energy per image **{:+.1f} % per year** (R² {:.2f}), top-1 accuracy "
+        "**{:+.2f} % per year** (R² {:.2f}).\n",
+        t.energy.growth_per_unit * 100.0, t.energy.log_fit.r_squared, t.accuracy.growth_per_unit * 100.0,
+        t.accuracy.log_fit.r_squared);
+    md << "\n![energy against year](timeline_year.svg)\n\n![energy against accuracy](timeline_accuracy.svg)\n";
+  });
   return md_path;
 }
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/memory.h"
 
 namespace greenbatch::sim {
 namespace {
@@ -81,6 +82,12 @@ SimResult simulate(const batching::Policy& policy, const ServiceModel& service, 
   auto& requests = result.record.requests;
   auto& batches = result.record.batches;
   const std::size_t n = schedule.size();
+  // Every request and batch is kept, as a live trial keeps them, and the summary sorts three
+  // latency columns: refuse up front what would not fit.
+  require_memory(
+      n * (sizeof(RequestRecord) + sizeof(BatchRecord) + sizeof(batching::DispatchReason) + 3 * sizeof(double)),
+      fmt::format("simulating {} requests (each request's record is kept)", n),
+      "simulate fewer requests (--requests) or a shorter --duration");
   requests.resize(n);
   batches.reserve(n);  // at most one batch per request: no reallocation inside the loop
 

@@ -1,4 +1,4 @@
-// Cliff's delta and Cohen's d with their magnitude labels.
+// Cliff's delta with its magnitude label.
 #include "greenbatch/stats/effect_sizes.h"
 
 #include <algorithm>
@@ -7,8 +7,6 @@
 
 #include "checks.h"
 #include "greenbatch/core/error.h"
-#include "greenbatch/stats/descriptives.h"
-#include "greenbatch/stats/quantile.h"
 
 namespace greenbatch::stats {
 
@@ -47,24 +45,6 @@ CliffsDelta cliffs_delta(std::span<const double> x, std::span<const double> y) {
   }
   const double delta = dominance / (static_cast<double>(x.size()) * static_cast<double>(y.size()));
   return CliffsDelta{delta, cliffs_delta_magnitude(delta)};
-}
-
-Magnitude cohens_d_magnitude(double d) {
-  const double size = std::abs(d);
-  if (size < 0.2) return Magnitude::negligible;
-  if (size < 0.5) return Magnitude::small;
-  if (size < 0.8) return Magnitude::medium;
-  return Magnitude::large;
-}
-
-CohensD cohens_d(std::span<const double> x, std::span<const double> y) {
-  const auto nx = static_cast<double>(x.size());
-  const auto ny = static_cast<double>(y.size());
-  const double pooled_sd = std::sqrt(((nx - 1.0) * sample_variance(x) + (ny - 1.0) * sample_variance(y)) /
-                                     (nx + ny - 2.0));
-  if (!(pooled_sd > 0.0)) throw InputError("Cohen's d needs samples whose values vary (pooled sd is 0)");
-  const double d = (mean(x) - mean(y)) / pooled_sd;
-  return CohensD{d, cohens_d_magnitude(d)};
 }
 
 }  // namespace greenbatch::stats

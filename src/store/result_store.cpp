@@ -275,13 +275,6 @@ void ResultStore::register_study(const StudyRow& study, bool force) {
   transaction.commit();
 }
 
-std::vector<std::string> ResultStore::trial_ids() const {
-  sqlite::Statement query(*db_, "SELECT trial_id FROM trials ORDER BY seq");
-  std::vector<std::string> ids;
-  while (query.step()) ids.push_back(std::get<std::string>(query.column(0)));
-  return ids;
-}
-
 std::vector<std::string> ResultStore::completed_trial_ids(std::string_view study_id) const {
   sqlite::Statement query(*db_, "SELECT trial_id FROM trials WHERE study_id = ? AND status = 'ok' ORDER BY seq");
   query.bind(1, std::string(study_id));

@@ -135,6 +135,53 @@ TEST(HardeningCli, ExportReplacesItsOutputWholeOrNotAtAll) {
   }
 }
 
+TEST(HardeningCli, OutputFoldersUnknownStudiesAndNanBoundsAreNamed) {
+  TempDir dir("hardening-report");
+  const auto db = dir.path() / "results.db";
+  ASSERT_EQ(run_bounded({"--arrival", "poisson:200", "--requests", "5", "--db", db.string()}).exit_code, 0);
+  const auto file = dir.path() / "a-file";
+  write_file(file, "keep me\n");
+  auto r = run_cli_bounded({"report", "--db", db.string(), "--out", file.string()}, kMemoryMib, kSeconds);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "--out " + file.string() + ": that is a file")) << r.err;
+  EXPECT_FALSE(contains(r.err, "internal error")) << r.err;
+  std::ifstream kept(file);
+  std::string line;
+  std::getline(kept, line);
+  EXPECT_EQ(line, "keep me");
+
+  r = run_cli_bounded({"report", "--db", db.string(), "--study", "nope", "--out", (dir.path() / "r").string()},
+                      kMemoryMib, kSeconds);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "--study nope: " + db.string() + " holds no such study")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "r"));
+
+  const std::string profile = GREENBATCH_SOURCE_DIR "/bench/profiles/shufflenet_v2_x1_0.json";
+  expect_usage_error(run_cli_bounded({"recommend", "--profile", profile, "--arrival", "poisson:20", "--slo-p95", "nan"},
+                                     kMemoryMib, kSeconds),
+                     {"--slo-p95", "not a finite decimal number"});
+}
+
+TEST(HardeningCli, TimelineChecksItsYearsBeforeMeasuring) {
+  TempDir dir("hardening-timeline");
+  const auto r = run_cli_bounded({"timeline", "--models", "resnet50", "--out", (dir.path() / "t").string()}, kMemoryMib,
+                                 kSeconds);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "at least two different years")) << r.err;
+  EXPECT_FALSE(contains(r.err, "measuring")) << r.err;  // refused before any model ran
+}
+
+TEST(HardeningCli, ASimulationTooLargeForMemoryIsRefusedUpFront) {
+  const std::string profile = GREENBATCH_SOURCE_DIR "/bench/profiles/shufflenet_v2_x1_0.json";
+  const auto r = run_cli_bounded({"simulate", "--profile", profile, "--policy", "greedy:8", "--interpolate",
+                                  "--arrival", "poisson:20", "--requests", "10000000"},
+                                 1024, kSeconds);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "simulating 10000000 requests")) << r.err;
+  EXPECT_TRUE(contains(r.err, "GiB of memory")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--requests")) << r.err;
+}
+
 TEST(HardeningCli, BadImagesAreNamed) {
   TempDir dir("hardening-images");
   const auto images = dir.path() / "images";

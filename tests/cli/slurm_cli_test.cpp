@@ -80,7 +80,7 @@ TEST(SlurmCli, RefusesBadFlags) {
   const auto study = (dir.path() / "study.toml").string();
   const auto out = (dir.path() / "job.sh").string();
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
-      {{"--shards", "0"}, "at least 1 shard"},
+      {{"--shards", "0"}, "--shards must be between 1 and 1000000, not '0'"},
       {{"--shards", "7"}, "the study has 6 trials"},
       {{"--shards", "2", "--time", "2h"}, "not a Slurm time limit"},
       {{"--shards", "2", "--throttle", "0"}, "--throttle 0"},

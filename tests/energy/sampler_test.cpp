@@ -116,7 +116,11 @@ TEST(Sampler, BackgroundThreadReadsPeriodically) {
                       "rapl", std::vector<Domain>{{"package-0", DomainKind::package, true}}, std::move(readings))),
                   {0.001, true, {}});
   sampler.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // However loaded the machine, the thread keeps reading: wait for three reads (bounded at 30 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (sampler.reads() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   sampler.stop();
   EXPECT_GE(sampler.reads(), 3u);
   EXPECT_GT(sampler.thread_cpu_seconds(), 0.0);

@@ -15,6 +15,10 @@ namespace greenbatch {
 /// `target`, if any, is then left as it was.
 void write_file_atomically(const std::filesystem::path& target, const std::function<void(std::ostream&)>& write);
 
+/// Creates the output folder `dir` (and its parents) when missing. Throws InputError naming
+/// `option` (e.g. "--out") and `dir` when it is a file or cannot be created.
+void create_output_folder(const std::filesystem::path& dir, std::string_view option);
+
 /// write_file_atomically for text or bytes already in memory.
 void write_file_atomically(const std::filesystem::path& target, std::string_view content);
 

@@ -29,6 +29,9 @@ SyntheticSpec parse_synthetic_spec(const std::string& text);
 /// The canonical text form of a spec ("synthetic:alpha=1,tau0=2,mode=spin").
 std::string to_string(const SyntheticSpec& spec);
 
+/// The time a batch of `size` images takes under `spec`: alpha*size + tau0 milliseconds.
+double batch_ms(const SyntheticSpec& spec, int size);
+
 /// Makes a synthetic backend; its nominal input is 3x224x224 (only the batch size is used).
 std::unique_ptr<Backend> make_synthetic_backend(const SyntheticSpec& spec);
 

@@ -40,6 +40,9 @@ struct Timeline {
   std::string origin;                 ///< how the energy was obtained ("measured now at batch 1", "from DB ...")
 };
 
+/// Throws InputError unless `years` holds at least two different years (checked before measuring).
+void require_two_years(const std::vector<int>& years);
+
 /// Fits the growth rates; needs models from at least two different years (InputError otherwise).
 Timeline build_timeline(std::vector<TimelinePoint> points, std::string origin);
 

@@ -28,19 +28,4 @@ Magnitude cliffs_delta_magnitude(double delta);
 /// ties count for neither. Each sample needs at least one finite value (InputError otherwise).
 CliffsDelta cliffs_delta(std::span<const double> x, std::span<const double> y);
 
-/// Cohen's d with its magnitude.
-struct CohensD {
-  double d = 0.0;                               ///< (x̄ − ȳ) / pooled sd
-  Magnitude magnitude = Magnitude::negligible;  ///< label of |d| (cohens_d_magnitude)
-};
-
-/// Cohen's (1988, Statistical Power Analysis for the Behavioral Sciences, 2nd ed., ch. 2)
-/// conventions for |d|: < 0.2 negligible, < 0.5 small, < 0.8 medium, otherwise large.
-Magnitude cohens_d_magnitude(double d);
-
-/// Cohen's d = (x̄ − ȳ) / s with the pooled s = √(((nₓ − 1)s²ₓ + (nᵧ − 1)s²ᵧ) / (nₓ + nᵧ − 2)).
-/// Each sample needs at least two finite values and the pooled sd must be positive (InputError
-/// otherwise).
-CohensD cohens_d(std::span<const double> x, std::span<const double> y);
-
 }  // namespace greenbatch::stats

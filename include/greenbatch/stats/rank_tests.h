@@ -39,28 +39,4 @@ struct DunnComparison {
 /// Same input requirements as kruskal_wallis.
 std::vector<DunnComparison> dunn(std::span<const std::vector<double>> groups);
 
-/// How the Mann–Whitney p-value is obtained.
-enum class MannWhitneyMethod {
-  automatic,  ///< exact when there are no ties and both samples have fewer than 50 values, else normal
-  exact,      ///< exact permutation distribution of U (no ties, both samples under 50 values)
-  normal,     ///< normal approximation with tie and continuity corrections
-};
-
-/// Mann–Whitney U test result.
-struct MannWhitney {
-  double u = 0.0;           ///< U of the first sample: its rank sum − n₁(n₁ + 1)/2 (R's W)
-  std::optional<double> z;  ///< continuity-corrected z (normal method only)
-  double p = 0.0;           ///< two-sided p-value
-  MannWhitneyMethod method = MannWhitneyMethod::exact;  ///< exact or normal, never automatic
-};
-
-/// Mann & Whitney (1947) / Wilcoxon rank-sum test of a location shift between `x` and `y`,
-/// two-sided, following R's wilcox.test: the exact p is 2·min(P(U ≤ u), P(U ≥ u)) (capped at 1)
-/// from the permutation distribution of U; the normal approximation uses
-/// σ² = n₁n₂/12·((N + 1) − Σ(t³ − t)/(N(N − 1))) and moves |U − n₁n₂/2| half a unit towards 0.
-/// Each sample needs at least one finite value; asking for `exact` with ties or with a sample of
-/// 50 or more values, or any method when all values are equal, is an InputError.
-MannWhitney mann_whitney(std::span<const double> x, std::span<const double> y,
-                         MannWhitneyMethod method = MannWhitneyMethod::automatic);
-
 }  // namespace greenbatch::stats

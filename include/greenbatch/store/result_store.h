@@ -87,9 +87,6 @@ class ResultStore {
   /// alongside.
   void register_study(const StudyRow& study, bool force);
 
-  /// The ids of the stored trials, in the order they were saved.
-  [[nodiscard]] std::vector<std::string> trial_ids() const;
-
   /// The ids of the stored trials of study `study_id` whose status is ok (each stored trial is
   /// complete: saved in one transaction), in the order they were saved. A failed trial is not
   /// among them, so a resumed study runs it again.
