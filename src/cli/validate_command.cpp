@@ -12,6 +12,7 @@
 #include "greenbatch/sim/validation.h"
 #include "greenbatch/store/result_store.h"
 #include "output.h"
+#include "study_choice.h"
 
 namespace greenbatch::cli {
 namespace {
@@ -104,6 +105,7 @@ void run_validate(const ValidateFlags& flags) {
   std::vector<profile::ProfileDocument> documents;
   for (const auto& file : flags.profiles) documents.push_back(profile::load_profile_document(file));
   const auto db = store::ResultStore::open_read_only(flags.db);
+  if (!flags.study.empty()) check_study(db, flags.db, flags.study);
   const auto trials = db.load_trials(flags.study.empty() ? std::nullopt : std::optional(flags.study));
   const auto validation = sim::validate(trials, documents);
   for (const auto& s : validation.skipped) fmt::print(stderr, "validate: not simulated: {}\n", s);

@@ -120,6 +120,11 @@ TEST(ValidateCli, BadInputsAreClearErrors) {
   const auto unrelated = run_cli({"validate", "--db", in.db.string(), "--profile", other.string()});
   EXPECT_EQ(unrelated.exit_code, 3) << unrelated.err;
   EXPECT_TRUE(contains(unrelated.err, "no ok trial of a profiled model")) << unrelated.err;
+
+  const auto unknown = run_cli(
+      {"validate", "--db", in.db.string(), "--profile", in.profile.string(), "--study", "nope"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown.err;
+  EXPECT_TRUE(contains(unknown.err, "--study nope: " + in.db.string() + " holds no such study")) << unknown.err;
 }
 
 }  // namespace
