@@ -285,8 +285,9 @@ void InferenceService::batch_done(std::span<const batching::QueuedRequest> reque
         200, encoded.json_length ? "application/octet-stream" : "application/json", std::move(encoded.body), {}};
     if (encoded.json_length)
       response.headers.emplace_back("Inference-Header-Content-Length", std::to_string(*encoded.json_length));
-    answer(p.respond, std::move(response));
+    // Counted before the answer leaves, so a client that reads /metrics after its answer sees it.
     metrics_.observe_request(batch.end_s - p.arrival_s, batch.start_s - p.arrival_s, batch.end_s - batch.start_s);
+    answer(p.respond, std::move(response));
     records.push_back({id, p.arrival_s, p.arrival_s, false, batch.id, batch.dispatch_s, batch.start_s, batch.end_s});
   }
   in_flight_ -= batch_.size();

@@ -8,13 +8,12 @@
 
 #include "cli/run_cli.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Exports torchvision's `model` with random weights as a TorchScript file (Python, as a user would).
 std::filesystem::path export_torchvision(const TempDir& dir, const std::string& model) {

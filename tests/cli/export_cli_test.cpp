@@ -9,26 +9,18 @@
 
 #include "cli/run_cli.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 using nlohmann::json;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // Stores one 6-request trial on the synthetic backend in `dir`/results.db and returns that path.
@@ -78,14 +70,14 @@ TEST(ExportCli, TrialsOfARunHaveNoStudyAndOutWritesAFile) {
       {"export", "--db", db.string(), "--table", "trials", "--format", "json", "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
-  const auto rows = json::parse(slurp(out));
+  const auto rows = json::parse(read_text(out));
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["requests"], 6);
   EXPECT_EQ(rows[0]["backend"], "synthetic");
   EXPECT_TRUE(rows[0]["study_id"].is_null());
   EXPECT_TRUE(rows[0].contains("config_json"));
   EXPECT_FALSE(rows[0].contains("seq"));
-  EXPECT_EQ(slurp(out), run_cli({"export", "--db", db.string(), "--table", "trials", "--format", "json"}).out);
+  EXPECT_EQ(read_text(out), run_cli({"export", "--db", db.string(), "--table", "trials", "--format", "json"}).out);
 }
 
 TEST(ExportCli, MissingDatabaseIsAnInputErrorAndIsNotCreated) {

@@ -14,14 +14,13 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 constexpr int kMemoryMib = 2048;  // far below what the unbounded work would take
 constexpr int kSeconds = 60;      // far above what a refused input takes
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A synthetic run with extra flags, bounded.
 CliResult run_bounded(const std::vector<std::string>& extra) {

@@ -17,18 +17,10 @@
 #include "knobs/fake_cpufreq.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Points greenbatch at a fake cpufreq tree, the fake NVML (its knobs kept in a file) and a state folder.
 class KnobsCli : public ::testing::Test {
@@ -100,7 +92,7 @@ TEST_F(KnobsCli, RunSetsTheKnobsForTheTrialAndRestoresThem) {
   EXPECT_TRUE(contains(r.err, "set cpu_max_freq 1200000 kHz")) << r.err;
   EXPECT_TRUE(contains(r.err, "set gpu_power_limit 150 W on 1 GPUs")) << r.err;
   expect_caps_original();
-  EXPECT_EQ(read_all(nvml_file()), "250000 0 0\n");
+  EXPECT_EQ(read_text(nvml_file()), "250000 0 0\n");
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "state"));
 }
 
@@ -120,23 +112,23 @@ TEST_F(KnobsCli, KnobsLeftByAKilledRunAreRestoredAtTheNextStart) {
                             log);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
   // Killed once both knobs are set (the CPU cap is written first, then the GPU clocks).
-  while (!(caps_are(1200000) && read_all(nvml_file()) == "250000 810 810\n") &&
+  while (!(caps_are(1200000) && read_text(nvml_file()) == "250000 810 810\n") &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed: " << read_all(log);
-  ASSERT_TRUE(caps_are(1200000)) << "the run never set the cap: " << read_all(log);
-  EXPECT_EQ(read_all(nvml_file()), "250000 810 810\n");
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed: " << read_text(log);
+  ASSERT_TRUE(caps_are(1200000)) << "the run never set the cap: " << read_text(log);
+  EXPECT_EQ(read_text(nvml_file()), "250000 810 810\n");
 
   const auto next = run_cli({"knobs"});
   ASSERT_EQ(next.exit_code, 0) << next.err;
   EXPECT_TRUE(contains(next.err, "restored")) << next.err;
   EXPECT_TRUE(contains(next.err, "left set by process " + std::to_string(pid))) << next.err;
   expect_caps_original();
-  EXPECT_EQ(read_all(nvml_file()), "250000 0 0\n");
+  EXPECT_EQ(read_text(nvml_file()), "250000 0 0\n");
   EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "state"));
   // Said once: the start after that has nothing to restore.
   EXPECT_FALSE(contains(run_cli({"knobs"}).err, "restored"));
@@ -159,7 +151,7 @@ TEST_F(KnobsCli, StudyFactorsThreadsAndCpuCapsAreEachTrialsSettings) {
   expect_caps_original();
 
   // A level outside the range stops the study before it is registered.
-  write_file(file, read_all(file) + "gpu_power_limits = [500]\n");
+  write_file(file, read_text(file) + "gpu_power_limits = [500]\n");
   const auto bad = run_cli({"study", file.string(), "--db", (dir_.path() / "bad.db").string()});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_TRUE(contains(bad.err, "100..300 W")) << bad.err;

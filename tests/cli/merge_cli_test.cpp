@@ -13,11 +13,10 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // 2 models x 3 policies x 1 arrival x 2 repetitions = 12 trials of 10 requests.
 constexpr const char* kStudy = R"(name = "merge test"

@@ -1,5 +1,6 @@
 // Running the greenbatch command from tests.
 #include "cli/run_cli.h"
+#include "support/text.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -25,13 +26,6 @@ std::string quote(const std::string& arg) {
   }
   q.push_back('\'');
   return q;
-}
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -76,8 +70,8 @@ CliResult run_cli_bounded(const std::vector<std::string>& args, int memory_mib, 
   command << " > " << quote(out_file.string()) << " 2> " << quote(err_file.string()) << " < /dev/null";
   CliResult result;
   result.exit_code = run_shell(command.str());
-  result.out = slurp(out_file);
-  result.err = slurp(err_file);
+  result.out = read_text(out_file);
+  result.err = read_text(err_file);
   std::filesystem::remove(out_file);
   std::filesystem::remove(err_file);
   return result;

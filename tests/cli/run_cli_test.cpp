@@ -8,13 +8,12 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The first column of the first row of `sql` run on `db`.
 std::int64_t query_int(const std::filesystem::path& db, const std::string& sql) {

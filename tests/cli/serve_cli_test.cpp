@@ -28,6 +28,7 @@
 #include "cli/serve_process.h"
 #include "support/http_client.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
@@ -78,13 +79,6 @@ std::string base64(const std::string& bytes) {
   std::string out(Encoder(bytes.begin()), Encoder(bytes.end()));
   out.append((3 - bytes.size() % 3) % 3, '=');
   return out;
-}
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(ServeCli, EveryEndpointWithCurl) {
@@ -336,8 +330,8 @@ TEST(ServeCli, PromtoolAcceptsTheMetrics) {
   const auto file = dir.path() / "metrics.txt";
   std::ofstream(file) << http_request(server.port(), "GET", "/metrics").body;
   const auto check = capture("promtool check metrics < " + file.string() + " 2>&1; echo rc=$?");
-  EXPECT_TRUE(check.ends_with("rc=0\n")) << check << slurp(file);
-  EXPECT_NE(slurp(file).find("greenbatch_energy_joules_total{source=\"estimate\""), std::string::npos);
+  EXPECT_TRUE(check.ends_with("rc=0\n")) << check << read_text(file);
+  EXPECT_NE(read_text(file).find("greenbatch_energy_joules_total{source=\"estimate\""), std::string::npos);
   EXPECT_EQ(server.stop(SIGINT), 0) << server.log();  // Ctrl-C drains and stops like SIGTERM
 }
 
@@ -382,7 +376,7 @@ TEST(ServeCli, ImageJsonAndBinaryPayloadsGiveTheLogitsOfClassify) {
   ASSERT_NE(server.port(), 0);
   const auto port = server.port();
   const auto target = "/v2/models/squeezenet1_1/infer";
-  const auto png = slurp(image);
+  const auto png = read_text(image);
 
   // JSON: the image base64-encoded, logits as JSON numbers.
   const json by_json = {

@@ -10,13 +10,12 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // One profile document of the synthetic backend (1 ms per image + 2 ms per batch) for the suite.
 class SimulateCli : public ::testing::Test {

@@ -9,13 +9,12 @@
 
 #include "cli/run_cli.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 using nlohmann::json;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string shufflenet_profile() { return GREENBATCH_SOURCE_DIR "/bench/profiles/shufflenet_v2_x1_0.json"; }
 

@@ -20,13 +20,12 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // 1 model x 3 policies x 2 repetitions = 6 trials: 2 per shard.
 constexpr const char* kStudy = R"(name = "slurm e2e"
@@ -40,13 +39,6 @@ rest_seconds = 0
 meter = "none"
 )";
 
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(SlurmCli, WritesTheArrayAndMergeScripts) {
   TempDir dir("slurm_cli_scripts");
   write_file(dir.path() / "study.toml", kStudy);
@@ -55,7 +47,7 @@ TEST(SlurmCli, WritesTheArrayAndMergeScripts) {
                           (dir.path() / "job.sh").string(), "--db", (dir.path() / "out" / "all.db").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "sbatch --dependency=afterok:$jid " + (dir.path() / "job-merge.sh").string())) << r.out;
-  const auto array = slurp(dir.path() / "job.sh");
+  const auto array = read_text(dir.path() / "job.sh");
   for (const auto* line :
        {"#SBATCH --array=0-2%2\n", "#SBATCH --exclusive\n", "#SBATCH --partition=gpu\n", "#SBATCH --time=30:00\n",
         "#SBATCH --gres=gpu:1\n", "#SBATCH --job-name=greenbatch-slurm-e2e\n"}) {
@@ -68,7 +60,7 @@ TEST(SlurmCli, WritesTheArrayAndMergeScripts) {
       contains(array, "#SBATCH --output=" + (dir.path() / "slurm-logs").string() + "/greenbatch-slurm-e2e-%A_%a.out"))
       << array;
   EXPECT_TRUE(fs::is_directory(dir.path() / "slurm-logs"));
-  const auto merge = slurp(dir.path() / "job-merge.sh");
+  const auto merge = read_text(dir.path() / "job-merge.sh");
   EXPECT_TRUE(contains(merge, "merge '" + (dir.path() / "out" / "all.db").string() + "'")) << merge;
   EXPECT_TRUE(contains(merge, (dir.path() / "out" / "all-shard-2.db").string())) << merge;
   EXPECT_TRUE((fs::status(dir.path() / "job.sh").permissions() & fs::perms::owner_exec) != fs::perms::none);
@@ -209,7 +201,7 @@ class LocalSlurm {
   [[nodiscard]] bool started() const { return started_; }
   /// The daemons' logs, for failure messages.
   [[nodiscard]] std::string logs() const {
-    return slurp(dir_ / "log" / "slurmctld.log") + slurp(dir_ / "log" / "slurmd.log");
+    return read_text(dir_ / "log" / "slurmctld.log") + read_text(dir_ / "log" / "slurmd.log");
   }
 
   /// Whether the node is idle (up and registered).
@@ -229,7 +221,7 @@ class LocalSlurm {
  private:
   static void stop(const fs::path& pid_file) {
     if (!fs::exists(pid_file)) return;
-    const int pid = std::stoi(slurp(pid_file));
+    const int pid = std::stoi(read_text(pid_file));
     if (pid <= 0 || kill(pid, SIGTERM) != 0) return;
     for (int i = 0; i < 100 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     kill(pid, SIGKILL);
@@ -286,12 +278,12 @@ TEST(RealSlurm, ThreeShardStudyRunsAsAJobArrayAndIsMerged) {
   const auto task_states = slurm.states(array_id);
   EXPECT_EQ(task_states, std::vector<std::string>(3, "COMPLETED"));
   EXPECT_EQ(slurm.states(merge_id), std::vector<std::string>{"COMPLETED"})
-      << slurp(dir.path() / "slurm-logs" / ("greenbatch-slurm-e2e-merge-" + merge_id + ".err"));
+      << read_text(dir.path() / "slurm-logs" / ("greenbatch-slurm-e2e-merge-" + merge_id + ".err"));
 
   for (int k = 0; k < 3; ++k) {  // each task's own log and shard file, 2 trials each
     const auto log = dir.path() / "slurm-logs" /
                      ("greenbatch-slurm-e2e-" + array_id + "_" + std::to_string(k) + ".out");
-    EXPECT_TRUE(contains(slurp(log), "shard " + std::to_string(k) + "/3): 2 trials planned")) << slurp(log);
+    EXPECT_TRUE(contains(read_text(log), "shard " + std::to_string(k) + "/3): 2 trials planned")) << read_text(log);
     const auto shard = dir.path() / "results" / ("study-shard-" + std::to_string(k) + ".db");
     EXPECT_EQ(query_count(shard, "SELECT COUNT(*) FROM trials"), 2U) << shard;
   }

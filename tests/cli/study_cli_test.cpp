@@ -12,11 +12,10 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::size_t stored_trials(const std::filesystem::path& db) { return query_count(db, "SELECT COUNT(*) FROM trials"); }
 

@@ -11,11 +11,10 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 constexpr const char* kModel = "synthetic:alpha=1,tau0=2,mode=sleep";
 constexpr const char* kStudy = R"(name = "validate test"

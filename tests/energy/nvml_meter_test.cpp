@@ -9,11 +9,12 @@
 
 #include "energy/meters.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::energy {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using testing::contains;
 
 // Returns `times` one after another, one per call of the meter's clock.
 std::function<double()> scripted_clock(std::vector<double> times) {

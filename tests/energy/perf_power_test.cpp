@@ -13,9 +13,12 @@
 #include "energy/perf_power.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::energy {
 namespace {
+
+using testing::contains;
 
 namespace fs = std::filesystem;
 using testing::write_file;
@@ -23,8 +26,6 @@ using testing::write_file;
 constexpr std::uint32_t power_type = 23;
 constexpr std::uint64_t two_32 = std::uint64_t{1} << 32;
 constexpr std::uint64_t two_31 = std::uint64_t{1} << 31;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 fs::path pmu(const fs::path& root) { return root / "sys/bus/event_source/devices/power"; }
 

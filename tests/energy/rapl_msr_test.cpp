@@ -9,9 +9,12 @@
 #include "energy/meters.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::energy {
 namespace {
+
+using testing::contains;
 
 namespace fs = std::filesystem;
 using testing::write_file;
@@ -20,8 +23,6 @@ using testing::write_u64_at;
 constexpr std::uint64_t intel_unit = 0x606, intel_package = 0x611, intel_pp0 = 0x639, intel_dram = 0x619,
                         intel_psys = 0x64D;
 constexpr std::uint64_t amd_unit = 0xC0010299, amd_core = 0xC001029A, amd_package = 0xC001029B;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 fs::path msr(const fs::path& root, int cpu) { return root / "dev/cpu" / std::to_string(cpu) / "msr"; }
 

@@ -14,23 +14,18 @@
 #include "knobs/fake_cpufreq.h"
 #include "support/error_message.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::knobs {
 namespace {
+
+using testing::contains;
+using testing::read_text;
 
 using testing::allowed_cpus;
 using testing::message_of;
 using testing::original_cap;
 using testing::read_cap;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class AppliedKnobsTest : public ::testing::Test {
  protected:
@@ -49,7 +44,7 @@ class AppliedKnobsTest : public ::testing::Test {
     for (const int cpu : allowed_cpus())
       EXPECT_EQ(read_cap(dir_.path() / "sys", cpu), original_cap(cpu)) << "cpu" << cpu;
   }
-  [[nodiscard]] std::string nvml_knobs() const { return read_all(dir_.path() / "nvml_knobs"); }
+  [[nodiscard]] std::string nvml_knobs() const { return read_text(dir_.path() / "nvml_knobs"); }
 
   testing::TempDir dir_{"applied_knobs"};
 };
@@ -61,7 +56,7 @@ TEST_F(AppliedKnobsTest, SetsTheCpuCapAndRestoresItOnNormalExit) {
     ASSERT_EQ(knobs.applied().size(), 1U);
     EXPECT_TRUE(contains(knobs.applied()[0], "cpu_max_freq 1200000 kHz")) << knobs.applied()[0];
     // The originals are on disk while the cap is set.
-    const auto state = read_all(own_state_file());
+    const auto state = read_text(own_state_file());
     EXPECT_TRUE(contains(state, std::to_string(original_cap(allowed_cpus().front())))) << state;
   }
   expect_caps_original();

@@ -7,11 +7,12 @@
 
 #include "knobs/fake_cpufreq.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::knobs {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using testing::contains;
 
 TEST(KnobProbe, AvailableKnobsGiveTheirValueAndRange) {
   testing::TempDir dir("knob_probe_available");

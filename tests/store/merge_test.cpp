@@ -14,14 +14,15 @@
 #include "support/error_message.h"
 #include "support/stored_trials.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::store {
 namespace {
 
+using testing::contains;
+
 using greenbatch::testing::message_of;
 namespace fs = std::filesystem;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::string bytes_of(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);

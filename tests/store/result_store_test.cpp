@@ -15,9 +15,12 @@
 #include "store/sqlite_handle.h"
 #include "support/stored_trials.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::store {
 namespace {
+
+using testing::contains;
 
 static_assert(!std::is_copy_constructible_v<ResultStore> && std::is_nothrow_move_constructible_v<ResultStore>);
 
@@ -55,8 +58,6 @@ std::string input_error(F&& action) {
   }
   return {};
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The tables holding rows of a trial: those with a trial_id column.
 std::vector<std::string> trial_tables(const std::filesystem::path& file) {
