@@ -34,6 +34,12 @@ trial::TrialSettings remote_settings(const RunFlags& flags) {
   if (models.size() != 1 || !flags.live.backend.model_file.empty() || !flags.live.backend.synthetic.empty()) {
     throw UsageError("with --target, give the model's name on the server as --model NAME (one model)");
   }
+  const auto& b = flags.live.backend;
+  if (b.device != "cpu" || b.threads != 0 || !b.weights.empty() || b.resize || b.crop || b.no_optimize) {
+    throw UsageError(
+        "with --target the server loads and runs the model: --device, --threads, --weights, --resize, --crop and "
+        "--no-optimize do not apply; configure them on the server");
+  }
   if (!flags.workload.policy.empty() || flags.workload.queue_capacity || !flags.profile.empty() ||
       !flags.decisions.empty()) {
     throw UsageError(
@@ -45,6 +51,7 @@ trial::TrialSettings remote_settings(const RunFlags& flags) {
   settings.seed = flags.live.backend.seed;
   settings.images = flags.live.images;
   settings.idle_seconds = flags.live.meter.idle_seconds;
+  settings.knobs = flags.live.knobs;  // on this machine: they reach the server when it runs here
   settings.arrival = flags.workload.arrival;
   settings.requests = flags.workload.requests;
   settings.duration_s = flags.workload.duration_s;

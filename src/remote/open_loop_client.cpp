@@ -119,12 +119,7 @@ class LoadClient {
   // A request ended (answered or failed) on `connection`; it goes back to the pool when reusable.
   void done(Connection* connection, bool reusable) {
     --in_flight_;
-    if (reusable) {
-      idle_.push_back(connection);
-    } else {
-      --open_connections_;
-      retired_.push_back(connection);
-    }
+    (reusable ? idle_ : retired_).push_back(connection);
     if (!backlog_.empty()) {
       const auto next = backlog_.front();
       backlog_.pop_front();
@@ -161,11 +156,9 @@ class LoadClient {
     } else if (!retired_.empty()) {
       connection = retired_.back();  // a closed one, reconnected
       retired_.pop_back();
-      ++open_connections_;
     } else {
       pool_.push_back(std::make_unique<Connection>(*this, io_));
       connection = pool_.back().get();
-      ++open_connections_;
     }
     connection->send(index);
   }
@@ -180,7 +173,6 @@ class LoadClient {
   std::vector<RemoteRequest> records_;
   std::size_t next_ = 0;       // the next request to schedule
   std::size_t in_flight_ = 0;  // sent (or connecting), not yet ended
-  std::size_t open_connections_ = 0;
   std::deque<std::size_t> backlog_;                  // due, waiting for a free slot
   std::vector<std::unique_ptr<Connection>> pool_;    // every connection (they outlive their handlers)
   std::vector<Connection*> idle_, retired_;          // open and free; closed and free
@@ -190,6 +182,7 @@ void Connection::send(std::size_t index) {
   index_ = index;
   retried_ = false;
   timed_out_ = false;
+  client_.record(index).sent_s = client_.now_s();  // taken up: connecting (if needed) counts as response time
   const auto& body = client_.body(index);
   request_.emplace(http::verb::post, client_.options().infer_path, 11);
   request_->set(http::field::host, client_.options().endpoint.host);
@@ -228,8 +221,6 @@ void Connection::connect() {
 }
 
 void Connection::write() {
-  auto& record = client_.record(index_);
-  if (!record.sent_s) record.sent_s = client_.now_s();
   buffer_.clear();
   parser_.emplace();
   parser_->body_limit(std::uint64_t{256} << 20);

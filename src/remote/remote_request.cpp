@@ -10,7 +10,7 @@ using Q = RemoteRequest;
 constexpr std::array<Field<Q>, 12> kRemoteFields{{
     {"request_id", "", "0, 1, ... in schedule order", [](const Q& r) -> FieldValue { return r.id; }},
     {"scheduled_s", "s", "when the schedule says to send it", [](const Q& r) -> FieldValue { return r.scheduled_s; }},
-    {"sent_s", "s", "when the client began sending it (sent - scheduled is the send lateness)",
+    {"sent_s", "s", "when the client took it up to send (sent - scheduled is the send lateness)",
      [](const Q& r) -> FieldValue { return optional_value(r.sent_s); }},
     {"completed_s", "s", "when its answer was read", [](const Q& r) -> FieldValue { return optional_value(r.completed_s); }},
     {"http_status", "", "the answer's HTTP status (0: no answer)",

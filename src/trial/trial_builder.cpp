@@ -163,6 +163,12 @@ TrialBuilder::Remote& TrialBuilder::connect(const TrialSettings& settings) {
 TrialRecord TrialBuilder::run_remote(const TrialSettings& settings, const ResolvedWorkload& workload) {
   const auto& spec = *settings.remote;
   auto& server = connect(settings);
+  // This machine's knobs, held for the trial and restored on every way out (they reach the server
+  // when it runs here).
+  const knobs::AppliedKnobs knobs(settings.knobs, knobs::KnobOptions::from_environment());
+  for (const auto& line : knobs.applied()) {
+    if (log_) log_(fmt::format("set {}", line));
+  }
   if (log_ && settings.idle_seconds > 0)
     log_(fmt::format("measuring idle power for {:g} s ...", settings.idle_seconds));
   RemoteTrialOptions options{.schedule = workload.schedule,

@@ -28,7 +28,8 @@ std::string_view to_string(Fault fault);
 struct RemoteRequest {
   std::int64_t id = 0;                             ///< 0, 1, ... in schedule order
   double scheduled_s = 0.0;                        ///< when the schedule says to send it
-  std::optional<double> sent_s;                    ///< when its bytes started to go out (null: never sent)
+  std::optional<double> sent_s;                    ///< when the client took it up to send, on a kept-alive
+                                                   ///< connection or a new one (null: never sent)
   std::optional<double> completed_s;               ///< when its whole answer was read (null: none)
   int http_status = 0;                             ///< the answer's status (0: no answer)
   Fault fault = Fault::none;                       ///< why it failed, or none

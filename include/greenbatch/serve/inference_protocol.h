@@ -65,10 +65,10 @@ struct ResponseParameters {
   double queue_ms = 0.0;                   ///< arrival to batch start
   double service_ms = 0.0;                 ///< batch start to batch end
   int batch_size = 0;                      ///< requests in its batch
-  std::int64_t batch_id = 0;               ///< its batch's id (0, 1, ... in dispatch order; the --db record's)
   std::optional<double> energy_j;          ///< its share of the batch's energy window
   std::string energy_source = "none";      ///< "rapl", "nvml", "estimate", ... or "none"
   std::optional<double> dynamic_energy_j;  ///< the share above the idle baseline, when measured
+  std::int64_t batch_id = 0;               ///< its batch's id (0, 1, ... in dispatch order; the --db record's)
 };
 
 /// An encoded response: body and, for binary output, the length of its JSON part.
