@@ -171,11 +171,11 @@ class LoadClient {
   asio::steady_timer timer_;
   tcp::resolver::results_type addresses_;
   std::vector<RemoteRequest> records_;
-  std::size_t next_ = 0;       // the next request to schedule
-  std::size_t in_flight_ = 0;  // sent (or connecting), not yet ended
-  std::deque<std::size_t> backlog_;                  // due, waiting for a free slot
-  std::vector<std::unique_ptr<Connection>> pool_;    // every connection (they outlive their handlers)
-  std::vector<Connection*> idle_, retired_;          // open and free; closed and free
+  std::size_t next_ = 0;                           // the next request to schedule
+  std::size_t in_flight_ = 0;                      // sent (or connecting), not yet ended
+  std::deque<std::size_t> backlog_;                // due, waiting for a free slot
+  std::vector<std::unique_ptr<Connection>> pool_;  // every connection (they outlive their handlers)
+  std::vector<Connection*> idle_, retired_;        // open and free; closed and free
 };
 
 void Connection::send(std::size_t index) {
@@ -263,7 +263,8 @@ void Connection::on_error(const boost::system::error_code& error, bool before_an
     r.fault = Fault::timeout;
   } else if (error == asio::error::connection_refused) {
     r.fault = Fault::refused;
-  } else if (error.category() == boost::beast::http::make_error_code(http::error::end_of_stream).category() && error != http::error::end_of_stream) {
+  } else if (error.category() == boost::beast::http::make_error_code(http::error::end_of_stream).category() &&
+             error != http::error::end_of_stream) {
     r.fault = Fault::protocol;
   } else {
     r.fault = Fault::reset;

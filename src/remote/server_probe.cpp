@@ -52,7 +52,8 @@ ProbeReply probe_get(const Endpoint& endpoint, const std::string& path, double t
     http::read(stream, buffer, parser);
     return {static_cast<int>(parser.get().result_int()), parser.get().body()};
   } catch (const boost::system::system_error& e) {
-    const bool http_error = e.code().category() == boost::beast::http::make_error_code(http::error::end_of_stream).category();
+    const bool http_error = e.code().category() ==
+                            boost::beast::http::make_error_code(http::error::end_of_stream).category();
     throw InputError(fmt::format("--target {}: GET {} failed ({}{}); {}", endpoint.url(), where,
                                  http_error ? "the answer is not HTTP: " : "", e.code().message(),
                                  http_error ? "point --target at an Open Inference Protocol server's HTTP root"
@@ -80,24 +81,27 @@ ServedModel probe_server(const RemoteSpec& spec, double timeout_s) {
         url, ready.status));
   }
   if (ready.status != 200) {
-    throw InputError(fmt::format("--target {} is not ready: GET /v2/health/ready answered {} ({}); wait until the "
-                                 "server is up, then rerun",
-                                 url, ready.status, excerpt(ready.body)));
+    throw InputError(
+        fmt::format("--target {} is not ready: GET /v2/health/ready answered {} ({}); wait until the "
+                    "server is up, then rerun",
+                    url, ready.status, excerpt(ready.body)));
   }
   const auto model_path = "/v2/models/" + spec.model;
   const auto model_ready = probe_get(spec.endpoint, model_path + "/ready", timeout_s);
   if (model_ready.status != 200) {
-    throw InputError(fmt::format("model '{}' is not ready on {}: GET {}/ready answered {} ({}); give the name the "
-                                 "server serves the model under (--model, or models in a study)",
-                                 spec.model, url, model_path, model_ready.status, excerpt(model_ready.body)));
+    throw InputError(
+        fmt::format("model '{}' is not ready on {}: GET {}/ready answered {} ({}); give the name the "
+                    "server serves the model under (--model, or models in a study)",
+                    spec.model, url, model_path, model_ready.status, excerpt(model_ready.body)));
   }
   ServedModel model;
   const auto metadata = probe_get(spec.endpoint, model_path, timeout_s);
   const auto json = nlohmann::json::parse(metadata.body, nullptr, false);
   if (metadata.status != 200 || !json.is_object()) {
-    throw InputError(fmt::format("--target {}: GET {} answered {} without model metadata JSON ({}); is it an Open "
-                                 "Inference Protocol server?",
-                                 url, model_path, metadata.status, excerpt(metadata.body)));
+    throw InputError(
+        fmt::format("--target {}: GET {} answered {} without model metadata JSON ({}); is it an Open "
+                    "Inference Protocol server?",
+                    url, model_path, metadata.status, excerpt(metadata.body)));
   }
   if (const auto inputs = json.find("inputs"); inputs != json.end() && inputs->is_array() && !inputs->empty()) {
     const auto& in = inputs->front();
@@ -119,7 +123,8 @@ ServedModel probe_server(const RemoteSpec& spec, double timeout_s) {
   const auto server = probe_get(spec.endpoint, "/v2", timeout_s);
   const auto about = nlohmann::json::parse(server.body, nullptr, false);
   if (server.status == 200 && about.is_object()) {
-    model.server = fmt::format("{} {}", about.value("name", std::string("unknown")), about.value("version", std::string()));
+    model.server = fmt::format("{} {}", about.value("name", std::string("unknown")),
+                               about.value("version", std::string()));
   }
   return model;
 }
@@ -136,10 +141,10 @@ std::size_t tensor_elements(const ServedModel& model, const Endpoint& endpoint) 
     count *= static_cast<std::size_t>(d);
   }
   if (model.input_shape.empty() || count == 0 || model.input_datatype != "FP32") {
-    throw InputError(fmt::format("--target {}: the model's input \"{}\" is {} of shape [{}]; --payload tensor needs "
-                                 "FP32 with one free (batch) dimension; use --payload image",
-                                 endpoint.url(), model.input_name, model.input_datatype,
-                                 fmt::join(model.input_shape, ",")));
+    throw InputError(
+        fmt::format("--target {}: the model's input \"{}\" is {} of shape [{}]; --payload tensor needs "
+                    "FP32 with one free (batch) dimension; use --payload image",
+                    endpoint.url(), model.input_name, model.input_datatype, fmt::join(model.input_shape, ",")));
   }
   return count;
 }

@@ -19,7 +19,8 @@ namespace {
 bool host_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.'; }
 
 bool path_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("-._~/%").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("-._~/%").find(c) != std::string_view::npos;
 }
 
 }  // namespace
@@ -49,7 +50,9 @@ Endpoint parse_endpoint(std::string_view url) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) bad_url(url, "an IPv6 address needs a closing ]");
     e.host = std::string(authority.substr(1, close - 1));
-    if (e.host.empty() || !std::ranges::all_of(e.host, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; }))
+    if (e.host.empty() || !std::ranges::all_of(e.host, [](char c) {
+          return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+        }))
       bad_url(url, "the IPv6 address is malformed");
     authority.remove_prefix(close + 1);
     if (!authority.empty()) {
@@ -65,10 +68,12 @@ Endpoint parse_endpoint(std::string_view url) {
       if (port.empty()) bad_url(url, "the port is empty");
     }
     if (e.host.empty()) bad_url(url, "the host is missing");
-    if (!std::ranges::all_of(e.host, host_char)) bad_url(url, fmt::format("'{}' is not a host name or address", e.host));
+    if (!std::ranges::all_of(e.host, host_char))
+      bad_url(url, fmt::format("'{}' is not a host name or address", e.host));
   }
   if (!port.empty()) {
-    if (port.size() > 5 || !std::ranges::all_of(port, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    if (port.size() > 5 ||
+        !std::ranges::all_of(port, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
       bad_url(url, fmt::format("port '{}' is not a number from 1 to 65535", port));
     const int value = std::stoi(std::string(port));
     if (value < 1 || value > 65535) bad_url(url, fmt::format("port {} is not from 1 to 65535", value));
@@ -95,15 +100,17 @@ void check_spec(const RemoteSpec& spec) {
     throw UsageError(fmt::format("--max-in-flight {} must be from 1 to {}", spec.max_in_flight, kMaxInFlightLimit));
   }
   if (!std::isfinite(spec.request_timeout_ms) || spec.request_timeout_ms <= 0.0) {
-    throw UsageError(fmt::format("--request-timeout-ms {} must be a positive number of milliseconds",
-                                 spec.request_timeout_ms));
+    throw UsageError(
+        fmt::format("--request-timeout-ms {} must be a positive number of milliseconds", spec.request_timeout_ms));
   }
   if (spec.model.empty() || !std::ranges::all_of(spec.model, [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("-._").find(c) != std::string_view::npos;
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("-._").find(c) != std::string_view::npos;
       })) {
-    throw UsageError(fmt::format("model name '{}' cannot name a model on a server (letters, digits, - . _ only); give "
-                                 "the name the server serves it under (--model, or models in a study)",
-                                 spec.model));
+    throw UsageError(
+        fmt::format("model name '{}' cannot name a model on a server (letters, digits, - . _ only); give "
+                    "the name the server serves it under (--model, or models in a study)",
+                    spec.model));
   }
 }
 

@@ -166,8 +166,8 @@ CREATE TABLE remote_requests (
 constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
                                  Migration{4, kVersion4}};
 
-constexpr std::array<std::string_view, 7> kTables{"trials",        "requests",      "batches",        "power_domains",
-                                                  "power_samples", "studies",       "remote_requests"};
+constexpr std::array<std::string_view, 7> kTables{"trials",        "requests", "batches",        "power_domains",
+                                                  "power_samples", "studies",  "remote_requests"};
 
 }  // namespace
 

@@ -27,14 +27,39 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
-constexpr std::array<std::string_view, 33> kKeys{
-    "name",           "models",           "policies",        "arrivals",       "rates",
-    "requests",       "duration_s",       "repetitions",     "seed",           "shuffle",
-    "warmup_batches", "rest_seconds",     "idle_seconds",    "meter",          "threads",
-    "cpu_max_freqs",  "gpu_power_limits", "device",          "weights",        "resize",
-    "crop",           "optimize",         "slo_ms",          "queue_capacity", "images",
-    "keep_requests",  "keep_batches",     "keep_power_trace", "targets",       "server_policies",
-    "payload",        "max_in_flight",    "request_timeout_ms"};
+constexpr std::array<std::string_view, 33> kKeys{"name",
+                                                 "models",
+                                                 "policies",
+                                                 "arrivals",
+                                                 "rates",
+                                                 "requests",
+                                                 "duration_s",
+                                                 "repetitions",
+                                                 "seed",
+                                                 "shuffle",
+                                                 "warmup_batches",
+                                                 "rest_seconds",
+                                                 "idle_seconds",
+                                                 "meter",
+                                                 "threads",
+                                                 "cpu_max_freqs",
+                                                 "gpu_power_limits",
+                                                 "device",
+                                                 "weights",
+                                                 "resize",
+                                                 "crop",
+                                                 "optimize",
+                                                 "slo_ms",
+                                                 "queue_capacity",
+                                                 "images",
+                                                 "keep_requests",
+                                                 "keep_batches",
+                                                 "keep_power_trace",
+                                                 "targets",
+                                                 "server_policies",
+                                                 "payload",
+                                                 "max_in_flight",
+                                                 "request_timeout_ms"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
 constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
@@ -352,7 +377,8 @@ void read_remote(const TomlReader& reader, StudyConfig& config) {
       throw key_error(payload->where, "payload", e.what());
     }
   }
-  config.max_in_flight = integer_in(reader, "max_in_flight", 1, static_cast<std::int64_t>(remote::kMaxInFlightLimit), 1024);
+  config.max_in_flight = integer_in(reader, "max_in_flight", 1, static_cast<std::int64_t>(remote::kMaxInFlightLimit),
+                                    1024);
   config.request_timeout_ms = real(reader, "request_timeout_ms", true).value_or(30000.0);
 }
 

@@ -17,10 +17,12 @@ namespace {
 remote::EncodedBody encode_body(const std::string& input_name, const std::string& datatype,
                                 const std::vector<std::int64_t>& shape, const std::string& binary,
                                 const std::string& output_name) {
-  const nlohmann::json header = {
-      {"inputs",
-       {{{"name", input_name}, {"datatype", datatype}, {"shape", shape}, {"parameters", {{"binary_data_size", binary.size()}}}}}},
-      {"outputs", {{{"name", output_name}, {"parameters", {{"binary_data", true}}}}}}};
+  const nlohmann::json header = {{"inputs",
+                                  {{{"name", input_name},
+                                    {"datatype", datatype},
+                                    {"shape", shape},
+                                    {"parameters", {{"binary_data_size", binary.size()}}}}}},
+                                 {"outputs", {{{"name", output_name}, {"parameters", {{"binary_data", true}}}}}}};
   auto text = header.dump();
   const auto json_length = text.size();
   text += binary;
@@ -72,7 +74,8 @@ TrialRecord remote_record(std::vector<remote::RemoteRequest> sent, const energy:
     r.scheduled_s = s.scheduled_s;
     r.arrival_s = s.scheduled_s;
     if (s.fault != remote::Fault::none) {
-      faults[s.fault == remote::Fault::http ? fmt::format("http_{}", s.http_status) : std::string(to_string(s.fault))]++;
+      faults[s.fault == remote::Fault::http ? fmt::format("http_{}", s.http_status)
+                                            : std::string(to_string(s.fault))]++;
       server_gone = server_gone || s.fault == remote::Fault::refused || s.fault == remote::Fault::reset;
       record.requests.push_back(r);
       continue;

@@ -149,7 +149,8 @@ TrialBuilder::Remote& TrialBuilder::connect(const TrialSettings& settings) {
     auto r = std::make_unique<Remote>();
     Payload payload{{}, "tensor"};
     if (spec.payload == remote::PayloadKind::image) {
-      payload = settings.images.empty() ? generated_images(kGeneratedImages, settings.seed) : load_image_folder(settings.images);
+      payload = settings.images.empty() ? generated_images(kGeneratedImages, settings.seed)
+                                        : load_image_folder(settings.images);
     }
     if (log_) log_(fmt::format("checking {} (model {}) ...", spec.endpoint.url(), spec.model));
     r->model = remote::probe_server(spec);

@@ -27,8 +27,8 @@ namespace {
 using nlohmann::json;
 
 std::vector<std::string> serve_args(const std::string& spec, const std::string& policy, const std::string& db = {}) {
-  std::vector<std::string> args{"--backend", spec,    "--meter",          "estimate", "--idle-seconds",
-                                "0",         "--policy", policy, "--warmup-batches", "0"};
+  std::vector<std::string> args{"--backend", spec,       "--meter", "estimate",         "--idle-seconds",
+                                "0",         "--policy", policy,    "--warmup-batches", "0"};
   if (!db.empty()) args.insert(args.end(), {"--db", db});
   return args;
 }
@@ -37,8 +37,8 @@ std::string url(std::uint16_t port) { return "http://127.0.0.1:" + std::to_strin
 
 // `run --target` of the synthetic model with a tensor payload and `more` flags.
 std::vector<std::string> remote_run(std::uint16_t port, std::vector<std::string> more) {
-  std::vector<std::string> args{"run",      "--target", url(port), "--model", "synthetic", "--payload", "tensor",
-                                "--meter",  "none",     "--idle-seconds", "0"};
+  std::vector<std::string> args{"run",    "--target", url(port), "--model",        "synthetic", "--payload",
+                                "tensor", "--meter",  "none",    "--idle-seconds", "0"};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -73,9 +73,9 @@ bool wait_for_metrics(std::uint16_t port, const std::function<bool(const std::st
 }
 
 TEST(RemoteRunCli, BadUrlsAndFlagsAreUsageErrors) {
-  for (const std::string bad : {"https://127.0.0.1:8000", "ftp://127.0.0.1", "http://", "http://127.0.0.1:99999",
-                                "http://127.0.0.1:80x", "127.0.0.1:8000", "http://user@127.0.0.1:8000",
-                                "http://127.0.0.1:8000/v2", "http://127.0.0.1:8000?x=1"}) {
+  for (const std::string bad :
+       {"https://127.0.0.1:8000", "ftp://127.0.0.1", "http://", "http://127.0.0.1:99999", "http://127.0.0.1:80x",
+        "127.0.0.1:8000", "http://user@127.0.0.1:8000", "http://127.0.0.1:8000/v2", "http://127.0.0.1:8000?x=1"}) {
     const auto r = run_cli({"run", "--target", bad, "--model", "m", "--arrival", "jitter:10", "--requests", "3"});
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     EXPECT_NE(r.err.find("--target '" + bad + "'"), std::string::npos) << r.err;
@@ -172,7 +172,8 @@ TEST(RemoteStudyCli, TwoServerPoliciesMatchEachServersOwnRecord) {
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const auto own = export_table(server_dbs[i], "trials");
     ASSERT_EQ(own.size(), 1U);
-    const auto mine = std::ranges::find_if(trials, [&](const json& t) { return t["target"] == url(servers[i]->port()); });
+    const auto mine = std::ranges::find_if(trials,
+                                           [&](const json& t) { return t["target"] == url(servers[i]->port()); });
     ASSERT_NE(mine, trials.end());
     const auto& t = *mine;
     EXPECT_EQ(t["status"], "ok") << t["status_detail"];
@@ -248,8 +249,8 @@ TEST(RemoteRunCli, SendsBeyondMaxInFlightWaitAndAreCountedLate) {
   ASSERT_NE(server.port(), 0);
   const auto db = (dir.path() / "r.db").string();
   constexpr int kRequests = 12;
-  const auto r = run_cli(remote_run(server.port(), {"--arrival", "jitter:200,spread=0", "-n",
-                                                    std::to_string(kRequests), "--max-in-flight", "2", "--db", db}));
+  const auto r = run_cli(remote_run(server.port(), {"--arrival", "jitter:200,spread=0", "-n", std::to_string(kRequests),
+                                                    "--max-in-flight", "2", "--db", db}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto t = export_table(db, "trials").at(0);
   EXPECT_EQ(t["served"], kRequests);

@@ -46,10 +46,12 @@ class SumBackend : public engine::Backend {
 
 EncodedBody fp32_body(float first) {
   const std::vector<float> values{first, 2, 3, 4};
-  const std::string header =
-      json{{"inputs",
-            {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 1, 1, 4}}, {"parameters", {{"binary_data_size", 16}}}}}}}
-          .dump();
+  const std::string header = json{{"inputs",
+                                   {{{"name", "input"},
+                                     {"datatype", "FP32"},
+                                     {"shape", {1, 1, 1, 4}},
+                                     {"parameters", {{"binary_data_size", 16}}}}}}}
+                                 .dump();
   return {header + std::string(reinterpret_cast<const char*>(values.data()), 16), header.size()};
 }
 
@@ -142,7 +144,8 @@ TEST(OpenLoopClient, ARefusedConnectionIsAFaultPerRequest) {
   close(fd);  // nothing listens on it now
   const ClientOptions options{parse_endpoint("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port))),
                               "/v2/models/m/infer", 4, 5.0};
-  const auto records = run_open_loop(options, every(0.001, 5), std::vector{fp32_body(1)}, std::chrono::steady_clock::now());
+  const auto records = run_open_loop(options, every(0.001, 5), std::vector{fp32_body(1)},
+                                     std::chrono::steady_clock::now());
   ASSERT_EQ(records.size(), 5U);
   for (const auto& r : records) {
     EXPECT_EQ(r.fault, Fault::refused);
@@ -163,7 +166,8 @@ TEST(OpenLoopClient, AnUnansweredRequestTimesOut) {
   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   const ClientOptions options{parse_endpoint("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port))),
                               "/v2/models/m/infer", 4, 0.2};
-  const auto records = run_open_loop(options, every(0.001, 3), std::vector{fp32_body(1)}, std::chrono::steady_clock::now());
+  const auto records = run_open_loop(options, every(0.001, 3), std::vector{fp32_body(1)},
+                                     std::chrono::steady_clock::now());
   close(fd);
   for (const auto& r : records) {
     EXPECT_EQ(r.fault, Fault::timeout);

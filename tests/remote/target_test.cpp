@@ -27,8 +27,8 @@ TEST(Endpoint, ParsesHostPortAndPrefix) {
 TEST(Endpoint, RefusesEverythingElseNamingTheUrl) {
   for (const std::string bad :
        {"", "https://127.0.0.1", "ftp://h", "127.0.0.1:8000", "http://", "http://:80", "http://h:", "http://h:0",
-        "http://h:65536", "http://h:8x", "http://u:p@h", "http://h/p?q=1", "http://h/#f", "http://h h",
-        "http://[::1", "http://[zz]:1", "http://h/v2", "http://h/a/v2/models"}) {
+        "http://h:65536", "http://h:8x", "http://u:p@h", "http://h/p?q=1", "http://h/#f", "http://h h", "http://[::1",
+        "http://[zz]:1", "http://h/v2", "http://h/a/v2/models"}) {
     try {
       parse_endpoint(bad);
       ADD_FAILURE() << "accepted " << bad;

@@ -362,9 +362,9 @@ constexpr const char* kRemote =
 
 TEST(StudyConfig, TargetsAreThePolicyFactorWithServerNamedModels) {
   const testing::TempDir dir("study-config-remote");
-  const auto config =
-      load_text(dir, std::string(kRemote) + "server_policies = [\"triton max_queue_delay=5ms\", \"greedy:32\"]\n"
-                                            "payload = \"tensor\"\nmax_in_flight = 64\nrequest_timeout_ms = 500\n");
+  const auto config = load_text(dir, std::string(kRemote) +
+                                         "server_policies = [\"triton max_queue_delay=5ms\", \"greedy:32\"]\n"
+                                         "payload = \"tensor\"\nmax_in_flight = 64\nrequest_timeout_ms = 500\n");
   EXPECT_EQ(config.models, (std::vector<std::string>{"resnet50_onnx"}));  // a name on the server, as written
   EXPECT_EQ(config.targets, (std::vector<std::string>{"http://127.0.0.1:8001", "http://127.0.0.1:8002"}));
   EXPECT_TRUE(config.policies.empty());

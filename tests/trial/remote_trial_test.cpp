@@ -68,10 +68,9 @@ TEST(RemoteRecord, AllAnsweredIsOkWithBatchesAndServerEnergy) {
 }
 
 TEST(RemoteRecord, HttpErrorsAndTimeoutsAreRequestsFailed) {
-  const auto record =
-      remote_record({answered(0, 0, 0, 0.01, 0, 1), failed(1, remote::Fault::http, 503), failed(2, remote::Fault::timeout),
-                     failed(3, remote::Fault::http, 503)},
-                    no_meter(), {}, std::nullopt);
+  const auto record = remote_record({answered(0, 0, 0, 0.01, 0, 1), failed(1, remote::Fault::http, 503),
+                                     failed(2, remote::Fault::timeout), failed(3, remote::Fault::http, 503)},
+                                    no_meter(), {}, std::nullopt);
   EXPECT_EQ(record.status, TrialStatus::requests_failed);
   EXPECT_EQ(record.remote->request_faults, "http_503=2;timeout=1");
   EXPECT_EQ(record.summary.served, 1);
@@ -80,9 +79,9 @@ TEST(RemoteRecord, HttpErrorsAndTimeoutsAreRequestsFailed) {
 }
 
 TEST(RemoteRecord, ARefusedOrResetConnectionIsServerFailedAndKeepsTheData) {
-  const auto record = remote_record({answered(0, 0, 0, 0.01, 0, 1), failed(1, remote::Fault::reset),
-                                     failed(2, remote::Fault::refused)},
-                                    no_meter(), {}, std::nullopt);
+  const auto record = remote_record(
+      {answered(0, 0, 0, 0.01, 0, 1), failed(1, remote::Fault::reset), failed(2, remote::Fault::refused)}, no_meter(),
+      {}, std::nullopt);
   EXPECT_EQ(record.status, TrialStatus::server_failed);
   EXPECT_EQ(record.remote->request_faults, "refused=1;reset=1");
   EXPECT_EQ(record.requests.size(), 3U);

@@ -26,19 +26,19 @@ std::string_view to_string(Fault fault);
 
 /// One request of a remote trial, on the trial clock (s since its start).
 struct RemoteRequest {
-  std::int64_t id = 0;                             ///< 0, 1, ... in schedule order
-  double scheduled_s = 0.0;                        ///< when the schedule says to send it
-  std::optional<double> sent_s;                    ///< when the client took it up to send, on a kept-alive
-                                                   ///< connection or a new one (null: never sent)
-  std::optional<double> completed_s;               ///< when its whole answer was read (null: none)
-  int http_status = 0;                             ///< the answer's status (0: no answer)
-  Fault fault = Fault::none;                       ///< why it failed, or none
-  std::optional<double> server_queue_ms;           ///< the server's `queue_ms` (arrival to batch start)
-  std::optional<double> server_service_ms;         ///< the server's `service_ms` (its batch's service)
-  std::optional<std::int64_t> server_batch_size;   ///< the server's `batch_size`
-  std::optional<std::int64_t> server_batch_id;     ///< the server's `batch_id` (greenbatch serve reports it)
-  std::optional<double> server_energy_j;           ///< the server's `energy_j`: its share of its batch's energy
-  std::string server_energy_source;                ///< the server's `energy_source` ("" when not reported)
+  std::int64_t id = 0;                            ///< 0, 1, ... in schedule order
+  double scheduled_s = 0.0;                       ///< when the schedule says to send it
+  std::optional<double> sent_s;                   ///< when the client took it up to send, on a kept-alive
+                                                  ///< connection or a new one (null: never sent)
+  std::optional<double> completed_s;              ///< when its whole answer was read (null: none)
+  int http_status = 0;                            ///< the answer's status (0: no answer)
+  Fault fault = Fault::none;                      ///< why it failed, or none
+  std::optional<double> server_queue_ms;          ///< the server's `queue_ms` (arrival to batch start)
+  std::optional<double> server_service_ms;        ///< the server's `service_ms` (its batch's service)
+  std::optional<std::int64_t> server_batch_size;  ///< the server's `batch_size`
+  std::optional<std::int64_t> server_batch_id;    ///< the server's `batch_id` (greenbatch serve reports it)
+  std::optional<double> server_energy_j;          ///< the server's `energy_j`: its share of its batch's energy
+  std::string server_energy_source;               ///< the server's `energy_source` ("" when not reported)
 };
 
 /// The columns of a remote request row.

@@ -11,9 +11,9 @@ namespace greenbatch::remote {
 
 /// A server's HTTP root, e.g. http://127.0.0.1:8000 or http://host/prefix.
 struct Endpoint {
-  std::string host;       ///< a name, an IPv4 address, or an IPv6 address without brackets
+  std::string host;         ///< a name, an IPv4 address, or an IPv6 address without brackets
   std::uint16_t port = 80;  ///< 80 when the URL gives none
-  std::string base_path;  ///< "" or "/prefix" (no trailing slash): prepended to every /v2 path
+  std::string base_path;    ///< "" or "/prefix" (no trailing slash): prepended to every /v2 path
   /// The normalised URL: http://HOST:PORT[/prefix] (IPv6 in brackets).
   [[nodiscard]] std::string url() const;
 };
@@ -39,12 +39,12 @@ inline constexpr std::size_t kMaxInFlightLimit = 65536;
 
 /// A remote trial's target and sending options, checked.
 struct RemoteSpec {
-  Endpoint endpoint;                        ///< the server
-  std::string model;                        ///< the model's name on the server (/v2/models/NAME)
+  Endpoint endpoint;                         ///< the server
+  std::string model;                         ///< the model's name on the server (/v2/models/NAME)
   PayloadKind payload = PayloadKind::image;  ///< what requests carry
-  std::size_t max_in_flight = 1024;         ///< requests awaiting an answer at most; later sends wait (late)
-  double request_timeout_ms = 30000.0;      ///< a request unanswered this long is a timeout fault
-  std::string server_policy;                ///< how the server batches (free text); empty: what it reports
+  std::size_t max_in_flight = 1024;          ///< requests awaiting an answer at most; later sends wait (late)
+  double request_timeout_ms = 30000.0;       ///< a request unanswered this long is a timeout fault
+  std::string server_policy;                 ///< how the server batches (free text); empty: what it reports
 };
 
 /// Checks the numbers and the model name of `spec` (max in flight 1..kMaxInFlightLimit, a

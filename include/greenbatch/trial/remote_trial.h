@@ -23,10 +23,10 @@ std::vector<remote::EncodedBody> remote_bodies(const remote::RemoteSpec& spec, c
 
 /// How to run one remote trial.
 struct RemoteTrialOptions {
-  std::vector<double> schedule;             ///< send times, s from the start, non-decreasing
-  std::optional<double> slo_ms;             ///< for slo_attainment
-  energy::Sampler* sampler = nullptr;       ///< running sampler, or null for no energy
-  energy::IdleBaseline idle;                ///< measured before the trial (may be empty)
+  std::vector<double> schedule;        ///< send times, s from the start, non-decreasing
+  std::optional<double> slo_ms;        ///< for slo_attainment
+  energy::Sampler* sampler = nullptr;  ///< running sampler, or null for no energy
+  energy::IdleBaseline idle;           ///< measured before the trial (may be empty)
 };
 
 /// Runs the trial and builds its record: per request, arrival is the scheduled time (response

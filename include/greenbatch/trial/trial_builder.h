@@ -51,9 +51,9 @@ struct TrialSettings {
   batching::ServiceEstimate estimate;          ///< service times the policy knows before the trial
                                                ///< (caller-seeded, e.g. from a profile; not in settings_json)
   std::vector<batching::DispatchReason>* dispatch_reasons =
-      nullptr;                ///< when set: why each batch
-                              ///< was dispatched, in batch order (the decision trace)
-  knobs::KnobSettings knobs;  ///< set from the trial's warm-up to its end, then restored
+      nullptr;                               ///< when set: why each batch
+                                             ///< was dispatched, in batch order (the decision trace)
+  knobs::KnobSettings knobs;                 ///< set from the trial's warm-up to its end, then restored
   std::optional<remote::RemoteSpec> remote;  ///< set: send the load to this server instead (backend, policy,
                                              ///< queue and warm-up are the server's; images still apply)
 };
@@ -105,7 +105,7 @@ class TrialBuilder {
 
   energy::Sampler& sampler_;
   std::function<void(const std::string&)> log_;
-  std::map<std::string, std::unique_ptr<Loaded>> loaded_;  // by load key
+  std::map<std::string, std::unique_ptr<Loaded>> loaded_;   // by load key
   std::map<std::string, std::unique_ptr<Remote>> remotes_;  // by URL, model, payload and images
 };
 

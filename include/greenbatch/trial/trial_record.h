@@ -18,8 +18,8 @@ namespace greenbatch::trial {
 /// How a trial ended. Data gathered before a failure is kept either way.
 enum class TrialStatus {
   ok,
-  backend_failed,  ///< the backend threw mid-trial: the trial ended early
-  meter_failed,    ///< a meter stopped mid-trial: energy is null, times are complete
+  backend_failed,   ///< the backend threw mid-trial: the trial ended early
+  meter_failed,     ///< a meter stopped mid-trial: energy is null, times are complete
   requests_failed,  ///< remote: some requests failed (timeouts, 4xx/5xx); counts per kind in request_faults
   server_failed,    ///< remote: the server went away (refused, reset) or served nothing; data so far kept
 };
@@ -81,15 +81,15 @@ struct TrialRecord {
   metrics::TrialSummary summary;
   std::vector<RequestRecord> requests;  ///< every scheduled request, rejected ones included
   std::vector<BatchRecord> batches;
-  std::vector<energy::SampledDomain> power_domains;  ///< what each trace column measures
-  std::vector<energy::PowerSample> power_trace;      ///< the sampler's trace during the trial, on the
-                                                     ///< trial clock (s since its start, like requests)
-  std::optional<TimeSpan> energy_window;             ///< the energy window's ends on the trial clock
-                                                     ///< (null: no meter); it covers every batch
-  std::optional<std::string> study_id;               ///< the study it belongs to (null for `run`)
-  std::optional<std::int64_t> repetition;            ///< its repetition within the study (0-based)
-  std::optional<std::int64_t> position;              ///< its place in the study's running order
-  std::optional<RemoteOutcome> remote;               ///< remote trials only: server figures and faults
+  std::vector<energy::SampledDomain> power_domains;    ///< what each trace column measures
+  std::vector<energy::PowerSample> power_trace;        ///< the sampler's trace during the trial, on the
+                                                       ///< trial clock (s since its start, like requests)
+  std::optional<TimeSpan> energy_window;               ///< the energy window's ends on the trial clock
+                                                       ///< (null: no meter); it covers every batch
+  std::optional<std::string> study_id;                 ///< the study it belongs to (null for `run`)
+  std::optional<std::int64_t> repetition;              ///< its repetition within the study (0-based)
+  std::optional<std::int64_t> position;                ///< its place in the study's running order
+  std::optional<RemoteOutcome> remote;                 ///< remote trials only: server figures and faults
   std::vector<remote::RemoteRequest> remote_requests;  ///< remote trials only: what the client saw
 };
 
