@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "greenbatch/core/error.h"
+#include "greenbatch/serve/inference_protocol.h"
+
 namespace greenbatch::trial {
 namespace {
 
@@ -93,6 +96,34 @@ TEST(RemoteRecord, ServerEnergyIsNullUnlessEveryAnswerReportedIt) {
                                     no_meter(), {}, std::nullopt);
   EXPECT_FALSE(record.remote->server_energy_j);
   EXPECT_EQ(record.summary.energy_source, "none");  // this machine measured nothing
+}
+
+// The bodies the client sends are what greenbatch serve's parser accepts: one JPEG per image as
+// BYTES, or one FP32 tensor of the metadata's shape, both with the binary-tensor extension.
+TEST(RemoteBodies, ServeParsesImageAndTensorBodies) {
+  remote::ServedModel model;
+  model.input_name = "input";
+  model.input_shape = {-1, 3, 2, 2};
+  model.output_name = "logits";
+  remote::RemoteSpec spec{.endpoint = remote::parse_endpoint("http://127.0.0.1:1"), .model = "m"};
+  const serve::ModelSignature signature{"m", "torch", {3, 2, 2}, 5};
+  const auto payload = generated_images(2, 7);
+  const auto images = remote_bodies(spec, model, payload);
+  ASSERT_EQ(images.size(), 2U);
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto parsed = serve::parse_infer_request(images[i].bytes, images[i].json_length, signature);
+    EXPECT_EQ(parsed.input.image, payload.images[i]);
+    EXPECT_TRUE(parsed.binary_output);
+  }
+  spec.payload = remote::PayloadKind::tensor;
+  const auto tensor = remote_bodies(spec, model, payload);
+  ASSERT_EQ(tensor.size(), 1U);
+  const auto parsed = serve::parse_infer_request(tensor[0].bytes, tensor[0].json_length, signature);
+  EXPECT_EQ(parsed.input.tensor.size(), 12U);
+  EXPECT_TRUE(parsed.input.image.empty());
+  // A model without one FP32 shape cannot take a tensor payload.
+  model.input_datatype = "BYTES";
+  EXPECT_THROW(remote_bodies(spec, model, payload), InputError);
 }
 
 }  // namespace
