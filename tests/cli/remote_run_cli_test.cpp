@@ -13,6 +13,7 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "cli/db_rows.h"
@@ -203,7 +204,9 @@ TEST(RemoteStudyCli, TwoServerPoliciesMatchEachServersOwnRecord) {
   const auto report = run_cli({"report", "--db", db, "--out", (dir.path() / "report").string()});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   std::ifstream in(dir.path() / "report" / "report.md");
-  const std::string summary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto summary = text.str();
   for (const auto& policy : policies) EXPECT_NE(summary.find("| " + policy + " |"), std::string::npos) << summary;
 }
 
