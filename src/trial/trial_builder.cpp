@@ -198,6 +198,11 @@ TrialRecord TrialBuilder::run_remote(const TrialSettings& settings, const Resolv
                      config.target.value_or(""), config.arrival, policy));
   const auto started_at = utc_now_iso();
   auto record = run_remote_trial(spec, server.bodies, options);
+  if (config.meter.find("estimate") != std::string::npos) {
+    record.remote->energy_scope =
+        "this machine's meters, the estimate covering only the client process (it models this process's CPU "
+        "share): never the server";
+  }
   record.config = config;
   record.requested_json = settings_json(settings);
   record.started_at = started_at;
