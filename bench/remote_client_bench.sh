@@ -2,7 +2,8 @@
 # Benchmarks the open-loop remote client (not a test; numbers depend on the machine and its load).
 # Against a zero-cost synthetic `greenbatch serve` (greedy:256) on the same machine:
 #  1. `greenbatch run --target` at rising open-loop rates: send lateness (sent − scheduled) p50,
-#     p99 and max, requests/s answered, and the highest rate whose lateness p99 is <= 1 ms;
+#     p99 and max, requests/s answered, the client's CPU time per request (user + system, startup
+#     and probe included), and the highest rate whose lateness p99 is <= 1 ms;
 #  2. closed-loop throughput of Debian's `hey` (-c 64) and `wrk` (-c 64) on the same server, for
 #     scale (closed loop: they send when an answer comes back, so they have no send lateness).
 # Usage: bench/remote_client_bench.sh [BUILD_DIR=build] [SECONDS=3] [RATES="1000 2000 4000 8000 16000"]
@@ -28,23 +29,25 @@ done
 url=http://127.0.0.1:$port
 
 echo "== open loop: greenbatch run --target $url (jitter, no spread, ${seconds} s per rate)"
-printf '%8s %10s %12s %12s %12s %10s\n' rate answered/s late_p50_ms late_p99_ms late_max_ms faults
+printf '%8s %10s %12s %12s %12s %12s %10s\n' rate answered/s late_p50_ms late_p99_ms late_max_ms cpu_us/req faults
 best=none
 for rate in $rates; do
   db=$work/rate$rate.db
-  "$bin" run --target "$url" --model synthetic --payload tensor --arrival "jitter:$rate,spread=0" \
-    --duration "$seconds" --meter none --idle-seconds 0 --db "$db" >/dev/null 2>"$work/run.log" || true
-  line=$(python3 - "$db" <<'PY'
+  TIMEFORMAT='%U %S'
+  { time "$bin" run --target "$url" --model synthetic --payload tensor --arrival "jitter:$rate,spread=0" \
+    --duration "$seconds" --meter none --idle-seconds 0 --db "$db" >/dev/null 2>"$work/run.log"; } 2>"$work/cpu" || true
+  line=$(python3 - "$db" "$work/cpu" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+cpu = sum(float(x) for x in open(sys.argv[2]).read().split()[-2:])
 late = sorted(s - q for s, q in db.execute("SELECT sent_s, scheduled_s FROM remote_requests WHERE sent_s IS NOT NULL"))
 served, duration, faults = db.execute("SELECT served, duration_s, request_faults FROM trials").fetchone()
 q = lambda p: late[min(len(late) - 1, int(p * len(late)))] * 1e3
-print(f"{served / duration:.0f} {q(0.5):.3f} {q(0.99):.3f} {late[-1] * 1e3:.3f} {faults or 'none'}")
+print(f"{served / duration:.0f} {q(0.5):.3f} {q(0.99):.3f} {late[-1] * 1e3:.3f} {cpu / len(late) * 1e6:.1f} {faults or 'none'}")
 PY
 )
-  read -r rps p50 p99 max faults <<<"$line"
-  printf '%8s %10s %12s %12s %12s %10s\n' "$rate" "$rps" "$p50" "$p99" "$max" "$faults"
+  read -r rps p50 p99 max cpu faults <<<"$line"
+  printf '%8s %10s %12s %12s %12s %12s %10s\n' "$rate" "$rps" "$p50" "$p99" "$max" "$cpu" "$faults"
   if python3 -c "import sys; sys.exit(0 if float('$p99') <= 1.0 and '$faults' == 'none' else 1)"; then best=$rate; fi
 done
 echo "highest rate with send lateness p99 <= 1 ms: $best requests/s"
