@@ -81,6 +81,12 @@ TEST(StudyConfig, ExampleFilesLoad) {
   EXPECT_EQ(paper.rest_seconds, 5.0);
   EXPECT_EQ(paper.idle_seconds, 5.0);
 
+  const auto remote = load_study(examples / "study-remote.toml");
+  EXPECT_EQ(remote.targets.size(), 2U);
+  EXPECT_EQ(remote.server_policies, (std::vector<std::string>{"fixed:8", "greedy:32"}));
+  EXPECT_TRUE(remote.policies.empty());
+  EXPECT_EQ(expand_design(remote).size(), 12U);  // 2 targets x 2 arrivals x 3 repetitions
+
   const auto grid = load_study(examples / "study-validation-grid.toml");
   EXPECT_EQ(grid.policies.size(), 4U);
   EXPECT_EQ(grid.arrivals.size(), 4U);  // three Poisson rates and one on/off cell
