@@ -110,7 +110,6 @@ class LoadClient {
   [[nodiscard]] double now_s() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  asio::io_context& io() { return io_; }
   const tcp::resolver::results_type& addresses() const { return addresses_; }
   const ClientOptions& options() const { return options_; }
   RemoteRequest& record(std::size_t i) { return records_[i]; }

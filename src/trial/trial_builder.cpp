@@ -141,6 +141,15 @@ struct TrialBuilder::Remote {
   std::string payload_label;  // "tensor", "generated" or the image folder
 };
 
+namespace {
+
+// The environment's "backend" of a remote trial: the server, as its metadata names itself.
+engine::BackendInfo remote_backend_info(const remote::RemoteSpec& spec, const remote::ServedModel& served) {
+  return {"remote", spec.model, "server", 0, served.server, "", "server"};
+}
+
+}  // namespace
+
 TrialBuilder::Remote& TrialBuilder::connect(const TrialSettings& settings) {
   const auto& spec = *settings.remote;
   auto& slot = remotes_[fmt::format("{}|{}|{}|{}", spec.endpoint.url(), spec.model, remote::to_string(spec.payload),
@@ -207,17 +216,13 @@ TrialRecord TrialBuilder::run_remote(const TrialSettings& settings, const Resolv
   record.requested_json = settings_json(settings);
   record.started_at = started_at;
   record.trial_id = short_hash(config_json(config) + started_at);
-  const engine::BackendInfo info{"remote", spec.model, "server", 0, server.model.server, "", "server"};
-  record.environment_json = environment_json(info, sampler_);
+  record.environment_json = environment_json(remote_backend_info(spec, server.model), sampler_);
   return record;
 }
 
 engine::BackendInfo TrialBuilder::prepare(const TrialSettings& settings) {
   const auto workload = resolve_workload(settings);
-  if (settings.remote) {
-    const auto& server = connect(settings);
-    return {"remote", settings.remote->model, "server", 0, server.model.server, "", "server"};
-  }
+  if (settings.remote) return remote_backend_info(*settings.remote, connect(settings).model);
   warm_up(settings, workload.policy->max_batch());
   return load(settings).backend->info();
 }
