@@ -20,6 +20,9 @@ packages=(
   # serve: Boost.Beast/Asio (header-only, from Debian's Boost); its tests and benchmark drive it
   # with curl and hey and check /metrics with promtool (from the prometheus package)
   libboost-dev curl hey prometheus
+  # remote: the client tests refuse a plain `python3 -m http.server`; its benchmark compares with
+  # wrk (beside hey) as closed-loop peers
+  python3 wrk
 )
 
 # Debian's npm, unless the installed node brings its own (a node from elsewhere conflicts with it)

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "greenbatch/core/error.h"
@@ -32,6 +33,8 @@ void add_study_command(CLI::App& app) {
     bool force = false;
     std::vector<std::string> overrides;
     std::string shard;
+    std::vector<std::string> targets;
+    std::vector<std::string> server_policies;
   };
   auto flags = std::make_shared<Flags>();
   cmd->add_option("file", flags->file, "the study's TOML file (see examples/)")->required();
@@ -44,7 +47,15 @@ void add_study_command(CLI::App& app) {
   cmd->add_option("--shard", flags->shard,
                   "run only shard K of N (K from 0) of the shuffled design; default: the Slurm array task's "
                   "(SLURM_ARRAY_TASK_ID and _COUNT or _MIN/_MAX), else the whole study");
+  cmd->add_option("--target", flags->targets,
+                  "send every trial's load to this Open Inference Protocol server (repeat for several: the design's "
+                  "policy factor); sets the file's targets");
+  cmd->add_option("--server-policy", flags->server_policies,
+                  "how each --target batches (free text, one per --target, in order); sets server_policies");
   cmd->callback([flags] {
+    if (!flags->targets.empty()) flags->overrides.push_back("targets=" + nlohmann::json(flags->targets).dump());
+    if (!flags->server_policies.empty())
+      flags->overrides.push_back("server_policies=" + nlohmann::json(flags->server_policies).dump());
     if (flags->db.empty())
       throw UsageError("--db is empty; give the SQLite file for the results, e.g. --db results.db");
     const auto shard = flags->shard.empty() ? study::shard_from_slurm(environment_variable)

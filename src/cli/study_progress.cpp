@@ -12,7 +12,8 @@ std::string cell(const study::PlannedTrial& t) {
   std::string knobs = t.threads > 0 ? fmt::format(" threads {}", t.threads) : "";
   if (t.cpu_max_freq_khz) knobs += fmt::format(" cpu {} kHz", *t.cpu_max_freq_khz);
   if (t.gpu_power_limit_w) knobs += fmt::format(" gpu {} W", *t.gpu_power_limit_w);
-  return fmt::format("{} {} {}{} rep {}", t.model, t.policy, t.arrival, knobs, t.repetition + 1);
+  return fmt::format("{} {} {}{} rep {}", t.model, t.target.empty() ? t.policy : t.target + " " + t.policy, t.arrival,
+                     knobs, t.repetition + 1);
 }
 
 std::string duration(double seconds) {

@@ -13,7 +13,7 @@
 namespace greenbatch::cli {
 
 void add_workload_flags(CLI::App& cmd, WorkloadFlags& flags) {
-  cmd.add_option("--policy,-p", flags.policy, batching::kPolicySyntax)->required();
+  cmd.add_option("--policy,-p", flags.policy, batching::kPolicySyntax);
   cmd.add_option("--arrival,-a", flags.arrival,
                  "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();
@@ -34,6 +34,7 @@ Workload resolve_workload(const WorkloadFlags& flags, std::uint64_t seed,
   if (flags.requests.has_value() == flags.duration_s.has_value()) {
     throw UsageError("give exactly one of --requests N or --duration SECONDS");
   }
+  if (flags.policy.empty()) throw UsageError("--policy is required (e.g. --policy greedy:16)");
   const auto spec = sim::resolve_with_profile(batching::PolicySpec::parse(flags.policy), cells, profile);
   Workload w{batching::make_policy(spec), workload::make_arrival(flags.arrival, seed), 0, flags.slo_ms};
   if (!w.slo_ms && spec.family == batching::PolicyFamily::slo) w.slo_ms = spec.slo_ms;

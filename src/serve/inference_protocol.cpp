@@ -248,6 +248,7 @@ EncodedResponse encode_infer_response(const InferRequest& request, std::span<con
   json params = {{"queue_ms", p.queue_ms},
                  {"service_ms", p.service_ms},
                  {"batch_size", p.batch_size},
+                 {"batch_id", p.batch_id},
                  {"energy_j", p.energy_j ? json(*p.energy_j) : json(nullptr)},
                  {"energy_source", p.energy_source}};
   if (p.dynamic_energy_j) params["dynamic_energy_j"] = *p.dynamic_energy_j;
@@ -304,13 +305,14 @@ std::string server_metadata_json() {
 
 std::string model_metadata_json(const ModelSignature& s) {
   const auto& in = s.input;
-  return json{
+  json metadata{
       {"name", s.name},
       {"versions", {"1"}},
       {"platform", s.platform},
       {"inputs", {{{"name", s.input_name}, {"datatype", "FP32"}, {"shape", {-1, in.channels, in.height, in.width}}}}},
-      {"outputs", {{{"name", s.output_name}, {"datatype", "FP32"}, {"shape", {-1, s.classes}}}}}}
-      .dump();
+      {"outputs", {{{"name", s.output_name}, {"datatype", "FP32"}, {"shape", {-1, s.classes}}}}}};
+  if (!s.policy.empty()) metadata["parameters"] = {{"batching_policy", s.policy}};
+  return metadata.dump();
 }
 
 std::string error_json(std::string_view message) {

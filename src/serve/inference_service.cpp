@@ -54,6 +54,7 @@ InferenceService::InferenceService(engine::Backend& backend, runtime::SharedQueu
       signature_(signature_of(backend, options_.model_name)),
       preprocessing_(backend.preprocessing()),
       t0_(start) {
+  signature_.policy = options_.policy;
   if (options_.sampler) last_end_ = options_.sampler->mark();  // idle energy counts from the start
   if (options_.recorder) options_.recorder->set_clock_zero(t0_);
 }
@@ -255,6 +256,7 @@ void InferenceService::batch_done(std::span<const batching::QueuedRequest> reque
   const int n = static_cast<int>(batch_.size());
   auto params = account_batch(n, error != nullptr);
   params.service_ms = (batch.end_s - batch.start_s) * 1e3;
+  params.batch_id = batch.id;
   std::string failure;
   if (error) {
     try {

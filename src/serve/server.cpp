@@ -4,10 +4,18 @@
 #include "greenbatch/runtime/worker.h"
 
 namespace greenbatch::serve {
+namespace {
+
+ServerOptions with_policy(ServerOptions options, const batching::Policy& policy) {
+  options.service.policy = policy.spec();
+  return options;
+}
+
+}  // namespace
 
 Server::Server(engine::Backend& backend, const batching::Policy& policy, ServerOptions options)
     : policy_(policy),
-      options_(std::move(options)),
+      options_(with_policy(std::move(options), policy)),
       start_(std::chrono::steady_clock::now()),
       queue_(options_.queue_capacity),
       service_(backend, queue_, options_.service, start_),

@@ -98,6 +98,14 @@ void set_window_end(TrialRecord& r, const FieldValue& v) {
   if (end) r.energy_window->end_s = *end;
 }
 
+// A remote trial's outcome columns: present (even when null) exactly on remote trials, which have a target.
+template <auto Member>
+void set_remote(TrialRecord& r, const FieldValue& v) {
+  if (!r.config.target) return;
+  if (!r.remote) r.remote.emplace();
+  read(v, (*r.remote).*Member);
+}
+
 struct Column {
   std::string_view name;
   void (*set)(TrialRecord&, const FieldValue&);
@@ -164,6 +172,11 @@ constexpr Column kTrialColumns[] = {
     {"study_id", set<&TrialRecord::study_id>},
     {"repetition", set<&TrialRecord::repetition>},
     {"position", set<&TrialRecord::position>},
+    {"target", set_config<&TrialConfig::target>},
+    {"server_energy_j", set_remote<&trial::RemoteOutcome::server_energy_j>},
+    {"server_energy_source", set_remote<&trial::RemoteOutcome::server_energy_source>},
+    {"request_faults", set_remote<&trial::RemoteOutcome::request_faults>},
+    {"energy_scope", set_remote<&trial::RemoteOutcome::energy_scope>},
 };
 
 std::set<std::string> stored_columns(const sqlite::Database& db, std::string_view table) {

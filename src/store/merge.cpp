@@ -22,7 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // The tables that belong to a trial and are copied with it.
-constexpr std::array<std::string_view, 4> kTrialTables{"requests", "batches", "power_domains", "power_samples"};
+constexpr std::array<std::string_view, 5> kTrialTables{"requests", "batches", "power_domains", "power_samples",
+                                                       "remote_requests"};
 
 // A read-only file: URI of `file` for ATTACH (percent-encoding all but unreserved characters).
 std::string read_only_uri(const fs::path& file) {

@@ -123,6 +123,7 @@ void write_trial(const sqlite::Database& db, const trial::TrialRecord& record, c
   trial_row.run();
   if (options.requests) insert_records(db, "requests", record.trial_id, record.requests);
   if (options.batches) insert_records(db, "batches", record.trial_id, record.batches);
+  if (options.requests) insert_records(db, "remote_requests", record.trial_id, record.remote_requests);
   if (options.power_trace) insert_power_trace(db, record);
   transaction.commit();
 }
@@ -160,6 +161,9 @@ ExportColumns export_columns(std::string_view table) {
   } else if (table == "batches") {
     columns.add("trial_id");
     columns.add_fields<BatchRecord>();
+  } else if (table == "remote_requests") {
+    columns.add("trial_id");
+    columns.add_fields<remote::RemoteRequest>();
   } else {
     for (const auto* name : {"study_id", "name", "config_json", "created_at"}) columns.add(name);
   }
@@ -177,7 +181,7 @@ std::string export_sql(std::string_view table, const ExportColumns& columns, boo
   }
   return fmt::format("SELECT {} FROM {} AS x JOIN trials AS t ON t.trial_id = x.trial_id{} ORDER BY t.seq, x.{}",
                      select, table, by_study ? " WHERE t.study_id = ?" : "",
-                     table == "requests" ? "request_id" : "batch_id");
+                     table == "batches" ? "batch_id" : "request_id");
 }
 
 }  // namespace

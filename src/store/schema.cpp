@@ -135,10 +135,39 @@ ALTER TABLE trials ADD COLUMN energy_window_begin_s REAL;
 ALTER TABLE trials ADD COLUMN energy_window_end_s REAL;
 )sql";
 
-constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3}};
+// Version 4: remote trials (load sent to an Open Inference Protocol server). Each trial row gains the
+// server's URL, the energy the server reported, the faults per kind and what this machine's meters
+// cover (all null for in-process trials); `remote_requests` holds what the client saw of each
+// request: sent and completed times, HTTP status, fault and the server's own figures.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE trials ADD COLUMN target TEXT;
+ALTER TABLE trials ADD COLUMN server_energy_j REAL;
+ALTER TABLE trials ADD COLUMN server_energy_source TEXT;
+ALTER TABLE trials ADD COLUMN request_faults TEXT;
+ALTER TABLE trials ADD COLUMN energy_scope TEXT;
+CREATE TABLE remote_requests (
+  trial_id TEXT NOT NULL REFERENCES trials (trial_id) ON DELETE CASCADE,
+  request_id INTEGER NOT NULL,
+  scheduled_s REAL,
+  sent_s REAL,
+  completed_s REAL,
+  http_status INTEGER,
+  fault TEXT,
+  server_queue_ms REAL,
+  server_service_ms REAL,
+  server_batch_size INTEGER,
+  server_batch_id INTEGER,
+  server_energy_j REAL,
+  server_energy_source TEXT,
+  PRIMARY KEY (trial_id, request_id)
+) WITHOUT ROWID;
+)sql";
 
-constexpr std::array<std::string_view, 6> kTables{"trials",        "requests",      "batches",
-                                                  "power_domains", "power_samples", "studies"};
+constexpr std::array kMigrations{Migration{1, kVersion1}, Migration{2, kVersion2}, Migration{3, kVersion3},
+                                 Migration{4, kVersion4}};
+
+constexpr std::array<std::string_view, 7> kTables{"trials",        "requests", "batches",        "power_domains",
+                                                  "power_samples", "studies",  "remote_requests"};
 
 }  // namespace
 

@@ -34,8 +34,12 @@ std::vector<PlannedTrial> expand_design(const StudyConfig& config) {
     return all;
   };
   std::vector<PlannedTrial> trials;
+  // With targets, the servers (each batching its own way) are the policy factor.
+  const bool remote = !config.targets.empty();
+  const auto& levels_of_policy = remote ? config.targets : config.policies;
   for (const auto& model : config.models) {
-    for (const auto& policy : config.policies) {
+    for (std::size_t p = 0; p < levels_of_policy.size(); ++p) {
+      const auto& policy = levels_of_policy[p];
       for (const auto& arrival : config.arrivals) {
         for (const int threads : config.threads) {
           for (const auto& cpu : levels(config.cpu_max_freqs)) {
@@ -47,7 +51,9 @@ std::vector<PlannedTrial> expand_design(const StudyConfig& config) {
                 if (cpu) key += "|cpu_max_freq=" + std::to_string(*cpu);
                 if (gpu) key += "|gpu_power_limit=" + std::to_string(*gpu);
                 key += "|" + std::to_string(repetition);
-                trials.push_back({short_hash(key), 0, model, policy, arrival, threads, cpu, gpu, repetition,
+                const auto server_policy = p < config.server_policies.size() ? config.server_policies[p] : "";
+                trials.push_back({short_hash(key), 0, model, remote ? server_policy : policy, remote ? policy : "",
+                                  arrival, threads, cpu, gpu, repetition,
                                   config.seed + static_cast<std::uint64_t>(repetition)});
               }
             }

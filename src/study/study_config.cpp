@@ -17,6 +17,7 @@
 #include "greenbatch/engine/model_catalog.h"
 #include "greenbatch/engine/synthetic_backend.h"
 #include "greenbatch/engine/torch_backend.h"
+#include "greenbatch/remote/target.h"
 #include "greenbatch/workload/arrival.h"
 #include "toml_reader.h"
 
@@ -26,13 +27,39 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
-constexpr std::array<std::string_view, 28> kKeys{
-    "name",           "models",           "policies",        "arrivals",       "rates",
-    "requests",       "duration_s",       "repetitions",     "seed",           "shuffle",
-    "warmup_batches", "rest_seconds",     "idle_seconds",    "meter",          "threads",
-    "cpu_max_freqs",  "gpu_power_limits", "device",          "weights",        "resize",
-    "crop",           "optimize",         "slo_ms",          "queue_capacity", "images",
-    "keep_requests",  "keep_batches",     "keep_power_trace"};
+constexpr std::array<std::string_view, 33> kKeys{"name",
+                                                 "models",
+                                                 "policies",
+                                                 "arrivals",
+                                                 "rates",
+                                                 "requests",
+                                                 "duration_s",
+                                                 "repetitions",
+                                                 "seed",
+                                                 "shuffle",
+                                                 "warmup_batches",
+                                                 "rest_seconds",
+                                                 "idle_seconds",
+                                                 "meter",
+                                                 "threads",
+                                                 "cpu_max_freqs",
+                                                 "gpu_power_limits",
+                                                 "device",
+                                                 "weights",
+                                                 "resize",
+                                                 "crop",
+                                                 "optimize",
+                                                 "slo_ms",
+                                                 "queue_capacity",
+                                                 "images",
+                                                 "keep_requests",
+                                                 "keep_batches",
+                                                 "keep_power_trace",
+                                                 "targets",
+                                                 "server_policies",
+                                                 "payload",
+                                                 "max_in_flight",
+                                                 "request_timeout_ms"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
 constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
@@ -165,12 +192,13 @@ std::string arrival_spec(std::string spec, const fs::path& base) {
   return workload::make_arrival(spec, 0)->spec();
 }
 
-std::vector<std::string> read_models(const TomlReader& reader, const fs::path& base) {
+std::vector<std::string> read_models(const TomlReader& reader, const fs::path& base, bool remote) {
   std::vector<std::string> models;
   for (const auto& entry : required_list(reader, "models", "[\"alexnet\"]")) {
     std::string spec;
     try {
-      spec = model_spec(entry.value, base);
+      // With targets, a model is its name on the servers, taken as written.
+      spec = remote ? entry.value : model_spec(entry.value, base);
     } catch (const Error& e) {
       throw key_error(entry.where, "models", e.what());
     }
@@ -313,6 +341,47 @@ std::map<std::string, std::string> read_weights(const TomlReader& reader, const 
   return weights;
 }
 
+// `targets` (servers' URLs, normalised) and how requests are sent to them; with targets the servers
+// batch, so `policies` may not be given and `server_policies` (one per target) names theirs.
+void read_remote(const TomlReader& reader, StudyConfig& config) {
+  if (const auto targets = reader.strings("targets")) {
+    for (const auto& entry : *targets) {
+      std::string url;
+      try {
+        url = remote::parse_endpoint(entry.value).url();
+      } catch (const Error& e) {
+        throw key_error(entry.where, "targets", e.what());
+      }
+      add_unique(config.targets, std::move(url), entry, "targets");
+    }
+    if (config.targets.empty()) throw key_error(reader.file(), "targets", "is empty; list the servers' URLs");
+  }
+  if (const auto policies = reader.strings("server_policies")) {
+    for (const auto& entry : *policies) config.server_policies.push_back(entry.value);
+    if (config.server_policies.size() != config.targets.size()) {
+      throw key_error(reader.file(), "server_policies",
+                      fmt::format("has {} entries for {} targets; give one per target, in the same order",
+                                  config.server_policies.size(), config.targets.size()));
+    }
+  }
+  const bool remote = !config.targets.empty();
+  for (const auto* key : {"payload", "max_in_flight", "request_timeout_ms"}) {
+    if (!remote && reader.has(key)) {
+      throw key_error(reader.file(), key, "applies to remote trials only; add targets = [\"http://HOST:PORT\"]");
+    }
+  }
+  if (const auto payload = reader.string("payload")) {
+    try {
+      config.payload = std::string(remote::to_string(remote::parse_payload(payload->value)));
+    } catch (const Error& e) {
+      throw key_error(payload->where, "payload", e.what());
+    }
+  }
+  config.max_in_flight = integer_in(reader, "max_in_flight", 1, static_cast<std::int64_t>(remote::kMaxInFlightLimit),
+                                    1024);
+  config.request_timeout_ms = real(reader, "request_timeout_ms", true).value_or(30000.0);
+}
+
 // `requests` or `duration_s`: exactly one of them.
 void read_length(const TomlReader& reader, StudyConfig& config) {
   if (const auto requests = reader.integer("requests")) {
@@ -351,8 +420,14 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   if (name->value.empty()) throw key_error(name->where, "name", "is empty; give the study a name");
   config.name = name->value;
   config.queue_capacity = integer_in(reader, "queue_capacity", 1, std::numeric_limits<std::int64_t>::max(), 1024);
-  config.models = read_models(reader, base);
-  config.policies = read_policies(reader, config.queue_capacity);
+  read_remote(reader, config);
+  config.models = read_models(reader, base, !config.targets.empty());
+  if (config.targets.empty()) {
+    config.policies = read_policies(reader, config.queue_capacity);
+  } else if (reader.has("policies")) {
+    throw key_error(reader.file(), "policies",
+                    "does not apply with targets: the servers batch; name their batching in server_policies");
+  }
   config.arrivals = read_arrivals(reader, base);
   read_length(reader, config);
   config.repetitions = static_cast<int>(integer_in(reader, "repetitions", 1, kIntMax, 1));
@@ -381,7 +456,8 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   config.keep_requests = flag(reader, "keep_requests", true);
   config.keep_batches = flag(reader, "keep_batches", true);
   config.keep_power_trace = flag(reader, "keep_power_trace", false);
-  const double trials = static_cast<double>(config.models.size()) * static_cast<double>(config.policies.size()) *
+  const double trials = static_cast<double>(config.models.size()) *
+                        static_cast<double>(std::max(config.policies.size(), config.targets.size())) *
                         static_cast<double>(config.arrivals.size()) * static_cast<double>(config.threads.size()) *
                         static_cast<double>(std::max<std::size_t>(1, config.cpu_max_freqs.size())) *
                         static_cast<double>(std::max<std::size_t>(1, config.gpu_power_limits.size())) *
@@ -429,6 +505,14 @@ std::string canonical_json(const StudyConfig& config) {
   json["keep_requests"] = config.keep_requests;
   json["keep_batches"] = config.keep_batches;
   json["keep_power_trace"] = config.keep_power_trace;
+  // Remote settings join the id only when there are targets, so other studies keep theirs.
+  if (!config.targets.empty()) {
+    json["targets"] = config.targets;
+    json["server_policies"] = config.server_policies;
+    json["payload"] = config.payload;
+    json["max_in_flight"] = config.max_in_flight;
+    json["request_timeout_ms"] = config.request_timeout_ms;
+  }
   return json.dump();
 }
 

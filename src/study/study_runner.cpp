@@ -23,7 +23,16 @@ using Clock = std::chrono::steady_clock;
 
 trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTrial& planned) {
   trial::TrialSettings settings;
-  settings.backend = engine::BackendSpec::parse_target(planned.model);
+  if (!planned.target.empty()) {
+    settings.remote = remote::RemoteSpec{.endpoint = remote::parse_endpoint(planned.target),
+                                         .model = planned.model,
+                                         .payload = remote::parse_payload(config.payload),
+                                         .max_in_flight = static_cast<std::size_t>(config.max_in_flight),
+                                         .request_timeout_ms = config.request_timeout_ms,
+                                         .server_policy = planned.policy};
+  } else {
+    settings.backend = engine::BackendSpec::parse_target(planned.model);
+  }
   if (const auto w = config.weights.find(planned.model); w != config.weights.end())
     settings.backend.weights = w->second;
   settings.backend.resize = config.resize;

@@ -13,6 +13,7 @@
 #include "greenbatch/knobs/applied_knobs.h"
 #include "greenbatch/trial/environment.h"
 #include "greenbatch/trial/live_trial.h"
+#include "greenbatch/trial/remote_trial.h"
 #include "greenbatch/workload/arrival.h"
 
 namespace greenbatch::trial {
@@ -45,8 +46,8 @@ std::int64_t default_queue_capacity(std::size_t policy_max_batch) {
 
 std::string settings_json(const TrialSettings& s) {
   const auto& b = s.backend;
-  const nlohmann::ordered_json json = {
-      {"model", b.target()},
+  nlohmann::ordered_json json = {
+      {"model", s.remote ? s.remote->model : b.target()},
       {"weights", optional_json(optional_path(b.weights))},
       {"resize", optional_json(b.resize)},
       {"crop", optional_json(b.crop)},
@@ -67,6 +68,14 @@ std::string settings_json(const TrialSettings& s) {
       {"gpu_power_limit_w", optional_json(s.knobs.gpu_power_limit_w)},
       {"gpu_clocks_mhz", optional_json(s.knobs.gpu_clocks_mhz)},
   };
+  if (const auto& r = s.remote) {
+    json["target"] = r->endpoint.url();
+    json["remote_model"] = r->model;
+    json["payload"] = remote::to_string(r->payload);
+    json["max_in_flight"] = r->max_in_flight;
+    json["request_timeout_ms"] = r->request_timeout_ms;
+    json["server_policy"] = r->server_policy;
+  }
   return json.dump();
 }
 
@@ -75,9 +84,16 @@ ResolvedWorkload resolve_workload(const TrialSettings& settings) {
     throw UsageError("give exactly one of --requests N or --duration SECONDS (in a study: requests or duration_s)");
   }
   ResolvedWorkload w;
-  w.policy = batching::make_policy(settings.policy);
   const auto arrival = workload::make_arrival(settings.arrival, settings.seed);
   w.arrival = arrival->spec();
+  if (settings.remote) {
+    remote::check_spec(*settings.remote);
+    w.queue_capacity = static_cast<std::int64_t>(settings.remote->max_in_flight);
+    w.schedule = workload::arrival_schedule(*arrival, settings.requests, settings.duration_s);
+    if (w.schedule.empty()) throw UsageError(fmt::format("arrival {} schedules no request in the trial", w.arrival));
+    return w;
+  }
+  w.policy = batching::make_policy(settings.policy);
   const auto batch = static_cast<std::int64_t>(w.policy->max_batch());
   w.queue_capacity = settings.queue_capacity.value_or(default_queue_capacity(w.policy->max_batch()));
   if (w.queue_capacity < batch) {
@@ -118,8 +134,95 @@ TrialBuilder::Loaded& TrialBuilder::load(const TrialSettings& settings) {
   return *slot;
 }
 
+/// A remote server, probed, with the request bodies its trials send.
+struct TrialBuilder::Remote {
+  remote::ServedModel model;
+  std::vector<remote::EncodedBody> bodies;
+  std::string payload_label;  // "tensor", "generated" or the image folder
+};
+
+namespace {
+
+// The environment's "backend" of a remote trial: the server, as its metadata names itself.
+engine::BackendInfo remote_backend_info(const remote::RemoteSpec& spec, const remote::ServedModel& served) {
+  return {"remote", spec.model, "server", 0, served.server, "", "server"};
+}
+
+}  // namespace
+
+TrialBuilder::Remote& TrialBuilder::connect(const TrialSettings& settings) {
+  const auto& spec = *settings.remote;
+  auto& slot = remotes_[fmt::format("{}|{}|{}|{}", spec.endpoint.url(), spec.model, remote::to_string(spec.payload),
+                                    settings.images.string())];
+  if (!slot) {
+    auto r = std::make_unique<Remote>();
+    Payload payload{{}, "tensor"};
+    if (spec.payload == remote::PayloadKind::image) {
+      payload = settings.images.empty() ? generated_images(kGeneratedImages, settings.seed)
+                                        : load_image_folder(settings.images);
+    }
+    if (log_) log_(fmt::format("checking {} (model {}) ...", spec.endpoint.url(), spec.model));
+    r->model = remote::probe_server(spec);
+    r->bodies = remote_bodies(spec, r->model, payload);
+    r->payload_label = payload.label;
+    slot = std::move(r);
+  }
+  return *slot;
+}
+
+TrialRecord TrialBuilder::run_remote(const TrialSettings& settings, const ResolvedWorkload& workload) {
+  const auto& spec = *settings.remote;
+  auto& server = connect(settings);
+  // This machine's knobs, held for the trial and restored on every way out (they reach the server
+  // when it runs here).
+  const knobs::AppliedKnobs knobs(settings.knobs, knobs::KnobOptions::from_environment());
+  for (const auto& line : knobs.applied()) {
+    if (log_) log_(fmt::format("set {}", line));
+  }
+  if (log_ && settings.idle_seconds > 0)
+    log_(fmt::format("measuring idle power for {:g} s ...", settings.idle_seconds));
+  RemoteTrialOptions options{.schedule = workload.schedule,
+                             .slo_ms = settings.slo_ms,
+                             .sampler = &sampler_,
+                             .idle = energy::measure_idle(sampler_, settings.idle_seconds)};
+  const auto policy = !spec.server_policy.empty() ? spec.server_policy : server.model.policy.value_or("unknown");
+  const TrialConfig config{.model = spec.model,
+                           .backend = "remote",
+                           .device = "server",
+                           .threads = 0,
+                           .weights = "server",
+                           .policy = policy,
+                           .arrival = workload.arrival,
+                           .requests = settings.requests,
+                           .duration_s = settings.duration_s,
+                           .seed = settings.seed,
+                           .slo_ms = settings.slo_ms,
+                           .queue_capacity = workload.queue_capacity,
+                           .images = server.payload_label,
+                           .meter = sampler_.meter_names(),
+                           .idle_seconds = settings.idle_seconds,
+                           .target = spec.endpoint.url()};
+  if (log_)
+    log_(fmt::format("sending {} requests to {}: {} (server policy: {}) ...", workload.schedule.size(),
+                     config.target.value_or(""), config.arrival, policy));
+  const auto started_at = utc_now_iso();
+  auto record = run_remote_trial(spec, server.bodies, options);
+  if (config.meter.find("estimate") != std::string::npos) {
+    record.remote->energy_scope =
+        "this machine's meters, the estimate covering only the client process (it models this process's CPU "
+        "share): never the server";
+  }
+  record.config = config;
+  record.requested_json = settings_json(settings);
+  record.started_at = started_at;
+  record.trial_id = short_hash(config_json(config) + started_at);
+  record.environment_json = environment_json(remote_backend_info(spec, server.model), sampler_);
+  return record;
+}
+
 engine::BackendInfo TrialBuilder::prepare(const TrialSettings& settings) {
   const auto workload = resolve_workload(settings);
+  if (settings.remote) return remote_backend_info(*settings.remote, connect(settings).model);
   warm_up(settings, workload.policy->max_batch());
   return load(settings).backend->info();
 }
@@ -151,6 +254,7 @@ bool TrialBuilder::warm_up(const TrialSettings& settings, std::size_t policy_max
 
 TrialRecord TrialBuilder::run(const TrialSettings& settings) {
   const auto workload = resolve_workload(settings);
+  if (settings.remote) return run_remote(settings, workload);
   auto& loaded = load(settings);
   // The knobs hold from the warm-up (so caches and clocks settle at them) to the record, and are
   // restored on every way out.

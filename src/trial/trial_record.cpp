@@ -9,7 +9,7 @@ namespace greenbatch::trial {
 namespace {
 
 using R = TrialRecord;
-constexpr std::array<Field<R>, 53> kFields{{
+constexpr std::array<Field<R>, 58> kFields{{
     {"trial_id", "", "unique id: a hash of the resolved configuration",
      [](const R& r) -> FieldValue { return r.trial_id; }},
     {"started_at", "", "UTC start time, ISO 8601", [](const R& r) -> FieldValue { return r.started_at; }},
@@ -100,6 +100,16 @@ constexpr std::array<Field<R>, 53> kFields{{
      [](const R& r) -> FieldValue { return optional_value(r.repetition); }},
     {"position", "", "place in the study's running order, 0-based",
      [](const R& r) -> FieldValue { return optional_value(r.position); }},
+    {"target", "", "remote: the server's URL (null: in-process)",
+     [](const R& r) -> FieldValue { return optional_value(r.config.target); }},
+    {"server_energy_j", "J", "remote: sum of the per-request energy_j the server reported (its batches' energy)",
+     [](const R& r) -> FieldValue { return r.remote ? optional_value(r.remote->server_energy_j) : FieldValue{}; }},
+    {"server_energy_source", "", "remote: the server's energy_source (estimate is a model, not a measurement)",
+     [](const R& r) -> FieldValue { return r.remote ? FieldValue{r.remote->server_energy_source} : FieldValue{}; }},
+    {"request_faults", "", "remote: failed requests per kind (refused, reset, timeout, http_CODE, protocol)",
+     [](const R& r) -> FieldValue { return r.remote ? FieldValue{r.remote->request_faults} : FieldValue{}; }},
+    {"energy_scope", "", "remote: what energy_j covers (this machine's meters: the server only when it runs here)",
+     [](const R& r) -> FieldValue { return r.remote ? FieldValue{r.remote->energy_scope} : FieldValue{}; }},
 }};
 
 template <class T>
@@ -110,7 +120,7 @@ nlohmann::ordered_json json_or_null(const std::optional<T>& value) {
 }  // namespace
 
 std::string config_json(const TrialConfig& c) {
-  const nlohmann::ordered_json json = {
+  nlohmann::ordered_json json = {
       {"model", c.model},
       {"backend", c.backend},
       {"device", c.device},
@@ -127,6 +137,7 @@ std::string config_json(const TrialConfig& c) {
       {"meter", c.meter},
       {"idle_seconds", c.idle_seconds},
   };
+  if (c.target) json["target"] = *c.target;
   return json.dump();
 }
 
@@ -140,12 +151,17 @@ std::string_view to_string(TrialStatus status) {
       return "backend_failed";
     case TrialStatus::meter_failed:
       return "meter_failed";
+    case TrialStatus::requests_failed:
+      return "requests_failed";
+    case TrialStatus::server_failed:
+      return "server_failed";
   }
   return "unknown";
 }
 
 std::optional<TrialStatus> trial_status_from(std::string_view text) {
-  for (const auto s : {TrialStatus::ok, TrialStatus::backend_failed, TrialStatus::meter_failed}) {
+  for (const auto s : {TrialStatus::ok, TrialStatus::backend_failed, TrialStatus::meter_failed,
+                       TrialStatus::requests_failed, TrialStatus::server_failed}) {
     if (to_string(s) == text) return s;
   }
   return std::nullopt;

@@ -115,7 +115,7 @@ TEST(InferenceProtocol, RefusesMalformedRequestsNamingTheExpectedForm) {
 
 TEST(InferenceProtocol, EncodesLogitsClassificationAndBinaryOutput) {
   const std::vector<float> logits{0.25F, 3.0F, -1.0F};
-  ResponseParameters params{1.5, 2.5, 4, 0.125, "rapl", 0.0625};
+  ResponseParameters params{1.5, 2.5, 4, 0.125, "rapl", 0.0625, 9};
   auto request = parse_infer_request(fp32_request({1, 2, 3, 4}).dump(), std::nullopt, kSig);
   const auto plain = encode_infer_response(request, logits, params, kSig);
   EXPECT_FALSE(plain.json_length);
@@ -124,6 +124,7 @@ TEST(InferenceProtocol, EncodesLogitsClassificationAndBinaryOutput) {
   EXPECT_EQ(body["outputs"][0]["shape"], json({1, 3}));
   EXPECT_EQ(body["outputs"][0]["data"].get<std::vector<float>>(), logits);
   EXPECT_EQ(body["parameters"]["batch_size"], 4);
+  EXPECT_EQ(body["parameters"]["batch_id"], 9);
   EXPECT_EQ(body["parameters"]["energy_source"], "rapl");
   EXPECT_DOUBLE_EQ(body["parameters"]["energy_j"].get<double>(), 0.125);
   EXPECT_DOUBLE_EQ(body["parameters"]["dynamic_energy_j"].get<double>(), 0.0625);
@@ -150,6 +151,10 @@ TEST(InferenceProtocol, MetadataNamesTheInputAndOutput) {
   EXPECT_EQ(meta["name"], "m");
   EXPECT_EQ(meta["inputs"][0]["shape"], json({-1, 1, 2, 2}));
   EXPECT_EQ(meta["outputs"][0]["shape"], json({-1, 3}));
+  EXPECT_FALSE(meta.contains("parameters"));  // no policy given
+  auto with_policy = kSig;
+  with_policy.policy = "dynamic:16,5";
+  EXPECT_EQ(json::parse(model_metadata_json(with_policy))["parameters"]["batching_policy"], "dynamic:16,5");
   EXPECT_EQ(json::parse(error_json("bad \"x\""))["error"], "bad \"x\"");
   EXPECT_EQ(json::parse(server_metadata_json())["name"], "greenbatch");
 }

@@ -100,6 +100,36 @@ TEST(LoadTrials, EveryStoredFieldComesBack) {
   EXPECT_TRUE(loaded[0].batches.empty()) << "batches are loaded on request";
 }
 
+TEST(LoadTrials, ARemoteTrialsTargetOutcomeAndRequestsComeBack) {
+  TempDir dir("load_trials_remote");
+  auto store = ResultStore::open(dir.path() / "s.db");
+  auto saved = full_trial("r1", std::nullopt, 0);
+  saved.status = trial::TrialStatus::requests_failed;
+  saved.config.target = "http://127.0.0.1:8000";
+  saved.remote = trial::RemoteOutcome{2.5, "rapl", "http_503=1;timeout=2", "this machine"};
+  remote::RemoteRequest request;
+  request.id = 0;
+  request.sent_s = 0.001;
+  request.fault = remote::Fault::timeout;
+  saved.remote_requests = {request, request};
+  saved.remote_requests[1].id = 1;
+  store.save_trial(saved);
+  const auto loaded = store.load_trials();
+  ASSERT_EQ(loaded.size(), 1u);
+  for (const auto& field : fields(static_cast<const trial::TrialRecord*>(nullptr))) {
+    EXPECT_EQ(field.get(loaded[0]), field.get(saved)) << field.name;
+  }
+  ASSERT_TRUE(loaded[0].remote);
+  EXPECT_EQ(loaded[0].remote->request_faults, "http_503=1;timeout=2");
+  EXPECT_EQ(store.count("remote_requests"), 2);
+  const auto rows = store.read_table("remote_requests");
+  ASSERT_EQ(rows.rows.size(), 2u);
+  EXPECT_EQ(rows.columns.front(), "trial_id");
+  // An in-process trial has no remote outcome.
+  store.save_trial(full_trial("t2", std::nullopt, 0));
+  EXPECT_FALSE(store.load_trials().back().remote);
+}
+
 TEST(LoadTrials, OneStudysTrialsInTheOrderSaved) {
   TempDir dir("load_trials_study");
   auto store = ResultStore::open(dir.path() / "s.db");

@@ -251,13 +251,15 @@ TEST(ResultStore, UpgradesAVersion1StoreKeepingItsRows) {
                INSERT INTO requests (trial_id, request_id, arrival_s, rejected) VALUES ('old', 0, 0.25, 0))");
   }
   auto store = ResultStore::open(file);
-  EXPECT_EQ(schema::latest_version(), 3);
-  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(3)}}));
+  EXPECT_EQ(schema::latest_version(), 4);
+  EXPECT_EQ(query(file, "PRAGMA user_version"), (std::vector<Row>{{i(4)}}));
   // An old row keeps its values; what later versions add is null (its trace is on the sampler's epoch).
   EXPECT_EQ(query(file,
                   "SELECT trial_id, status, threads, environment_json, seq, study_id, repetition, position, "
-                  "trace_clock FROM trials"),
-            (std::vector<Row>{{s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null, null}}));
+                  "trace_clock, target, server_energy_j, request_faults FROM trials"),
+            (std::vector<Row>{
+                {s("old"), s("ok"), i(2), s(R"({"host":"v1"})"), i(1), null, null, null, null, null, null, null}}));
+  EXPECT_EQ(query(file, "SELECT COUNT(*) FROM remote_requests"), (std::vector<Row>{{i(0)}}));
   EXPECT_EQ(query(file, "SELECT trial_id, request_id, arrival_s, rejected FROM requests"),
             (std::vector<Row>{{s("old"), i(0), 0.25, i(0)}}));
 

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/study/design.h"
 #include "greenbatch/study/study_config.h"
+#include "greenbatch/study/study_runner.h"
 #include "support/error_message.h"
 #include "support/temp_dir.h"
 
@@ -78,6 +80,12 @@ TEST(StudyConfig, ExampleFilesLoad) {
   EXPECT_EQ(paper.repetitions, 5);
   EXPECT_EQ(paper.rest_seconds, 5.0);
   EXPECT_EQ(paper.idle_seconds, 5.0);
+
+  const auto remote = load_study(examples / "study-remote.toml");
+  EXPECT_EQ(remote.targets.size(), 2U);
+  EXPECT_EQ(remote.server_policies, (std::vector<std::string>{"fixed:8", "greedy:32"}));
+  EXPECT_TRUE(remote.policies.empty());
+  EXPECT_EQ(expand_design(remote).size(), 12U);  // 2 targets x 2 arrivals x 3 repetitions
 
   const auto grid = load_study(examples / "study-validation-grid.toml");
   EXPECT_EQ(grid.policies.size(), 4U);
@@ -343,6 +351,55 @@ TEST(StudyConfig, CanonicalJsonIgnoresSpellingAndPlace) {
   EXPECT_THAT(canonical_json(a), Not(HasSubstr("study.toml")));
   const auto c = load_text(one, kMinimal, {"requests=11"});
   EXPECT_NE(study_id(load_text(one, kMinimal)), study_id(c));
+}
+
+}  // namespace
+}  // namespace greenbatch::study
+
+namespace greenbatch::study {
+namespace {
+
+constexpr const char* kRemote =
+    "name = \"remote\"\n"
+    "models = [\"resnet50_onnx\"]\n"
+    "arrivals = [\"poisson:10\"]\n"
+    "requests = 10\n"
+    "targets = [\"http://127.0.0.1:8001/\", \"http://127.0.0.1:8002\"]\n";
+
+TEST(StudyConfig, TargetsAreThePolicyFactorWithServerNamedModels) {
+  const testing::TempDir dir("study-config-remote");
+  const auto config = load_text(dir, std::string(kRemote) +
+                                         "server_policies = [\"triton max_queue_delay=5ms\", \"greedy:32\"]\n"
+                                         "payload = \"tensor\"\nmax_in_flight = 64\nrequest_timeout_ms = 500\n");
+  EXPECT_EQ(config.models, (std::vector<std::string>{"resnet50_onnx"}));  // a name on the server, as written
+  EXPECT_EQ(config.targets, (std::vector<std::string>{"http://127.0.0.1:8001", "http://127.0.0.1:8002"}));
+  EXPECT_TRUE(config.policies.empty());
+  EXPECT_EQ(config.payload, "tensor");
+  EXPECT_EQ(config.max_in_flight, 64);
+  EXPECT_EQ(config.request_timeout_ms, 500.0);
+  const auto plan = expand_design(config);
+  ASSERT_EQ(plan.size(), 2U);
+  for (const auto& t : plan) {
+    const auto settings = trial_settings(config, t);
+    ASSERT_TRUE(settings.remote);
+    EXPECT_EQ(settings.remote->endpoint.url(), t.target);
+    EXPECT_EQ(settings.remote->model, "resnet50_onnx");
+    EXPECT_EQ(settings.remote->server_policy, t.target.ends_with("8001") ? "triton max_queue_delay=5ms" : "greedy:32");
+  }
+  // The remote settings join the study id.
+  EXPECT_NE(study_id(config), study_id(load_text(dir, kRemote)));
+}
+
+TEST(StudyConfig, RemoteMistakesAreNamed) {
+  EXPECT_NE(load_error(std::string(kRemote) + "policies = [\"greedy:8\"]\n").find("the servers batch"),
+            std::string::npos);
+  EXPECT_NE(load_error(std::string(kRemote) + "server_policies = [\"a\"]\n").find("one per target"), std::string::npos);
+  EXPECT_NE(load_error(std::string(kMinimal) + "payload = \"tensor\"\n").find("remote trials only"), std::string::npos);
+  EXPECT_NE(load_error("name = \"r\"\nmodels = [\"m\"]\narrivals = [\"poisson:1\"]\nrequests = 1\n"
+                       "targets = [\"https://h\"]\n")
+                .find("https is not supported"),
+            std::string::npos);
+  EXPECT_NE(load_error(std::string(kRemote) + "payload = \"video\"\n").find("payload"), std::string::npos);
 }
 
 }  // namespace

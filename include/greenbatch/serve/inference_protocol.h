@@ -37,6 +37,7 @@ struct ModelSignature {
                                        ///< false for the synthetic backend, which only counts requests
   std::string input_name = "input";    ///< the one input tensor's name
   std::string output_name = "logits";  ///< the one output tensor's name
+  std::string policy;                  ///< the batching policy's spec (metadata parameters.batching_policy)
 };
 
 /// The decoded input of one infer request.
@@ -67,6 +68,7 @@ struct ResponseParameters {
   std::optional<double> energy_j;          ///< its share of the batch's energy window
   std::string energy_source = "none";      ///< "rapl", "nvml", "estimate", ... or "none"
   std::optional<double> dynamic_energy_j;  ///< the share above the idle baseline, when measured
+  std::int64_t batch_id = 0;               ///< its batch's id (0, 1, ... in dispatch order; the --db record's)
 };
 
 /// An encoded response: body and, for binary output, the length of its JSON part.

@@ -33,6 +33,7 @@ struct ServiceOptions {
   energy::IdleBaseline idle;            ///< measured at start-up (may be empty)
   TrafficRecorder* recorder = nullptr;  ///< where served traffic is recorded (--db), or null
   double retry_after_s = 1.0;           ///< Retry-After of a 503
+  std::string policy;                   ///< the policy's spec, reported in the model metadata (set by Server)
 };
 
 /// The model's signature as served: a torch model's image input and classes, or a 1x1x4 input

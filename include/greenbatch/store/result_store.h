@@ -38,7 +38,8 @@ struct StudyRow {
 };
 
 /// The tables read_table exports, in the order they are listed to users.
-inline constexpr std::array<std::string_view, 4> kExportTables{"trials", "requests", "batches", "studies"};
+inline constexpr std::array<std::string_view, 5> kExportTables{"trials", "requests", "batches", "studies",
+                                                               "remote_requests"};
 
 /// One stored power sample of a trial.
 struct TracePoint {

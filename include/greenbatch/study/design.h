@@ -16,7 +16,8 @@ struct PlannedTrial {
   std::string trial_id;       ///< deterministic: a hash of the study id, the cell and the repetition
   std::int64_t position = 0;  ///< 0-based place in the (shuffled) running order
   std::string model;          ///< as in StudyConfig::models
-  std::string policy;         ///< normalised policy spec
+  std::string policy;         ///< normalised policy spec (remote: the target's server_policies label, or "")
+  std::string target;         ///< remote: the server's URL (empty for an in-process trial)
   std::string arrival;        ///< normalised arrival spec
   int threads = 0;            ///< intra-op threads (0: the cores available)
   std::optional<std::uint64_t> cpu_max_freq_khz;  ///< the CPU frequency cap, when a factor

@@ -43,6 +43,13 @@ struct StudyConfig {
   bool keep_requests = true;                   ///< `keep_requests`: store per-request rows
   bool keep_batches = true;                    ///< `keep_batches`: store per-batch rows
   bool keep_power_trace = false;               ///< `keep_power_trace`: store the power samples
+  std::vector<std::string> targets;            ///< `targets`: servers' URLs, normalised (remote trials; the
+                                               ///< design's policy factor: `policies` is then absent)
+  std::vector<std::string> server_policies;    ///< `server_policies`: one free-text label per target (empty:
+                                               ///< what each server reports)
+  std::string payload = "image";               ///< `payload` of remote requests: image or tensor
+  std::int64_t max_in_flight = 1024;           ///< `max_in_flight` of the remote client
+  double request_timeout_ms = 30000.0;         ///< `request_timeout_ms` of remote requests
 };
 
 /// Reads `file` and applies `overrides` ("KEY=VALUE", VALUE in TOML syntax, e.g. `requests=5` or

@@ -17,6 +17,8 @@
 #include "greenbatch/energy/sampler.h"
 #include "greenbatch/engine/backend_spec.h"
 #include "greenbatch/knobs/knob_settings.h"
+#include "greenbatch/remote/server_probe.h"
+#include "greenbatch/remote/target.h"
 #include "greenbatch/trial/payload.h"
 #include "greenbatch/trial/trial_record.h"
 
@@ -49,9 +51,11 @@ struct TrialSettings {
   batching::ServiceEstimate estimate;          ///< service times the policy knows before the trial
                                                ///< (caller-seeded, e.g. from a profile; not in settings_json)
   std::vector<batching::DispatchReason>* dispatch_reasons =
-      nullptr;                ///< when set: why each batch
-                              ///< was dispatched, in batch order (the decision trace)
-  knobs::KnobSettings knobs;  ///< set from the trial's warm-up to its end, then restored
+      nullptr;                               ///< when set: why each batch
+                                             ///< was dispatched, in batch order (the decision trace)
+  knobs::KnobSettings knobs;                 ///< set from the trial's warm-up to its end, then restored
+  std::optional<remote::RemoteSpec> remote;  ///< set: send the load to this server instead (backend, policy,
+                                             ///< queue and warm-up are the server's; images still apply)
 };
 
 /// The settings as JSON text (what was asked; stored beside the resolved configuration).
@@ -59,10 +63,10 @@ std::string settings_json(const TrialSettings& settings);
 
 /// The settings resolved without loading anything: policy, arrival schedule, queue bound.
 struct ResolvedWorkload {
-  std::unique_ptr<batching::Policy> policy;  ///< from the policy spec
+  std::unique_ptr<batching::Policy> policy;  ///< from the policy spec (null for a remote trial: the server batches)
   std::string arrival;                       ///< the normalised arrival spec
   std::vector<double> schedule;              ///< arrival times, s from the start (non-empty)
-  std::int64_t queue_capacity = 0;           ///< the bound in force
+  std::int64_t queue_capacity = 0;           ///< the bound in force (remote: the client's max in flight)
 };
 
 /// Checks and resolves the workload part of `settings` (specs, exactly one of requests/duration,
@@ -92,13 +96,17 @@ class TrialBuilder {
  private:
   struct Loaded;
   Loaded& load(const TrialSettings& settings);
+  struct Remote;
+  Remote& connect(const TrialSettings& settings);
+  TrialRecord run_remote(const TrialSettings& settings, const ResolvedWorkload& workload);
   // Warms up at sizes 1 and min(policy_max_batch, 32) unless done before; true when the larger
   // size was warmed now.
   bool warm_up(const TrialSettings& settings, std::size_t policy_max_batch);
 
   energy::Sampler& sampler_;
   std::function<void(const std::string&)> log_;
-  std::map<std::string, std::unique_ptr<Loaded>> loaded_;  // by load key
+  std::map<std::string, std::unique_ptr<Loaded>> loaded_;   // by load key
+  std::map<std::string, std::unique_ptr<Remote>> remotes_;  // by URL, model, payload and images
 };
 
 }  // namespace greenbatch::trial

@@ -11,14 +11,17 @@
 #include "greenbatch/core/request.h"
 #include "greenbatch/energy/energy_data.h"
 #include "greenbatch/metrics/trial_summary.h"
+#include "greenbatch/remote/remote_request.h"
 
 namespace greenbatch::trial {
 
 /// How a trial ended. Data gathered before a failure is kept either way.
 enum class TrialStatus {
   ok,
-  backend_failed,  ///< the backend threw mid-trial: the trial ended early
-  meter_failed,    ///< a meter stopped mid-trial: energy is null, times are complete
+  backend_failed,   ///< the backend threw mid-trial: the trial ended early
+  meter_failed,     ///< a meter stopped mid-trial: energy is null, times are complete
+  requests_failed,  ///< remote: some requests failed (timeouts, 4xx/5xx); counts per kind in request_faults
+  server_failed,    ///< remote: the server went away (refused, reset) or served nothing; data so far kept
 };
 
 /// The stable lower-case name of a status ("ok", "backend_failed", "meter_failed").
@@ -44,6 +47,7 @@ struct TrialConfig {
   std::string images;                    ///< image folder, "generated", or "none" (synthetic)
   std::string meter;                     ///< meters used, e.g. "rapl+nvml", "estimate", "none"
   double idle_seconds = 0.0;             ///< idle baseline measured before the trial
+  std::optional<std::string> target;     ///< remote: the server's URL (null for an in-process trial)
 };
 
 /// The configuration as JSON text (member names as keys, null for absent optionals): the form
@@ -54,6 +58,15 @@ std::string config_json(const TrialConfig& config);
 struct TimeSpan {
   double begin_s = 0.0;  ///< start
   double end_s = 0.0;    ///< end (>= start)
+};
+
+/// What a remote trial adds: the server's own figures, summed, and the faults per kind.
+struct RemoteOutcome {
+  std::optional<double> server_energy_j;  ///< sum of the energy_j the server reported per served request
+                                          ///< (null when it reported none, or not for every one)
+  std::string server_energy_source;       ///< the server's energy_source labels, joined with +
+  std::string request_faults;             ///< failed requests per kind, e.g. "refused=3;http_503=2" ("" none)
+  std::string energy_scope;               ///< what this machine's meters cover (the client's host)
 };
 
 /// One trial, complete.
@@ -68,14 +81,16 @@ struct TrialRecord {
   metrics::TrialSummary summary;
   std::vector<RequestRecord> requests;  ///< every scheduled request, rejected ones included
   std::vector<BatchRecord> batches;
-  std::vector<energy::SampledDomain> power_domains;  ///< what each trace column measures
-  std::vector<energy::PowerSample> power_trace;      ///< the sampler's trace during the trial, on the
-                                                     ///< trial clock (s since its start, like requests)
-  std::optional<TimeSpan> energy_window;             ///< the energy window's ends on the trial clock
-                                                     ///< (null: no meter); it covers every batch
-  std::optional<std::string> study_id;               ///< the study it belongs to (null for `run`)
-  std::optional<std::int64_t> repetition;            ///< its repetition within the study (0-based)
-  std::optional<std::int64_t> position;              ///< its place in the study's running order
+  std::vector<energy::SampledDomain> power_domains;    ///< what each trace column measures
+  std::vector<energy::PowerSample> power_trace;        ///< the sampler's trace during the trial, on the
+                                                       ///< trial clock (s since its start, like requests)
+  std::optional<TimeSpan> energy_window;               ///< the energy window's ends on the trial clock
+                                                       ///< (null: no meter); it covers every batch
+  std::optional<std::string> study_id;                 ///< the study it belongs to (null for `run`)
+  std::optional<std::int64_t> repetition;              ///< its repetition within the study (0-based)
+  std::optional<std::int64_t> position;                ///< its place in the study's running order
+  std::optional<RemoteOutcome> remote;                 ///< remote trials only: server figures and faults
+  std::vector<remote::RemoteRequest> remote_requests;  ///< remote trials only: what the client saw
 };
 
 /// The columns of one trial row: id, status, configuration and summary.
