@@ -86,9 +86,10 @@ void cell_rows(Json& rows, const PolicyCell& c, const Json& common, X x, Y y, co
   }
 }
 
-// Error bars for the rows that carry an interval.
-Json interval_layer(const std::string& low, const std::string& high, bool vertical, const Json& colour) {
-  Json encoding = vertical ? Json{{"x", {{"field", "x"}, {"type", "quantitative"}}},
+// Error bars for the rows that carry an interval; `x` encodes the position of vertical bars.
+Json interval_layer(const std::string& low, const std::string& high, bool vertical, const Json& colour,
+                    const Json& x = {{"field", "x"}, {"type", "quantitative"}}) {
+  Json encoding = vertical ? Json{{"x", x},
                                   {"y", {{"field", low}, {"type", "quantitative"}}},
                                   {"y2", {{"field", high}}}}
                            : Json{{"y", {{"field", "y"}, {"type", "quantitative"}}},
@@ -285,6 +286,85 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
   add_points(f,
              {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}, {"strokeWidth", 1.5}}},
               {"encoding", std::move(encoding)}},
+             rows);
+  return f;
+}
+
+Figure knob_figure(const std::vector<const KnobStudy*>& studies, Knob knob, const std::string& metric) {
+  const auto& first = *studies.front();
+  const bool energy = metric == "energy";
+  const auto name = std::string(to_string(knob));
+  std::vector<const PolicyCell*> cells;
+  std::set<std::string> sources;
+  std::set<KnobLevel> levels;
+  for (const auto* s : studies) {
+    sources.insert(s->energy_source);
+    for (const auto& c : s->comparisons) {
+      if (c.knob != knob) continue;
+      for (const auto& l : c.levels) {
+        cells.push_back(&l.cell);
+        levels.insert(l.level);
+      }
+    }
+  }
+  const auto [fewest, most] = repetition_range(cells);
+  std::vector<std::string> notes{uncertainty_note(fewest, most),
+                                 fmt::format("y from zero; x: the levels of {} in order{}", name,
+                                             knob == Knob::threads || knob == Knob::precision
+                                                 ? ""
+                                                 : " (none: the machine's own setting)")};
+  if (energy) {
+    for (const auto& s : sources) notes.insert(notes.begin(), source_note(s));
+  }
+  const auto y_title = energy ? fmt::format("energy per request (J, {})", first.energy_source)
+                              : std::string("p95 response time (ms)");
+  const auto where = first.model + (first.host.empty() ? "" : ", host " + first.host);
+  const auto what = energy ? std::string("Energy per request") : std::string("p95 response time");
+  Figure f{fmt::format("knob_{}_{}_{}", metric, name, slug(first.model + (first.host.empty() ? "" : " " + first.host))),
+           fmt::format("{} against {}, {}: one colour per policy{}", what, name, where,
+                       studies.size() > 1 ? " and arrival process" : "") +
+               (knob == Knob::precision ? "." : "; lines join the means of the ordered levels."),
+           figure_spec(fmt::format("{} against {}: {}", what, name, where), notes),
+           0,
+           {}};
+  Json order = Json::array();
+  for (const auto& l : levels) order.push_back(l.value);
+  const Json x{{"field", "level"}, {"type", "ordinal"}, {"sort", order}, {"title", name}};
+  Json rows = Json::array();
+  const auto y_of = energy ? energy_of : p95_of;
+  for (const auto* s : studies) {
+    for (const auto& c : s->comparisons) {
+      if (c.knob != knob) continue;
+      const auto series = c.policy + (studies.size() > 1 ? " at " + s->arrival : "") +
+                          (c.fixed.empty() ? "" : " with " + c.fixed);
+      for (const auto& l : c.levels) {
+        const Estimate position{l.cell.trials.size(), 0.0, std::nullopt, std::nullopt};
+        cell_rows(rows, l.cell, {{"series", series}, {"policy", c.policy}, {"level", l.level.value}},
+                  [](const TrialRow&) -> std::optional<double> { return 0.0; }, y_of, position,
+                  energy ? l.cell.energy : l.cell.p95);
+      }
+    }
+  }
+  for (auto& r : rows) r.erase("x");  // the level is the position
+  const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", "policy"}, {"sort", nullptr}};
+  f.spec["layer"].push_back(interval_layer("y_low", "y_high", true, colour, x));
+  if (knob != Knob::precision) {
+    f.spec["layer"].push_back(
+        {{"name", "lines"},
+         {"data", points_data()},
+         {"transform", {visible_rows()}},
+         {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
+         {"encoding",
+          {{"x", x}, {"y", {{"aggregate", "mean"}, {"field", "y"}, {"type", "quantitative"}}}, {"color", colour}}}});
+  }
+  add_points(f,
+             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+              {"encoding",
+               {{"x", x},
+                {"y", axis("y", y_title)},
+                {"color", colour},
+                {"tooltip", Json::array({tooltip("series", "policy"), tooltip("level", name), tooltip("what", "point"),
+                                         tooltip("y", y_title, ".4g"), tooltip("ci", "interval")})}}}},
              rows);
   return f;
 }
