@@ -95,6 +95,10 @@ std::string KnobLevel::label() const { return fmt::format("{}={}", to_string(kno
 
 std::vector<KnobLevel> knob_levels(int threads, const std::string& requested_json) {
   const auto requested = nlohmann::json::parse(requested_json, nullptr, false);
+  if (requested.is_object() && requested.contains("threads") && requested["threads"].is_number_integer() &&
+      requested["threads"].get<int>() > 0) {
+    threads = requested["threads"].get<int>();  // the study's factor, even where a backend ignores it
+  }
   std::string precision = "fp32";
   if (requested.is_object() && requested.contains("precision") && requested["precision"].is_string()) {
     precision = requested["precision"].get<std::string>();

@@ -22,7 +22,7 @@ struct Machine {
 /// A setting besides the batching policy that changes energy and that every trial records; the
 /// report compares its levels like policies.
 enum class Knob {
-  threads,           ///< intra-op threads (the resolved count)
+  threads,           ///< intra-op threads (as asked, else the resolved count)
   precision,         ///< fp32, bf16, ... (trials from before precision was recorded: fp32)
   cpu_max_freq_khz,  ///< CPU frequency cap
   gpu_power_limit_w, ///< GPU power limit
@@ -76,8 +76,10 @@ struct PolicyFacts {
   std::optional<int> fixed_batch;  ///< B of fixed:B (a fixed batch size), else null
 };
 
-/// Every knob's level from a trial's resolved intra-op `threads` and its `requested_json` (absent
-/// or null keys: fp32, no power setting).
+/// Every knob's level from a trial's `requested_json` and its resolved intra-op `threads`: threads
+/// as asked when a count was asked for (the synthetic backend asked for 2 runs on 1 but is the
+/// design's threads=2 cell), else the resolved count; absent or null keys (older trials): fp32, no
+/// power setting.
 std::vector<KnobLevel> knob_levels(int threads, const std::string& requested_json);
 
 /// The facts of `spec` ("fixed:8,timeout=inf" -> {fixed, 8}).
