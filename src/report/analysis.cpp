@@ -286,8 +286,8 @@ Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed) {
       sources[levels].insert(t->energy_source);
     }
     for (const auto& [levels, policies] : split) {
-      a.groups.push_back(make_group({model, arrival, host, fmt::format("{}", fmt::join(sources[levels], ", "))},
-                                    levels, policies, seed));
+      a.groups.push_back(make_group({model, arrival, host, fmt::format("{}", fmt::join(sources[levels], ", "))}, levels,
+                                    policies, seed));
     }
   }
   return a;

@@ -93,19 +93,19 @@ struct Analysis {
 
 /// One set of values to compare: a policy's or a knob level's repetitions.
 struct Sample {
-  std::string name;                    ///< the policy, or the level ("threads=2")
+  std::string name;                   ///< the policy, or the level ("threads=2")
   const std::vector<double>* values;  ///< one per repetition; not owned
 };
 
 /// A metric every comparison tests, with the cell's values of it.
 struct ComparedMetric {
-  const char* name;                           ///< "energy per request", "p95 response time"
+  const char* name;                         ///< "energy per request", "p95 response time"
   std::vector<double> PolicyCell::*values;  ///< the cell's repetitions of it
 };
 
 /// The metrics every comparison tests: energy per request, then p95 response time.
 inline constexpr ComparedMetric kComparedMetrics[] = {{"energy per request", &PolicyCell::energy_values},
-                                                       {"p95 response time", &PolicyCell::p95_values}};
+                                                      {"p95 response time", &PolicyCell::p95_values}};
 
 /// Does `factor` ("the batching policy", "threads") affect `metric` across `samples`, at `where`?
 /// Kruskal–Wallis; Dunn + Holm and Cliff's delta when p < 0.05. `kind` names the samples in the

@@ -58,18 +58,17 @@ std::string comparison_sentence(const KnobComparison& c, const KnobLevel& refere
   if (measured.size() < 2) return where + ": fewer than two levels have energy figures to compare.";
   std::ranges::sort(measured, {}, [](const KnobLevelCell* l) { return l->cell.energy->mean; });
   const auto* best = measured[0];
-  const auto at_default =
-      std::ranges::find_if(measured, [&](const KnobLevelCell* l) { return l->level == reference; });
+  const auto at_default = std::ranges::find_if(measured, [&](const KnobLevelCell* l) { return l->level == reference; });
   const auto* other = at_default != measured.end() && *at_default != best ? *at_default : measured[1];
   const auto other_name = other->level == reference ? reference_text(other->level) : other->level.label();
   const double saving = 1.0 - best->cell.energy->mean / other->cell.energy->mean;
-  std::string text =
-      std::abs(saving) < 0.0005
-          ? fmt::format("{}: {} uses the same energy per request as {} ({:.4g} J)", where, best->level.label(),
-                        other_name, best->cell.energy->mean)
-          : fmt::format("{}: {} uses {:.1f} % less energy per request than {} ({:.4g} J against {:.4g} J", where,
-                        best->level.label(), 100.0 * saving, other_name, best->cell.energy->mean,
-                        other->cell.energy->mean);
+  std::string text = std::abs(saving) < 0.0005
+                         ? fmt::format("{}: {} uses the same energy per request as {} ({:.4g} J)", where,
+                                       best->level.label(), other_name, best->cell.energy->mean)
+                         : fmt::format(
+                               "{}: {} uses {:.1f} % less energy per request than {} ({:.4g} J against {:.4g} J", where,
+                               best->level.label(), 100.0 * saving, other_name, best->cell.energy->mean,
+                               other->cell.energy->mean);
   if (std::abs(saving) >= 0.0005) {
     if (best->cell.p95 && other->cell.p95) {
       text += fmt::format("; p95 response time {:.1f} ms against {:.1f} ms", best->cell.p95->mean,
@@ -145,23 +144,25 @@ void savings(KnobStudy& s, const std::vector<const Group*>& groups, const std::v
   std::vector<std::string> parts;
   for (const auto& v : s.savings) {
     const auto knob = std::string(to_string(v.knob));
-    const auto p = v.p ? fmt::format(", Kruskal–Wallis p = {:.3g} across its levels", *v.p) : std::string();
     if (!v.saving) {
       parts.push_back(fmt::format("{}: the same cell at {} was not run", knob, v.reference.label()));
     } else if (v.best == v.reference) {
-      parts.push_back(fmt::format("{}: {} is already at {}", knob, s.winner, reference_text(v.reference)));
+      parts.push_back(fmt::format("{} is already at {}", knob, reference_text(v.reference)));
     } else {
-      parts.push_back(fmt::format("{}: {} uses {:.1f} % {} energy per request than {} with the rest unchanged{}", knob,
+      const auto test = v.p ? fmt::format("{} across its levels, Kruskal–Wallis p = {:.3g}",
+                                          *v.p < 0.05 ? "significant" : "not significant", *v.p)
+                            : std::string("untested: too few repetitions or identical values");
+      parts.push_back(fmt::format("{} uses {:.1f} % {} energy per request than {} with the rest unchanged ({})",
                                   v.best.label(), 100.0 * std::abs(*v.saving), *v.saving >= 0 ? "less" : "more",
-                                  reference_text(v.reference), p));
+                                  reference_text(v.reference), test));
     }
   }
   const auto& top = s.savings.front();
-  if (top.saving && *top.saving > 0.0) {
-    s.sentence += fmt::format(" {} saves the most. {}.", to_string(top.knob), fmt::join(parts, "; "));
-  } else {
-    s.sentence += fmt::format(" No knob saves energy against its default here. {}.", fmt::join(parts, "; "));
-  }
+  s.sentence += fmt::format(" {}: {}.",
+                            top.saving && *top.saving > 0.0
+                                ? fmt::format("{} saves the most", to_string(top.knob))
+                                : std::string("No knob saves energy against its default here"),
+                            fmt::join(parts, "; "));
 }
 
 KnobStudy study_of(const std::vector<const Group*>& groups) {

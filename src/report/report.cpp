@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 
 #include "analysis.h"
-#include "knob_analysis.h"
 #include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
+#include "knob_analysis.h"
 #include "report_documents.h"
 #include "report_figures.h"
 
@@ -101,8 +101,14 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   auto all = figures;
   all.insert(all.end(), knob_figures.begin(), knob_figures.end());
   const auto compiled = render(all, dir);
-  const ReportContent content{"greenbatch report", utc_now_iso(), options.database, &analysis, &figures,
-                              validation ? &*validation : nullptr, &studies, &knob_figures};
+  const ReportContent content{"greenbatch report",
+                              utc_now_iso(),
+                              options.database,
+                              &analysis,
+                              &figures,
+                              validation ? &*validation : nullptr,
+                              &studies,
+                              &knob_figures};
   ReportFiles files{dir / "report.html", dir / "report.md", all.size()};
   write_file_atomically(files.html, html_report(content, compiled, web_dir()));
   write_file_atomically(files.markdown, markdown_report(content));

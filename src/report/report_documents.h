@@ -7,19 +7,19 @@
 
 #include "analysis.h"
 #include "figure.h"
-#include "knob_analysis.h"
 #include "greenbatch/sim/validation.h"
+#include "knob_analysis.h"
 
 namespace greenbatch::report {
 
 /// What the documents show.
 struct ReportContent {
-  std::string title;                             ///< e.g. "greenbatch report: quick"
-  std::string generated_at;                      ///< UTC time
-  std::string database;                          ///< the store's path
-  const Analysis* analysis = nullptr;            ///< the numbers
-  const std::vector<Figure>* figures = nullptr;  ///< in order of appearance
-  const sim::Validation* validation = nullptr;   ///< simulated against live (null: no profile given)
+  std::string title;                                     ///< e.g. "greenbatch report: quick"
+  std::string generated_at;                              ///< UTC time
+  std::string database;                                  ///< the store's path
+  const Analysis* analysis = nullptr;                    ///< the numbers
+  const std::vector<Figure>* figures = nullptr;          ///< in order of appearance
+  const sim::Validation* validation = nullptr;           ///< simulated against live (null: no profile given)
   const std::vector<KnobStudy>* knob_studies = nullptr;  ///< the Knobs section (null or empty: no knob varies)
   const std::vector<Figure>* knob_figures = nullptr;     ///< its figures (not in `figures`)
 };

@@ -89,12 +89,11 @@ void cell_rows(Json& rows, const PolicyCell& c, const Json& common, X x, Y y, co
 // Error bars for the rows that carry an interval; `x` encodes the position of vertical bars.
 Json interval_layer(const std::string& low, const std::string& high, bool vertical, const Json& colour,
                     const Json& x = {{"field", "x"}, {"type", "quantitative"}}) {
-  Json encoding = vertical ? Json{{"x", x},
-                                  {"y", {{"field", low}, {"type", "quantitative"}}},
-                                  {"y2", {{"field", high}}}}
-                           : Json{{"y", {{"field", "y"}, {"type", "quantitative"}}},
-                                  {"x", {{"field", low}, {"type", "quantitative"}}},
-                                  {"x2", {{"field", high}}}};
+  Json encoding = vertical
+                      ? Json{{"x", x}, {"y", {{"field", low}, {"type", "quantitative"}}}, {"y2", {{"field", high}}}}
+                      : Json{{"y", {{"field", "y"}, {"type", "quantitative"}}},
+                             {"x", {{"field", low}, {"type", "quantitative"}}},
+                             {"x2", {{"field", high}}}};
   encoding["color"] = colour;
   return {{"name", vertical ? "y_intervals" : "x_intervals"},
           {"data", points_data()},
@@ -125,11 +124,13 @@ std::string slug(const std::string& text) {
 }
 
 Figure tradeoff_figure(const Group& g) {
-  const auto where = g.model + ", " + g.arrival + (g.host.empty() ? "" : ", host " + g.host);
+  const auto where = g.model + ", " + g.arrival + (g.knobs.empty() ? "" : ", " + g.knobs) +
+                     (g.host.empty() ? "" : ", host " + g.host);
   std::vector<const PolicyCell*> cells;
   for (const auto& c : g.cells) cells.push_back(&c);
   const auto [fewest, most] = repetition_range(cells);
-  Figure f{"tradeoff_" + slug(g.model + " " + g.arrival + (g.host.empty() ? "" : " " + g.host)),
+  Figure f{"tradeoff_" + slug(g.model + " " + g.arrival + (g.host.empty() ? "" : " " + g.host) +
+                              (g.knobs.empty() ? "" : " " + g.knobs)),
            "Energy per request against p95 response time, " + where +
                ": one colour per policy; the line joins the Pareto front of the policy means (no other policy "
                "is both faster and more frugal)" +
@@ -215,9 +216,11 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
     for (const auto& s : sources) notes.insert(notes.begin(), source_note(s));
   }
   const auto where = first.model + (first.host.empty() ? "" : ", host " + first.host);
+  const bool knobs = std::ranges::any_of(groups, [](const Group* g) { return !g->knobs.empty(); });
   Figure f{fmt::format("batch_{}_{}", metric, slug(first.model + (first.host.empty() ? "" : " " + first.host))),
-           what + " against batch size, " + where +
-               ": one colour per arrival process; filled marks joined by lines are fixed batch sizes, hollow "
+           what + " against batch size, " + where + ": one colour per arrival process" +
+               (knobs ? " and setting of the knobs that vary" : "") +
+               "; filled marks joined by lines are fixed batch sizes, hollow "
                "marks are the other policies placed at the mean batch size they formed" +
                (latency ? "; the mark's shape is the statistic (p50, p95, max)." : "."),
            figure_spec(what + " against batch size: " + where, notes),
@@ -251,26 +254,31 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
       if (fixed)
         x_estimate = Estimate{c.trials.size(), static_cast<double>(*c.facts.fixed_batch), std::nullopt, std::nullopt};
       for (const auto& s : statistics) {
-        cell_rows(rows, c, {{"series", g->arrival}, {"policy", c.policy}, {"fixed", fixed}, {"statistic", s.name}},
+        cell_rows(rows, c,
+                  {{"series", g->arrival + (g->knobs.empty() ? "" : ", " + g->knobs)},
+                   {"policy", c.policy},
+                   {"fixed", fixed},
+                   {"statistic", s.name}},
                   batch, s.get, x_estimate, c.*s.estimate);
       }
     }
   }
-  const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", "arrival"}};
+  const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", knobs ? "arrival, knobs" : "arrival"}};
   double largest = 1.0;
   for (const auto& r : rows) largest = std::max(largest, r.at("x").get<double>());
   Json ticks = Json::array();
   for (int b = 1; b <= 2 * largest; b *= 2) ticks.push_back(b);
   auto x_axis = axis("x", "batch size (log2 scale)", {{"type", "log"}, {"base", 2}});
   x_axis["axis"] = {{"values", ticks}, {"format", "d"}};
-  Json encoding{{"x", std::move(x_axis)},
-                {"y", axis("y", y_title)},
-                {"color", colour},
-                {"fillOpacity", {{"condition", {{"test", "datum.fixed"}, {"value", 1}}}, {"value", 0}}},
-                {"tooltip", Json::array({tooltip("policy", "policy"), tooltip("series", "arrival"),
-                                         tooltip("statistic", "statistic"), tooltip("what", "point"),
-                                         tooltip("x", "batch size", ".3g"), tooltip("y", y_title, ".4g"),
-                                         tooltip("ci", "interval")})}};
+  Json encoding{
+      {"x", std::move(x_axis)},
+      {"y", axis("y", y_title)},
+      {"color", colour},
+      {"fillOpacity", {{"condition", {{"test", "datum.fixed"}, {"value", 1}}}, {"value", 0}}},
+      {"tooltip",
+       Json::array({tooltip("policy", "policy"), tooltip("series", knobs ? "arrival, knobs" : "arrival"),
+                    tooltip("statistic", "statistic"), tooltip("what", "point"), tooltip("x", "batch size", ".3g"),
+                    tooltip("y", y_title, ".4g"), tooltip("ci", "interval")})}};
   if (latency) encoding["shape"] = {{"field", "statistic"}, {"type", "nominal"}, {"title", "statistic"}};
   f.spec["layer"].push_back(interval_layer("y_low", "y_high", true, colour));
   Json line_encoding{{"x", {{"field", "x"}, {"type", "quantitative"}}},
@@ -308,11 +316,10 @@ Figure knob_figure(const std::vector<const KnobStudy*>& studies, Knob knob, cons
     }
   }
   const auto [fewest, most] = repetition_range(cells);
-  std::vector<std::string> notes{uncertainty_note(fewest, most),
-                                 fmt::format("y from zero; x: the levels of {} in order{}", name,
-                                             knob == Knob::threads || knob == Knob::precision
-                                                 ? ""
-                                                 : " (none: the machine's own setting)")};
+  std::vector<std::string> notes{
+      uncertainty_note(fewest, most),
+      fmt::format("y from zero; x: the levels of {} in order{}", name,
+                  knob == Knob::threads || knob == Knob::precision ? "" : " (none: the machine's own setting)")};
   if (energy) {
     for (const auto& s : sources) notes.insert(notes.begin(), source_note(s));
   }
@@ -329,7 +336,8 @@ Figure knob_figure(const std::vector<const KnobStudy*>& studies, Knob knob, cons
            {}};
   Json order = Json::array();
   for (const auto& l : levels) order.push_back(l.value);
-  const Json x{{"field", "level"}, {"type", "ordinal"}, {"sort", order}, {"title", name}};
+  const Json x{
+      {"field", "level"}, {"type", "ordinal"}, {"sort", order}, {"title", name}, {"axis", {{"labelAngle", 0}}}};
   Json rows = Json::array();
   const auto y_of = energy ? energy_of : p95_of;
   for (const auto* s : studies) {
@@ -339,9 +347,10 @@ Figure knob_figure(const std::vector<const KnobStudy*>& studies, Knob knob, cons
                           (c.fixed.empty() ? "" : " with " + c.fixed);
       for (const auto& l : c.levels) {
         const Estimate position{l.cell.trials.size(), 0.0, std::nullopt, std::nullopt};
-        cell_rows(rows, l.cell, {{"series", series}, {"policy", c.policy}, {"level", l.level.value}},
-                  [](const TrialRow&) -> std::optional<double> { return 0.0; }, y_of, position,
-                  energy ? l.cell.energy : l.cell.p95);
+        cell_rows(
+            rows, l.cell, {{"series", series}, {"policy", c.policy}, {"level", l.level.value}},
+            [](const TrialRow&) -> std::optional<double> { return 0.0; }, y_of, position,
+            energy ? l.cell.energy : l.cell.p95);
       }
     }
   }

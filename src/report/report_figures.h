@@ -5,10 +5,10 @@
 
 #include "analysis.h"
 #include "figure.h"
-#include "knob_analysis.h"
 #include "greenbatch/core/request.h"
 #include "greenbatch/sim/validation.h"
 #include "greenbatch/store/result_store.h"
+#include "knob_analysis.h"
 
 namespace greenbatch::report {
 

@@ -105,7 +105,8 @@ void knobs_markdown(std::ostringstream& m, const ReportContent& content) {
   m << "\n## Knobs\n\n" << knobs_intro() << "\n";
   for (const auto& s : *content.knob_studies) {
     m << "\n### " << study_title(s) << "\n\n"
-      << s.sentence << "\n\n| knob | least-energy setting | default | saving | p (Kruskal–Wallis) |\n|---|---|---|---|---|\n";
+      << s.sentence
+      << "\n\n| knob | least-energy setting | default | saving | p (Kruskal–Wallis) |\n|---|---|---|---|---|\n";
     for (const auto& v : s.savings) {
       m << "| " << to_string(v.knob) << " | " << v.best.label() << " | " << v.reference.label() << " | "
         << saving_text(v) << " | " << (v.p ? fmt::format("{:.3g}", *v.p) : std::string("–")) << " |\n";
@@ -185,8 +186,8 @@ std::string markdown_report(const ReportContent& content) {
     }
   }
   for (const auto& g : a.groups) {
-    m << "\n## " << g.model << ", " << g.arrival << (hosts ? ", " + g.host : "") << (g.knobs.empty() ? "" : ", " + g.knobs)
-      << "\n\n| policy | energy / request (J, " << g.energy_source
+    m << "\n## " << g.model << ", " << g.arrival << (hosts ? ", " + g.host : "")
+      << (g.knobs.empty() ? "" : ", " + g.knobs) << "\n\n| policy | energy / request (J, " << g.energy_source
       << ") | dynamic (J) | p50 (ms) | p95 (ms) | max (ms) |\n|---|---|---|---|---|---|\n";
     for (const auto& c : g.cells) {
       m << "| " << c.policy << " | " << cell_text(c.energy) << " | " << cell_text(c.dynamic_energy) << " | "

@@ -22,11 +22,11 @@ struct Machine {
 /// A setting besides the batching policy that changes energy and that every trial records; the
 /// report compares its levels like policies.
 enum class Knob {
-  threads,           ///< intra-op threads (as asked, else the resolved count)
-  precision,         ///< fp32, bf16, ... (trials from before precision was recorded: fp32)
-  cpu_max_freq_khz,  ///< CPU frequency cap
-  gpu_power_limit_w, ///< GPU power limit
-  gpu_clocks_mhz,    ///< GPU locked clocks
+  threads,            ///< intra-op threads (as asked, else the resolved count)
+  precision,          ///< fp32, bf16, ... (trials from before precision was recorded: fp32)
+  cpu_max_freq_khz,   ///< CPU frequency cap
+  gpu_power_limit_w,  ///< GPU power limit
+  gpu_clocks_mhz,     ///< GPU locked clocks
 };
 
 /// Every knob, in the order labels name them.

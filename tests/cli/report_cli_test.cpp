@@ -183,15 +183,18 @@ meter = "estimate"
     EXPECT_TRUE(contains(md, part)) << part << "\n" << md;
   }
   for (const char* name : {"knob_energy_threads_synthetic_alpha_0_5_tau0_2_mode_spin",
-                           "knob_p95_threads_synthetic_alpha_0_5_tau0_2_mode_spin"}) {
+                           "knob_p95_threads_synthetic_alpha_0_5_tau0_2_mode_spin",
+                           "tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2_threads_1",
+                           "tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2_threads_2"}) {
     EXPECT_GT(std::filesystem::file_size(out / (std::string(name) + ".png")), 1000u) << name;
   }
   const auto html = slurp(out / "report.html");
   EXPECT_TRUE(contains(html, "<h2>Knobs</h2>"));
   const auto result = dir.path() / "check.json";
-  ASSERT_EQ(run_shell("node '" GREENBATCH_SOURCE_DIR "/report/web/check_report.mjs' '" + (out / "report.html").string() +
-                      "' '" + (dir.path() / "shot.png").string() + "' > '" + result.string() + "'"),
-            0);
+  ASSERT_EQ(
+      run_shell("node '" GREENBATCH_SOURCE_DIR "/report/web/check_report.mjs' '" + (out / "report.html").string() +
+                "' '" + (dir.path() / "shot.png").string() + "' > '" + result.string() + "'"),
+      0);
   const auto check = nlohmann::json::parse(slurp(result));
   EXPECT_TRUE(check.at("console_errors").empty()) << check.at("console_errors").dump(1);
   std::size_t knob_figures = 0;
@@ -203,6 +206,8 @@ meter = "estimate"
     }
   }
   EXPECT_EQ(knob_figures, 2u);
+  EXPECT_EQ(check.at("figures").size(), 7u) << "two trade-offs (one per thread count), three against batch size, two "
+                                               "against threads";
 }
 
 }  // namespace

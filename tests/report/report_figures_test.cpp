@@ -201,6 +201,15 @@ TEST(ReportFigures, KnobFiguresHaveASeriesPerPolicyAgainstTheLevelsInOrder) {
   EXPECT_EQ(layer(p95, "points")->at("encoding").at("y").at("title"), "p95 response time (ms)");
   EXPECT_EQ(p95.points, 8u);
 
+  // The figures of the groups keep the thread counts apart too.
+  const auto a = analyse(knob_rows({R"({"threads":2})", R"({"threads":1})"}), 1);
+  ASSERT_EQ(a.groups.size(), 2u);
+  EXPECT_EQ(tradeoff_figure(a.groups[0]).name, "tradeoff_m_poisson_10_threads_1");
+  EXPECT_EQ(tradeoff_figure(a.groups[1]).name, "tradeoff_m_poisson_10_threads_2");
+  const auto batch = batch_figure({&a.groups[0], &a.groups[1]}, "energy");
+  EXPECT_EQ(batch.series,
+            (std::map<std::string, std::size_t>{{"poisson:10, threads=1", 4}, {"poisson:10, threads=2", 4}}));
+
   const auto precision = knob_studies(analyse(knob_rows({"{}", R"({"precision":"bf16"})"}), 1));
   const auto f = knob_figure({&precision.at(0)}, Knob::precision, "energy");
   EXPECT_EQ(layer(f, "points")->at("encoding").at("x").at("sort"), nlohmann::ordered_json::array({"fp32", "bf16"}));

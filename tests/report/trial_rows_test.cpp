@@ -15,7 +15,8 @@ std::vector<std::string> labels(const std::vector<KnobLevel>& levels) {
 
 TEST(TrialRowKnobs, ReadFromTheRequestedSettings) {
   const auto levels = knob_levels(
-      4, R"({"threads":2,"precision":"bf16","cpu_max_freq_khz":1200000,"gpu_power_limit_w":250,"gpu_clocks_mhz":null})");
+      4,
+      R"({"threads":2,"precision":"bf16","cpu_max_freq_khz":1200000,"gpu_power_limit_w":250,"gpu_clocks_mhz":null})");
   EXPECT_EQ(labels(levels), (std::vector<std::string>{"threads=2", "precision=bf16", "cpu_max_freq_khz=1200000",
                                                       "gpu_power_limit_w=250", "gpu_clocks_mhz=none"}));
   EXPECT_DOUBLE_EQ(levels[2].rank, 1200000.0);
