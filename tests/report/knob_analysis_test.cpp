@@ -165,6 +165,29 @@ TEST(KnobAnalysis, DefaultLevels) {
   EXPECT_EQ(default_level(Knob::cpu_max_freq_khz, {{low, 5}, {high, 5}}), high) << "no uncapped trial: the highest";
 }
 
+TEST(KnobAnalysis, HostsAreComparedAtTheSameKnobSetting) {
+  auto rows = separated();
+  for (auto& r : rows) r.host = "laptop";
+  const auto on_server = separated();
+  for (auto r : on_server) {
+    r.host = "server";
+    *r.energy_per_request_j *= 2.0;
+    rows.push_back(r);
+  }
+  const auto a = analyse(rows, 1);
+  ASSERT_EQ(a.groups.size(), 4u);
+  const auto compared = host_rows(a);
+  ASSERT_EQ(compared.size(), 4u) << "two policies at two thread counts";
+  EXPECT_EQ(compared[1].knobs, "threads=1");
+  EXPECT_EQ(compared[1].policy, "fixed:4");
+  ASSERT_EQ(compared[1].cells.size(), 2u);
+  EXPECT_NEAR(compared[1].cells[0]->energy->mean, 0.202, 1e-12);
+  EXPECT_NEAR(compared[1].cells[1]->energy->mean, 0.404, 1e-12);
+  const auto studies = knob_studies(a);
+  ASSERT_EQ(studies.size(), 2u) << "one per host";
+  EXPECT_EQ(studies[1].host, "server");
+}
+
 TEST(KnobAnalysis, MarkdownHasAKnobsSectionOnlyWhenAKnobVaries) {
   const auto a = analyse(separated(), 1);
   const auto studies = knob_studies(a);
