@@ -56,7 +56,7 @@ std::string comparison_sentence(const KnobComparison& c, const KnobLevel& refere
     if (l.cell.energy) measured.push_back(&l);
   }
   if (measured.size() < 2) return where + ": fewer than two levels have energy figures to compare.";
-  std::ranges::sort(measured, {}, [](const KnobLevelCell* l) { return l->cell.energy->mean; });
+  std::ranges::stable_sort(measured, {}, [](const KnobLevelCell* l) { return l->cell.energy->mean; });
   const auto* best = measured[0];
   const auto at_default = std::ranges::find_if(measured, [&](const KnobLevelCell* l) { return l->level == reference; });
   const auto* other = at_default != measured.end() && *at_default != best ? *at_default : measured[1];

@@ -16,8 +16,8 @@ namespace greenbatch::report {
 
 /// One level of a knob in a comparison: the policy's cell at that level.
 struct KnobLevelCell {
-  KnobLevel level;
-  PolicyCell cell;
+  KnobLevel level;  ///< the knob's level
+  PolicyCell cell;  ///< a copy of the policy's cell in the group at that level
 };
 
 /// One knob's levels compared for one policy, with the other varying knobs fixed.

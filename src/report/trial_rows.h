@@ -1,6 +1,6 @@
 #pragma once
 // The stored trials as the report reads them: typed records from the store, reduced to what the
-// report plots, and what a policy's spec says about batching.
+// report plots with the knob settings they ran at, and what a policy's spec says about batching.
 
 #include <compare>
 #include <cstdint>
@@ -42,7 +42,7 @@ struct KnobLevel {
   std::string value;  ///< as shown: "2", "bf16"; "none" for a power knob left as the machine had it
   double rank = 0.0;  ///< orders the levels: the number itself, "none" (no cap) above every number;
                       ///< fp32 before the other precisions
-  /// Same knob and value.
+  /// Same knob, value and rank.
   bool operator==(const KnobLevel& other) const = default;
   /// By knob, rank, then value.
   std::partial_ordering operator<=>(const KnobLevel& other) const;
