@@ -30,50 +30,11 @@ std::optional<Estimate> estimate(const std::vector<double>& values, std::uint64_
   return e;
 }
 
-// Kruskal–Wallis across policies on one metric; Dunn + Holm and Cliff's delta when significant.
-// `factor` names what is compared ("the batching policy", "the batch size").
-PolicyEffect effect(const std::string& metric, const std::vector<PolicyCell>& cells,
-                    std::vector<double> PolicyCell::*values, const std::string& where, const std::string& factor) {
-  PolicyEffect e;
-  e.metric = metric;
-  std::vector<std::vector<double>> groups;
-  std::vector<const PolicyCell*> used;
-  for (const auto& c : cells) {
-    if ((c.*values).empty()) continue;
-    groups.push_back(c.*values);
-    used.push_back(&c);
-  }
-  std::size_t n = 0;
-  for (const auto& g : groups) n += g.size();
-  if (groups.size() < 2 || n <= groups.size()) {
-    e.sentence = fmt::format(
-        "{}: too few repetitions to test whether {} affects {} (need two or more "
-        "policies and more trials than policies).",
-        where, factor, metric);
-    return e;
-  }
-  stats::KruskalWallis kw;
-  try {
-    kw = stats::kruskal_wallis(groups);
-  } catch (const InputError& error) {
-    e.sentence = fmt::format("{}: cannot test whether {} affects {}: {}.", where, factor, metric, error.what());
-    return e;
-  }
-  e.h = kw.h;
-  e.p = kw.p;
-  e.df = kw.df;
-  e.epsilon_squared = kw.epsilon_squared;
-  e.significant = kw.p < 0.05;
-  e.sentence = fmt::format("{}: {} {} {} (Kruskal–Wallis H = {:.2f}, df = {}, p = {:.3g}, ε² = {:.2f}).", where, factor,
-                           e.significant ? "has a significant effect on" : "has no significant effect on", metric, kw.h,
-                           e.df, kw.p, kw.epsilon_squared);
-  if (!e.significant) return e;
-  for (const auto& d : stats::dunn(groups)) {
-    const auto delta = stats::cliffs_delta(groups[d.first], groups[d.second]);
-    e.pairs.push_back(PairComparison{used[d.first]->policy, used[d.second]->policy, d.z, d.p_holm, delta.delta,
-                                     std::string(stats::to_string(delta.magnitude))});
-  }
-  return e;
+// The policies' values of one metric, named by policy.
+std::vector<Sample> policy_samples(const std::vector<PolicyCell>& cells, std::vector<double> PolicyCell::*values) {
+  std::vector<Sample> samples;
+  for (const auto& c : cells) samples.push_back({c.policy, &(c.*values)});
+  return samples;
 }
 
 // The least mean energy per request, and what it saves and costs against fixed:1 (no batching).
@@ -110,9 +71,9 @@ void batch_finding(Group& g) {
   }
   if (least == nullptr) return;
   g.batch_sentence = fmt::format(
-      "{} at {}: batch size {} minimises energy per request ({:.4g} J, mean of {} "
+      "{}: batch size {} minimises energy per request ({:.4g} J, mean of {} "
       "repetition{})",
-      g.model, g.arrival, *least->facts.fixed_batch, least->energy->mean, least->energy->n,
+      group_place(g), *least->facts.fixed_batch, least->energy->mean, least->energy->n,
       least->energy->n == 1 ? "" : "s");
   if (one != nullptr && one != least) {
     g.batch_sentence += fmt::format(", {:.1f} % less than batch size 1 ({:.4g} J)",
@@ -160,10 +121,40 @@ void recommend(Group& g) {
                                   : std::string("least energy per request; the study set no SLO");
 }
 
-// The group's estimates and tests from its trials, by policy.
-Group make_group(const std::string& model, const std::string& arrival, const std::string& host, std::string sources,
+// The trial's level of `knob` ("unrecorded" for a hand-made row that lacks it).
+KnobLevel level_of(const TrialRow& r, Knob knob) {
+  const auto it = std::ranges::find(r.knobs, knob, &KnobLevel::knob);
+  return it != r.knobs.end() ? *it : KnobLevel{knob, "unrecorded", std::numeric_limits<double>::infinity()};
+}
+
+// The knobs set to more than one level among `trials`, in kKnobs order.
+std::vector<Knob> varying_knobs(const std::vector<const TrialRow*>& trials) {
+  std::vector<Knob> varying;
+  for (const auto knob : kKnobs) {
+    std::set<KnobLevel> levels;
+    for (const auto* t : trials) levels.insert(level_of(*t, knob));
+    if (levels.size() > 1) varying.push_back(knob);
+  }
+  return varying;
+}
+
+// Model, arrival, host and energy sources of a group.
+struct Place {
+  std::string model, arrival, host, sources;
+};
+
+// The group's estimates and tests from its trials at one setting of the varying knobs, by policy.
+Group make_group(Place place, const std::vector<KnobLevel>& levels,
                  const std::map<std::string, std::vector<const TrialRow*>>& policies, std::uint64_t seed) {
-  Group g{model, arrival, host, std::move(sources), std::nullopt, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  Group g;
+  g.model = std::move(place.model);
+  g.arrival = std::move(place.arrival);
+  g.host = std::move(place.host);
+  g.energy_source = std::move(place.sources);
+  g.knob_levels = levels;
+  std::vector<std::string> labels;
+  for (const auto& l : levels) labels.push_back(l.label());
+  g.knobs = fmt::format("{}", fmt::join(labels, ", "));
   for (const auto& [policy, trials] : policies) {
     PolicyCell c;
     c.policy = policy;
@@ -189,19 +180,21 @@ Group make_group(const std::string& model, const std::string& arrival, const std
     g.cells.push_back(std::move(c));
   }
   std::ranges::sort(g.cells, policy_before, &PolicyCell::policy);
-  const auto where = fmt::format("{} at {}", g.model, g.arrival);
-  g.effects.push_back(effect("energy per request", g.cells, &PolicyCell::energy_values, where, "the batching policy"));
-  g.effects.push_back(effect("p95 response time", g.cells, &PolicyCell::p95_values, where, "the batching policy"));
+  const auto where = group_place(g);
+  for (const auto& [metric, values] : kComparedMetrics) {
+    g.effects.push_back(
+        factor_effect(metric, policy_samples(g.cells, values), where, "the batching policy", "policies"));
+  }
   std::vector<PolicyCell> fixed;
   for (const auto& c : g.cells) {
     if (c.facts.fixed_batch) fixed.push_back(c);
   }
   if (fixed.size() >= 2) {
     const auto fixed_where = where + fmt::format(" (fixed batch sizes, {} of them)", fixed.size());
-    g.batch_effects.push_back(
-        effect("energy per request", fixed, &PolicyCell::energy_values, fixed_where, "the batch size"));
-    g.batch_effects.push_back(
-        effect("p95 response time", fixed, &PolicyCell::p95_values, fixed_where, "the batch size"));
+    for (const auto& [metric, values] : kComparedMetrics) {
+      g.batch_effects.push_back(
+          factor_effect(metric, policy_samples(fixed, values), fixed_where, "the batch size", "policies"));
+    }
   }
   pick_best(g);
   batch_finding(g);
@@ -211,23 +204,68 @@ Group make_group(const std::string& model, const std::string& arrival, const std
 
 }  // namespace
 
+PolicyEffect factor_effect(const std::string& metric, const std::vector<Sample>& samples, const std::string& where,
+                           const std::string& factor, const std::string& kind) {
+  PolicyEffect e;
+  e.metric = metric;
+  std::vector<std::vector<double>> groups;
+  std::vector<const Sample*> used;
+  for (const auto& s : samples) {
+    if (s.values->empty()) continue;
+    groups.push_back(*s.values);
+    used.push_back(&s);
+  }
+  std::size_t n = 0;
+  for (const auto& g : groups) n += g.size();
+  if (groups.size() < 2 || n <= groups.size()) {
+    e.sentence = fmt::format(
+        "{}: too few repetitions to test whether {} affects {} (need two or more "
+        "{} and more trials than {}).",
+        where, factor, metric, kind, kind);
+    return e;
+  }
+  stats::KruskalWallis kw;
+  try {
+    kw = stats::kruskal_wallis(groups);
+  } catch (const InputError& error) {
+    e.sentence = fmt::format("{}: cannot test whether {} affects {}: {}.", where, factor, metric, error.what());
+    return e;
+  }
+  e.h = kw.h;
+  e.p = kw.p;
+  e.df = kw.df;
+  e.epsilon_squared = kw.epsilon_squared;
+  e.significant = kw.p < 0.05;
+  e.sentence = fmt::format("{}: {} {} {} (Kruskal–Wallis H = {:.2f}, df = {}, p = {:.3g}, ε² = {:.2f}).", where, factor,
+                           e.significant ? "has a significant effect on" : "has no significant effect on", metric, kw.h,
+                           e.df, kw.p, kw.epsilon_squared);
+  if (!e.significant) return e;
+  for (const auto& d : stats::dunn(groups)) {
+    const auto delta = stats::cliffs_delta(groups[d.first], groups[d.second]);
+    e.pairs.push_back(PairComparison{used[d.first]->name, used[d.second]->name, d.z, d.p_holm, delta.delta,
+                                     std::string(stats::to_string(delta.magnitude))});
+  }
+  return e;
+}
+
+std::string group_place(const Group& g) {
+  return fmt::format("{} at {}{}", g.model, g.arrival, g.knobs.empty() ? "" : " with " + g.knobs);
+}
+
 bool is_estimate(const std::string& source) { return source.find("estimate") != std::string::npos; }
 
 Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed) {
   Analysis a;
   a.trials = rows.size();
   using Key = std::tuple<std::string, std::string, std::string>;  // model, arrival, host
-  std::map<Key, std::map<std::string, std::vector<const TrialRow*>>> cells;
-  std::map<Key, std::set<std::string>> sources;
+  std::map<Key, std::vector<const TrialRow*>> bases;
   std::set<std::string> all_sources;
   for (const auto& r : rows) {
     if (r.status != trial::TrialStatus::ok) {
       ++a.failed;
       continue;
     }
-    const Key key{r.model, r.arrival, r.host};
-    cells[key][r.policy].push_back(&r);
-    sources[key].insert(r.energy_source);
+    bases[Key{r.model, r.arrival, r.host}].push_back(&r);
     all_sources.insert(r.energy_source);
     if (std::ranges::find(a.hosts, r.host) == a.hosts.end()) {
       a.hosts.push_back(r.host);
@@ -236,10 +274,21 @@ Analysis analyse(const std::vector<TrialRow>& rows, std::uint64_t seed) {
   }
   a.sources.assign(all_sources.begin(), all_sources.end());
   a.timeline = timeline_findings(rows);
-  for (const auto& [key, policies] : cells) {
+  for (const auto& [key, trials] : bases) {
     const auto& [model, arrival, host] = key;
-    a.groups.push_back(
-        make_group(model, arrival, host, fmt::format("{}", fmt::join(sources[key], ", ")), policies, seed));
+    const auto varying = varying_knobs(trials);
+    std::map<std::vector<KnobLevel>, std::map<std::string, std::vector<const TrialRow*>>> split;
+    std::map<std::vector<KnobLevel>, std::set<std::string>> sources;
+    for (const auto* t : trials) {
+      std::vector<KnobLevel> levels;
+      for (const auto knob : varying) levels.push_back(level_of(*t, knob));
+      split[levels][t->policy].push_back(t);
+      sources[levels].insert(t->energy_source);
+    }
+    for (const auto& [levels, policies] : split) {
+      a.groups.push_back(make_group({model, arrival, host, fmt::format("{}", fmt::join(sources[levels], ", "))}, levels,
+                                    policies, seed));
+    }
   }
   return a;
 }

@@ -2,7 +2,8 @@
 // The study's answers as numbers: per model, arrival and host, each policy's energy and response
 // time over repetitions; whether the policy and the batch size matter (Kruskal–Wallis, Dunn–Holm,
 // Cliff's delta); the least-energy policy, the recommended one under the SLO, the Pareto front;
-// and the same cells compared across hosts. Pure: no I/O.
+// the same cells compared across hosts. Groups are split by the knobs that vary (knob_analysis.h
+// compares their levels). Pure: no I/O.
 
 #include <cstdint>
 #include <map>
@@ -59,7 +60,8 @@ struct PolicyEffect {
   std::string sentence;               ///< the finding in plain words, with its numbers
 };
 
-/// All policies of one model under one arrival process on one host.
+/// All policies of one model under one arrival process on one host, at one setting of the knobs
+/// that vary among that model's, arrival's and host's trials.
 struct Group {
   std::string model, arrival, host;
   std::string energy_source;                ///< the sources of its energy figures
@@ -74,6 +76,8 @@ struct Group {
   std::optional<std::string> recommended;   ///< least energy among policies whose mean p95 meets the SLO
   std::string recommended_reason;           ///< why it was chosen
   std::vector<std::string> pareto;          ///< policies on the energy–p95 Pareto front, by p95
+  std::vector<KnobLevel> knob_levels;       ///< the levels of the knobs that vary (none: no knob varies)
+  std::string knobs;                        ///< those levels in words: "threads=1, precision=bf16"
 };
 
 /// The analysis of a set of trials.
@@ -86,6 +90,31 @@ struct Analysis {
   std::vector<Machine> machines;      ///< what each host is (as its first trial recorded it), same order
   std::vector<std::string> timeline;  ///< growth of energy per image and accuracy per year, per host
 };
+
+/// One set of values to compare: a policy's or a knob level's repetitions.
+struct Sample {
+  std::string name;                   ///< the policy, or the level ("threads=2")
+  const std::vector<double>* values;  ///< one per repetition; not owned
+};
+
+/// A metric every comparison tests, with the cell's values of it.
+struct ComparedMetric {
+  const char* name;                         ///< "energy per request", "p95 response time"
+  std::vector<double> PolicyCell::*values;  ///< the cell's repetitions of it
+};
+
+/// The metrics every comparison tests: energy per request, then p95 response time.
+inline constexpr ComparedMetric kComparedMetrics[] = {{"energy per request", &PolicyCell::energy_values},
+                                                      {"p95 response time", &PolicyCell::p95_values}};
+
+/// Does `factor` ("the batching policy", "threads") affect `metric` across `samples`, at `where`?
+/// Kruskal–Wallis; Dunn + Holm and Cliff's delta when p < 0.05. `kind` names the samples in the
+/// sentence that says the test cannot run ("policies", "levels").
+PolicyEffect factor_effect(const std::string& metric, const std::vector<Sample>& samples, const std::string& where,
+                           const std::string& factor, const std::string& kind);
+
+/// "m at poisson:10" and, when knobs vary, " with threads=1": where a group's findings hold.
+std::string group_place(const Group& group);
 
 /// True when any of `source`'s parts is the power-model estimate.
 bool is_estimate(const std::string& source);

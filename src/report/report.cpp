@@ -10,6 +10,7 @@
 #include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/stamp.h"
+#include "knob_analysis.h"
 #include "report_documents.h"
 #include "report_figures.h"
 
@@ -58,6 +59,23 @@ std::vector<Figure> figures_of(const Analysis& analysis, const std::optional<Pow
   return figures;
 }
 
+// The Knobs section's figures: per model and host, per varying knob, energy and p95 against its levels.
+std::vector<Figure> knob_figures_of(const std::vector<KnobStudy>& studies) {
+  std::map<std::pair<std::string, std::string>, std::vector<const KnobStudy*>> by_model;
+  for (const auto& s : studies) by_model[{s.model, s.host}].push_back(&s);
+  std::vector<Figure> figures;
+  for (const auto& [key, model_studies] : by_model) {
+    for (const auto knob : kKnobs) {
+      const bool compared = std::ranges::any_of(model_studies, [knob](const KnobStudy* s) {
+        return std::ranges::any_of(s->comparisons, [knob](const KnobComparison& c) { return c.knob == knob; });
+      });
+      if (!compared) continue;
+      for (const char* metric : {"energy", "p95"}) figures.push_back(knob_figure(model_studies, knob, metric));
+    }
+  }
+  return figures;
+}
+
 }  // namespace
 
 ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir,
@@ -78,10 +96,20 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
     validation = sim::validate(trials, documents);
   }
   const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);
-  const auto compiled = render(figures, dir);
-  const ReportContent content{"greenbatch report", utc_now_iso(), options.database,
-                              &analysis,           &figures,      validation ? &*validation : nullptr};
-  ReportFiles files{dir / "report.html", dir / "report.md", figures.size()};
+  const auto studies = knob_studies(analysis);
+  const auto knob_figures = knob_figures_of(studies);
+  auto all = figures;
+  all.insert(all.end(), knob_figures.begin(), knob_figures.end());
+  const auto compiled = render(all, dir);
+  const ReportContent content{"greenbatch report",
+                              utc_now_iso(),
+                              options.database,
+                              &analysis,
+                              &figures,
+                              validation ? &*validation : nullptr,
+                              &studies,
+                              &knob_figures};
+  ReportFiles files{dir / "report.html", dir / "report.md", all.size()};
   write_file_atomically(files.html, html_report(content, compiled, web_dir()));
   write_file_atomically(files.markdown, markdown_report(content));
   return files;

@@ -86,14 +86,14 @@ void cell_rows(Json& rows, const PolicyCell& c, const Json& common, X x, Y y, co
   }
 }
 
-// Error bars for the rows that carry an interval.
-Json interval_layer(const std::string& low, const std::string& high, bool vertical, const Json& colour) {
-  Json encoding = vertical ? Json{{"x", {{"field", "x"}, {"type", "quantitative"}}},
-                                  {"y", {{"field", low}, {"type", "quantitative"}}},
-                                  {"y2", {{"field", high}}}}
-                           : Json{{"y", {{"field", "y"}, {"type", "quantitative"}}},
-                                  {"x", {{"field", low}, {"type", "quantitative"}}},
-                                  {"x2", {{"field", high}}}};
+// Error bars for the rows that carry an interval; `x` encodes the position of vertical bars.
+Json interval_layer(const std::string& low, const std::string& high, bool vertical, const Json& colour,
+                    const Json& x = {{"field", "x"}, {"type", "quantitative"}}) {
+  Json encoding = vertical
+                      ? Json{{"x", x}, {"y", {{"field", low}, {"type", "quantitative"}}}, {"y2", {{"field", high}}}}
+                      : Json{{"y", {{"field", "y"}, {"type", "quantitative"}}},
+                             {"x", {{"field", low}, {"type", "quantitative"}}},
+                             {"x2", {{"field", high}}}};
   encoding["color"] = colour;
   return {{"name", vertical ? "y_intervals" : "x_intervals"},
           {"data", points_data()},
@@ -124,11 +124,13 @@ std::string slug(const std::string& text) {
 }
 
 Figure tradeoff_figure(const Group& g) {
-  const auto where = g.model + ", " + g.arrival + (g.host.empty() ? "" : ", host " + g.host);
+  const auto where = g.model + ", " + g.arrival + (g.knobs.empty() ? "" : ", " + g.knobs) +
+                     (g.host.empty() ? "" : ", host " + g.host);
   std::vector<const PolicyCell*> cells;
   for (const auto& c : g.cells) cells.push_back(&c);
   const auto [fewest, most] = repetition_range(cells);
-  Figure f{"tradeoff_" + slug(g.model + " " + g.arrival + (g.host.empty() ? "" : " " + g.host)),
+  Figure f{"tradeoff_" + slug(g.model + " " + g.arrival + (g.host.empty() ? "" : " " + g.host) +
+                              (g.knobs.empty() ? "" : " " + g.knobs)),
            "Energy per request against p95 response time, " + where +
                ": one colour per policy; the line joins the Pareto front of the policy means (no other policy "
                "is both faster and more frugal)" +
@@ -214,9 +216,11 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
     for (const auto& s : sources) notes.insert(notes.begin(), source_note(s));
   }
   const auto where = first.model + (first.host.empty() ? "" : ", host " + first.host);
+  const bool knobs = std::ranges::any_of(groups, [](const Group* g) { return !g->knobs.empty(); });
   Figure f{fmt::format("batch_{}_{}", metric, slug(first.model + (first.host.empty() ? "" : " " + first.host))),
-           what + " against batch size, " + where +
-               ": one colour per arrival process; filled marks joined by lines are fixed batch sizes, hollow "
+           what + " against batch size, " + where + ": one colour per arrival process" +
+               (knobs ? " and setting of the knobs that vary" : "") +
+               "; filled marks joined by lines are fixed batch sizes, hollow "
                "marks are the other policies placed at the mean batch size they formed" +
                (latency ? "; the mark's shape is the statistic (p50, p95, max)." : "."),
            figure_spec(what + " against batch size: " + where, notes),
@@ -250,26 +254,31 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
       if (fixed)
         x_estimate = Estimate{c.trials.size(), static_cast<double>(*c.facts.fixed_batch), std::nullopt, std::nullopt};
       for (const auto& s : statistics) {
-        cell_rows(rows, c, {{"series", g->arrival}, {"policy", c.policy}, {"fixed", fixed}, {"statistic", s.name}},
+        cell_rows(rows, c,
+                  {{"series", g->arrival + (g->knobs.empty() ? "" : ", " + g->knobs)},
+                   {"policy", c.policy},
+                   {"fixed", fixed},
+                   {"statistic", s.name}},
                   batch, s.get, x_estimate, c.*s.estimate);
       }
     }
   }
-  const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", "arrival"}};
+  const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", knobs ? "arrival, knobs" : "arrival"}};
   double largest = 1.0;
   for (const auto& r : rows) largest = std::max(largest, r.at("x").get<double>());
   Json ticks = Json::array();
   for (int b = 1; b <= 2 * largest; b *= 2) ticks.push_back(b);
   auto x_axis = axis("x", "batch size (log2 scale)", {{"type", "log"}, {"base", 2}});
   x_axis["axis"] = {{"values", ticks}, {"format", "d"}};
-  Json encoding{{"x", std::move(x_axis)},
-                {"y", axis("y", y_title)},
-                {"color", colour},
-                {"fillOpacity", {{"condition", {{"test", "datum.fixed"}, {"value", 1}}}, {"value", 0}}},
-                {"tooltip", Json::array({tooltip("policy", "policy"), tooltip("series", "arrival"),
-                                         tooltip("statistic", "statistic"), tooltip("what", "point"),
-                                         tooltip("x", "batch size", ".3g"), tooltip("y", y_title, ".4g"),
-                                         tooltip("ci", "interval")})}};
+  Json encoding{
+      {"x", std::move(x_axis)},
+      {"y", axis("y", y_title)},
+      {"color", colour},
+      {"fillOpacity", {{"condition", {{"test", "datum.fixed"}, {"value", 1}}}, {"value", 0}}},
+      {"tooltip",
+       Json::array({tooltip("policy", "policy"), tooltip("series", knobs ? "arrival, knobs" : "arrival"),
+                    tooltip("statistic", "statistic"), tooltip("what", "point"), tooltip("x", "batch size", ".3g"),
+                    tooltip("y", y_title, ".4g"), tooltip("ci", "interval")})}};
   if (latency) encoding["shape"] = {{"field", "statistic"}, {"type", "nominal"}, {"title", "statistic"}};
   f.spec["layer"].push_back(interval_layer("y_low", "y_high", true, colour));
   Json line_encoding{{"x", {{"field", "x"}, {"type", "quantitative"}}},
@@ -285,6 +294,86 @@ Figure batch_figure(const std::vector<const Group*>& groups, const std::string& 
   add_points(f,
              {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}, {"strokeWidth", 1.5}}},
               {"encoding", std::move(encoding)}},
+             rows);
+  return f;
+}
+
+Figure knob_figure(const std::vector<const KnobStudy*>& studies, Knob knob, const std::string& metric) {
+  const auto& first = *studies.front();
+  const bool energy = metric == "energy";
+  const auto name = std::string(to_string(knob));
+  std::vector<const PolicyCell*> cells;
+  std::set<std::string> sources;
+  std::set<KnobLevel> levels;
+  for (const auto* s : studies) {
+    sources.insert(s->energy_source);
+    for (const auto& c : s->comparisons) {
+      if (c.knob != knob) continue;
+      for (const auto& l : c.levels) {
+        cells.push_back(&l.cell);
+        levels.insert(l.level);
+      }
+    }
+  }
+  const auto [fewest, most] = repetition_range(cells);
+  std::vector<std::string> notes{
+      uncertainty_note(fewest, most),
+      fmt::format("y from zero; x: the levels of {} in order{}", name,
+                  knob == Knob::threads || knob == Knob::precision ? "" : " (none: the machine's own setting)")};
+  if (energy) {
+    for (const auto& s : sources) notes.insert(notes.begin(), source_note(s));
+  }
+  const auto y_title = energy ? fmt::format("energy per request (J, {})", first.energy_source)
+                              : std::string("p95 response time (ms)");
+  const auto where = first.model + (first.host.empty() ? "" : ", host " + first.host);
+  const auto what = energy ? std::string("Energy per request") : std::string("p95 response time");
+  Figure f{fmt::format("knob_{}_{}_{}", metric, name, slug(first.model + (first.host.empty() ? "" : " " + first.host))),
+           fmt::format("{} against {}, {}: one colour per policy{}", what, name, where,
+                       studies.size() > 1 ? " and arrival process" : "") +
+               (knob == Knob::precision ? "." : "; lines join the means of the ordered levels."),
+           figure_spec(fmt::format("{} against {}: {}", what, name, where), notes),
+           0,
+           {}};
+  Json order = Json::array();
+  for (const auto& l : levels) order.push_back(l.value);
+  const Json x{
+      {"field", "level"}, {"type", "ordinal"}, {"sort", order}, {"title", name}, {"axis", {{"labelAngle", 0}}}};
+  Json rows = Json::array();
+  const auto y_of = energy ? energy_of : p95_of;
+  for (const auto* s : studies) {
+    for (const auto& c : s->comparisons) {
+      if (c.knob != knob) continue;
+      const auto series = c.policy + (studies.size() > 1 ? " at " + s->arrival : "") +
+                          (c.fixed.empty() ? "" : " with " + c.fixed);
+      for (const auto& l : c.levels) {
+        const Estimate position{l.cell.trials.size(), 0.0, std::nullopt, std::nullopt};
+        cell_rows(
+            rows, l.cell, {{"series", series}, {"policy", c.policy}, {"level", l.level.value}},
+            [](const TrialRow&) -> std::optional<double> { return 0.0; }, y_of, position,
+            energy ? l.cell.energy : l.cell.p95);
+      }
+    }
+  }
+  for (auto& r : rows) r.erase("x");  // the level is the position
+  const Json colour{{"field", "series"}, {"type", "nominal"}, {"title", "policy"}, {"sort", nullptr}};
+  f.spec["layer"].push_back(interval_layer("y_low", "y_high", true, colour, x));
+  if (knob != Knob::precision) {
+    f.spec["layer"].push_back(
+        {{"name", "lines"},
+         {"data", points_data()},
+         {"transform", {visible_rows()}},
+         {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
+         {"encoding",
+          {{"x", x}, {"y", {{"aggregate", "mean"}, {"field", "y"}, {"type", "quantitative"}}}, {"color", colour}}}});
+  }
+  add_points(f,
+             {{"mark", {{"type", "point"}, {"filled", true}, {"size", 60}}},
+              {"encoding",
+               {{"x", x},
+                {"y", axis("y", y_title)},
+                {"color", colour},
+                {"tooltip", Json::array({tooltip("series", "policy"), tooltip("level", name), tooltip("what", "point"),
+                                         tooltip("y", y_title, ".4g"), tooltip("ci", "interval")})}}}},
              rows);
   return f;
 }

@@ -8,6 +8,7 @@
 #include "greenbatch/core/request.h"
 #include "greenbatch/sim/validation.h"
 #include "greenbatch/store/result_store.h"
+#include "knob_analysis.h"
 
 namespace greenbatch::report {
 
@@ -21,6 +22,13 @@ Figure tradeoff_figure(const Group& group);
 /// request) or "latency" (p50, p95 and max response time). Fixed batch sizes are filled and
 /// joined; other policies are hollow, placed at the mean batch size they formed.
 Figure batch_figure(const std::vector<const Group*>& model_groups, const std::string& metric);
+
+/// Per varying knob and model (and host): `metric` "energy" (energy per request) or "p95" (p95
+/// response time) against the knob's levels in order, one colour per policy (with the arrival
+/// process and the other knobs' levels where there are several); each repetition below
+/// kMinRepetitionsForInterval, else the mean and its 95 % CI; means joined by lines where the
+/// levels are ordered (every knob but precision). `studies` are one model's on one host.
+Figure knob_figure(const std::vector<const KnobStudy*>& studies, Knob knob, const std::string& metric);
 
 /// A power trace on the trial's clock with each batch as a band.
 struct PowerTrace {

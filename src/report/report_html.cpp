@@ -86,9 +86,23 @@ std::string row(const std::vector<std::string>& cells) {
   return r + "</tr>\n";
 }
 
+// Each test's sentence and, when significant, its pairwise comparisons.
+void effects_html(std::ostringstream& h, const std::vector<PolicyEffect>& effects) {
+  for (const auto& e : effects) {
+    h << "<p class=\"finding\">" << escape(e.sentence) << "</p>\n";
+    if (e.pairs.empty()) continue;
+    h << table_head({e.metric + ": pair", "Dunn z", "Holm p", "Cliff's δ", "magnitude"});
+    for (const auto& p : e.pairs) {
+      h << row({p.a + " vs " + p.b, fmt::format("{:.2f}", p.z), fmt::format("{:.3g}", p.p_holm),
+                fmt::format("{:+.2f}", p.cliffs_delta), p.magnitude});
+    }
+    h << "</tbody></table>\n";
+  }
+}
+
 void group_html(std::ostringstream& h, const Group& g) {
   h << "<h3>" << escape(g.model) << ", " << escape(g.arrival) << (g.host.empty() ? "" : ", " + escape(g.host))
-    << "</h3>\n";
+    << (g.knobs.empty() ? "" : ", " + escape(g.knobs)) << "</h3>\n";
   h << table_head({"policy", "energy / request (J, " + g.energy_source + ")", "dynamic (J)", "p50 (ms)", "p95 (ms)",
                    "max (ms)", "mean batch size"});
   for (const auto& c : g.cells) {
@@ -96,18 +110,7 @@ void group_html(std::ostringstream& h, const Group& g) {
               cell_text(c.max), cell_text(c.batch_size)});
   }
   h << "</tbody></table>\n";
-  for (const auto* effects : {&g.batch_effects, &g.effects}) {
-    for (const auto& e : *effects) {
-      h << "<p class=\"finding\">" << escape(e.sentence) << "</p>\n";
-      if (e.pairs.empty()) continue;
-      h << table_head({e.metric + ": pair", "Dunn z", "Holm p", "Cliff's δ", "magnitude"});
-      for (const auto& p : e.pairs) {
-        h << row({p.a + " vs " + p.b, fmt::format("{:.2f}", p.z), fmt::format("{:.3g}", p.p_holm),
-                  fmt::format("{:+.2f}", p.cliffs_delta), p.magnitude});
-      }
-      h << "</tbody></table>\n";
-    }
-  }
+  for (const auto* effects : {&g.batch_effects, &g.effects}) effects_html(h, *effects);
 }
 
 void hosts_html(std::ostringstream& h, const Analysis& a) {
@@ -117,7 +120,9 @@ void hosts_html(std::ostringstream& h, const Analysis& a) {
   for (const auto& m : a.machines) h << row({m.host, m.cpu, m.device, m.backend, m.meters});
   h << "</tbody></table>\n<p>The same cell on each host: mean energy per request and mean p95 response "
        "time.</p>\n";
+  const bool knobs = std::ranges::any_of(rows, [](const HostRow& r) { return !r.knobs.empty(); });
   std::vector<std::string> headers{"model", "arrival", "policy"};
+  if (knobs) headers.insert(headers.begin() + 2, "knobs");
   for (const auto& host : a.hosts) {
     headers.push_back(host + " energy (J)");
     headers.push_back(host + " p95 (ms)");
@@ -125,6 +130,7 @@ void hosts_html(std::ostringstream& h, const Analysis& a) {
   h << table_head(headers);
   for (const auto& r : rows) {
     std::vector<std::string> cells{r.model, r.arrival, r.policy};
+    if (knobs) cells.insert(cells.begin() + 2, r.knobs);
     for (const auto* c : r.cells) {
       cells.push_back(c ? cell_text(c->energy) : "–");
       cells.push_back(c ? cell_text(c->p95) : "–");
@@ -132,10 +138,13 @@ void hosts_html(std::ostringstream& h, const Analysis& a) {
     h << row(cells);
   }
   h << "</tbody></table>\n<p>Batching saving per host (least-energy policy against fixed:1):</p>\n"
-    << table_head({"model", "arrival", "host", "saving"});
+    << table_head(knobs ? std::vector<std::string>{"model", "arrival", "host", "knobs", "saving"}
+                        : std::vector<std::string>{"model", "arrival", "host", "saving"});
   for (const auto& g : a.groups) {
-    h << row({g.model, g.arrival, g.host,
-              g.saving ? fmt::format("{:.1f} % ({})", *g.saving * 100.0, *g.best) : std::string("–")});
+    std::vector<std::string> cells{g.model, g.arrival, g.host,
+                                   g.saving ? fmt::format("{:.1f} % ({})", *g.saving * 100.0, *g.best) : "–"};
+    if (knobs) cells.insert(cells.begin() + 3, g.knobs);
+    h << row(cells);
   }
   h << "</tbody></table>\n";
 }
@@ -152,6 +161,30 @@ void figure_html(std::ostringstream& h, const Figure& f) {
   }
   h << "</div><div class=\"chart\"></div>\n<figcaption>" << escape(f.caption) << " Files: <a href=\"" << escape(f.name)
     << ".svg\">SVG</a>, <a href=\"" << escape(f.name) << ".png\">PNG</a>.</figcaption></figure>\n";
+}
+
+void knobs_html(std::ostringstream& h, const ReportContent& content) {
+  if (content.knob_studies == nullptr || content.knob_studies->empty()) return;
+  h << "<h2>Knobs</h2>\n<p>" << escape(knobs_intro()) << "</p>\n";
+  for (const auto& s : *content.knob_studies) {
+    h << "<h3>" << escape(study_title(s)) << "</h3>\n<p class=\"finding\">" << escape(s.sentence) << "</p>\n"
+      << table_head({"knob", "least-energy setting", "default", "saving", "p (Kruskal–Wallis)"});
+    for (const auto& v : s.savings) {
+      h << row({std::string(to_string(v.knob)), v.best.label(), v.reference.label(), saving_text(v),
+                v.p ? fmt::format("{:.3g}", *v.p) : std::string("–")});
+    }
+    h << "</tbody></table>\n";
+    for (const auto& c : s.comparisons) {
+      h << "<h4>" << escape(comparison_title(c)) << "</h4>\n"
+        << table_head({"level", "energy / request (J, " + s.energy_source + ")", "p95 (ms)"});
+      for (const auto& l : c.levels) h << row({l.level.label(), cell_text(l.cell.energy), cell_text(l.cell.p95)});
+      h << "</tbody></table>\n<p class=\"finding\">" << escape(c.sentence) << "</p>\n";
+      effects_html(h, c.effects);
+    }
+  }
+  if (content.knob_figures != nullptr) {
+    for (const auto& f : *content.knob_figures) figure_html(h, f);
+  }
 }
 
 }  // namespace
@@ -178,15 +211,18 @@ std::string html_report(const ReportContent& content, const std::string& compile
   h << "<p>Table cells: mean over repetitions, with a bootstrap 95 % CI in brackets only from "
     << kMinRepetitionsForInterval << " repetitions on; n = repetitions. Click a column header to sort.</p>\n";
   h << "<h2>Conclusions</h2>\n<ul>\n";
-  for (const auto& c : conclusions(a)) h << "<li>" << escape(c) << "</li>\n";
+  for (const auto& c : conclusions(content)) h << "<li>" << escape(c) << "</li>\n";
   const bool hosts = a.hosts.size() > 1;
+  const bool knobs = std::ranges::any_of(a.groups, [](const Group& g) { return !g.knobs.empty(); });
   h << "</ul>\n<h2>Best policy per model and arrival rate</h2>\n";
   std::vector<std::string> best_headers{"model", "arrival", "least energy per request", "recommended", "finding"};
+  if (knobs) best_headers.insert(best_headers.begin() + 2, "knobs");
   if (hosts) best_headers.insert(best_headers.begin() + 2, "host");
   h << table_head(best_headers);
   for (const auto& g : a.groups) {
     std::vector<std::string> cells{g.model, g.arrival, g.best.value_or("–"), g.recommended.value_or("–"),
                                    g.best_sentence};
+    if (knobs) cells.insert(cells.begin() + 2, g.knobs);
     if (hosts) cells.insert(cells.begin() + 2, g.host);
     h << row(cells);
   }
@@ -194,6 +230,7 @@ std::string html_report(const ReportContent& content, const std::string& compile
   hosts_html(h, a);
   h << "<h2>Per model and arrival process</h2>\n";
   for (const auto& g : a.groups) group_html(h, g);
+  knobs_html(h, content);
   if (content.validation != nullptr) {
     const auto& v = *content.validation;
     h << "<h2>Simulator validation</h2>\n<p>" << escape(validation_sentence(v))

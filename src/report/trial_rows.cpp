@@ -4,6 +4,7 @@
 #include "greenbatch/batching/policy_spec.h"
 #include "greenbatch/core/error.h"
 
+#include <limits>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -37,6 +38,17 @@ Machine machine_of(const std::string& environment_json) {
   return m;
 }
 
+// A power setting from the requested settings: its number, or "none" (ranked above every number:
+// no cap) when the key is absent or null.
+KnobLevel power_level(Knob knob, const nlohmann::json& requested) {
+  const auto key = std::string(to_string(knob));
+  if (requested.is_object() && requested.contains(key) && requested[key].is_number()) {
+    const auto number = requested[key].get<double>();
+    return {knob, requested[key].dump(), number};
+  }
+  return {knob, "none", std::numeric_limits<double>::infinity()};
+}
+
 // (kind, batch size, spec): fixed:B sorts by B, then dynamic, greedy, slo; unparsable specs last.
 std::tuple<int, std::size_t, std::string> policy_key(const std::string& spec) {
   using batching::PolicyFamily;
@@ -58,6 +70,45 @@ std::tuple<int, std::size_t, std::string> policy_key(const std::string& spec) {
 }
 
 }  // namespace
+
+std::string_view to_string(Knob knob) {
+  switch (knob) {
+    case Knob::threads:
+      return "threads";
+    case Knob::precision:
+      return "precision";
+    case Knob::cpu_max_freq_khz:
+      return "cpu_max_freq_khz";
+    case Knob::gpu_power_limit_w:
+      return "gpu_power_limit_w";
+    case Knob::gpu_clocks_mhz:
+      return "gpu_clocks_mhz";
+  }
+  return "unknown";
+}
+
+std::partial_ordering KnobLevel::operator<=>(const KnobLevel& other) const {
+  return std::tie(knob, rank, value) <=> std::tie(other.knob, other.rank, other.value);
+}
+
+std::string KnobLevel::label() const { return fmt::format("{}={}", to_string(knob), value); }
+
+std::vector<KnobLevel> knob_levels(int threads, const std::string& requested_json) {
+  const auto requested = nlohmann::json::parse(requested_json, nullptr, false);
+  if (requested.is_object() && requested.contains("threads") && requested["threads"].is_number_integer() &&
+      requested["threads"].get<int>() > 0) {
+    threads = requested["threads"].get<int>();  // the study's factor, even where a backend ignores it
+  }
+  std::string precision = "fp32";
+  if (requested.is_object() && requested.contains("precision") && requested["precision"].is_string()) {
+    precision = requested["precision"].get<std::string>();
+  }
+  return {{Knob::threads, std::to_string(threads), static_cast<double>(threads)},
+          {Knob::precision, precision, precision == "fp32" ? 0.0 : 1.0},
+          power_level(Knob::cpu_max_freq_khz, requested),
+          power_level(Knob::gpu_power_limit_w, requested),
+          power_level(Knob::gpu_clocks_mhz, requested)};
+}
 
 PolicyFacts policy_facts(const std::string& spec) {
   try {
@@ -97,6 +148,7 @@ std::vector<TrialRow> trial_rows(const std::vector<trial::TrialRecord>& trials) 
     row.avg_power_w = s.avg_power_w;
     row.mean_batch_size = s.mean_batch_size;
     row.slo_ms = c.slo_ms;
+    row.knobs = knob_levels(c.threads, t.requested_json);
     rows.push_back(std::move(row));
   }
   return rows;

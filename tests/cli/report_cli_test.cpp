@@ -151,5 +151,64 @@ TEST(ReportCli, MissingDatabaseIsAClearError) {
   EXPECT_FALSE(std::filesystem::exists(out.path() / "none.db"));
 }
 
+// A study over threads = [1, 2]: the report keeps the thread counts apart and compares them in
+// its Knobs section, with figures that draw in the browser like the others. (The synthetic backend
+// runs on one thread whatever it is asked, so no particular effect is expected: the test checks the
+// structure, not a finding.)
+TEST(ReportCli, ThreadsFactorGetsAKnobsSection) {
+  TempDir dir("report_cli_knobs");
+  write_file(dir.path() / "study.toml", R"(name = "knobs report test"
+models = ["synthetic:alpha=0.5,tau0=2,mode=spin"]
+policies = ["fixed:1", "fixed:4"]
+arrivals = ["jitter:150"]
+threads = [1, 2]
+requests = 24
+repetitions = 2
+idle_seconds = 0.1
+rest_seconds = 0
+meter = "estimate"
+)");
+  const auto db = dir.path() / "study.db";
+  const auto study = run_cli({"study", (dir.path() / "study.toml").string(), "--db", db.string()});
+  ASSERT_EQ(study.exit_code, 0) << study.err;
+  const auto out = dir.path() / "out";
+  const auto r = run_cli({"report", "--db", db.string(), "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto md = slurp(out / "report.md");
+  for (const char* part :
+       {"\n## synthetic:alpha=0.5,tau0=2,mode=spin, jitter:150,spread=0.2, threads=1\n",
+        "\n## synthetic:alpha=0.5,tau0=2,mode=spin, jitter:150,spread=0.2, threads=2\n", "\n## Knobs\n",
+        "\n#### threads, fixed:1\n", "\n#### threads, fixed:4\n", "| threads=1 | ", "(n=2)",
+        "the least energy per request is fixed:", "knob_energy_threads_synthetic_alpha_0_5_tau0_2_mode_spin.svg"}) {
+    EXPECT_TRUE(contains(md, part)) << part << "\n" << md;
+  }
+  for (const char* name : {"knob_energy_threads_synthetic_alpha_0_5_tau0_2_mode_spin",
+                           "knob_p95_threads_synthetic_alpha_0_5_tau0_2_mode_spin",
+                           "tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2_threads_1",
+                           "tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2_threads_2"}) {
+    EXPECT_GT(std::filesystem::file_size(out / (std::string(name) + ".png")), 1000u) << name;
+  }
+  const auto html = slurp(out / "report.html");
+  EXPECT_TRUE(contains(html, "<h2>Knobs</h2>"));
+  const auto result = dir.path() / "check.json";
+  ASSERT_EQ(
+      run_shell("node '" GREENBATCH_SOURCE_DIR "/report/web/check_report.mjs' '" + (out / "report.html").string() +
+                "' '" + (dir.path() / "shot.png").string() + "' > '" + result.string() + "'"),
+      0);
+  const auto check = nlohmann::json::parse(slurp(result));
+  EXPECT_TRUE(check.at("console_errors").empty()) << check.at("console_errors").dump(1);
+  std::size_t knob_figures = 0;
+  for (const auto& f : check.at("figures")) {
+    EXPECT_EQ(f.at("marks"), f.at("points")) << f.at("name") << ": one mark per data point";
+    if (f.at("name").get<std::string>().starts_with("knob_")) {
+      ++knob_figures;
+      EXPECT_EQ(f.at("points").get<int>(), 8) << f.at("name") << ": two policies × two levels × two repetitions";
+    }
+  }
+  EXPECT_EQ(knob_figures, 2u);
+  EXPECT_EQ(check.at("figures").size(), 7u) << "two trade-offs (one per thread count), three against batch size, two "
+                                               "against threads";
+}
+
 }  // namespace
 }  // namespace greenbatch::testing

@@ -2,6 +2,8 @@
 // hand-made group, and one mark per data point in every figure's "points" layer.
 #include "report/report_figures.h"
 
+#include "report/knob_analysis.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -137,6 +139,81 @@ TEST(ReportFigures, ValidationHasAPointPerSimulatedTrialAndTheDiagonal) {
   const auto& diagonal = f.spec.at("layer").at(0);
   EXPECT_EQ(diagonal.at("name"), "diagonal");
   EXPECT_EQ(diagonal.at("data").at("values").at(1).at("x"), 30.0) << "up to the largest value";
+  expect_one_mark_per_point(f);
+}
+
+}  // namespace
+}  // namespace greenbatch::report
+
+namespace greenbatch::report {
+namespace {
+
+// fixed:1 and fixed:4 at two levels of one knob, two repetitions each, energy from the estimate.
+std::vector<TrialRow> knob_rows(const std::vector<std::string>& requested) {
+  std::vector<TrialRow> out;
+  for (const std::string policy : {"fixed:1", "fixed:4"}) {
+    for (std::size_t level = 0; level < requested.size(); ++level) {
+      for (int rep = 0; rep < 2; ++rep) {
+        TrialRow r;
+        r.trial_id = policy + requested[level] + std::to_string(rep);
+        r.model = "m";
+        r.policy = policy;
+        r.arrival = "poisson:10";
+        r.energy_source = "estimate";
+        r.repetition = rep;
+        r.energy_per_request_j = 0.5 - 0.1 * static_cast<double>(level) + 0.01 * rep;
+        r.response_p95_ms = 10.0 + 5.0 * static_cast<double>(level) + rep;
+        r.knobs = knob_levels(1, requested[level]);
+        out.push_back(r);
+      }
+    }
+  }
+  return out;
+}
+
+const nlohmann::ordered_json* layer(const Figure& f, const std::string& name) {
+  for (const auto& l : f.spec.at("layer")) {
+    if (l.value("name", "") == name) return &l;
+  }
+  return nullptr;
+}
+
+TEST(ReportFigures, KnobFiguresHaveASeriesPerPolicyAgainstTheLevelsInOrder) {
+  const auto studies = knob_studies(analyse(knob_rows({R"({"threads":2})", R"({"threads":1})"}), 1));
+  ASSERT_EQ(studies.size(), 1u);
+  const auto energy = knob_figure({&studies[0]}, Knob::threads, "energy");
+  EXPECT_EQ(energy.name, "knob_energy_threads_m");
+  // Two levels × two repetitions (fewer than five: each repetition is a point) per policy.
+  EXPECT_EQ(energy.series, (std::map<std::string, std::size_t>{{"fixed:1", 4}, {"fixed:4", 4}}));
+  expect_one_mark_per_point(energy);
+  const auto& points = *layer(energy, "points");
+  EXPECT_EQ(points.at("encoding").at("x").at("sort"), nlohmann::ordered_json::array({"1", "2"}));
+  EXPECT_EQ(points.at("encoding").at("y").at("title"), "energy per request (J, estimate)");
+  const auto& data = energy.spec.at("datasets").at("points");
+  EXPECT_EQ(data.at(0).at("level"), "1");
+  EXPECT_DOUBLE_EQ(data.at(0).at("y").get<double>(), 0.5 - 0.1) << "threads=1 was the second level asked for";
+  EXPECT_FALSE(data.at(0).contains("x")) << "the level is the position";
+  EXPECT_NE(layer(energy, "lines"), nullptr) << "thread counts are ordered";
+  EXPECT_NE(energy.spec.at("title").at("subtitle").dump().find("an ESTIMATE from a power model"), std::string::npos);
+
+  const auto p95 = knob_figure({&studies[0]}, Knob::threads, "p95");
+  EXPECT_EQ(p95.name, "knob_p95_threads_m");
+  EXPECT_EQ(layer(p95, "points")->at("encoding").at("y").at("title"), "p95 response time (ms)");
+  EXPECT_EQ(p95.points, 8u);
+
+  // The figures of the groups keep the thread counts apart too.
+  const auto a = analyse(knob_rows({R"({"threads":2})", R"({"threads":1})"}), 1);
+  ASSERT_EQ(a.groups.size(), 2u);
+  EXPECT_EQ(tradeoff_figure(a.groups[0]).name, "tradeoff_m_poisson_10_threads_1");
+  EXPECT_EQ(tradeoff_figure(a.groups[1]).name, "tradeoff_m_poisson_10_threads_2");
+  const auto batch = batch_figure({&a.groups[0], &a.groups[1]}, "energy");
+  EXPECT_EQ(batch.series,
+            (std::map<std::string, std::size_t>{{"poisson:10, threads=1", 4}, {"poisson:10, threads=2", 4}}));
+
+  const auto precision = knob_studies(analyse(knob_rows({"{}", R"({"precision":"bf16"})"}), 1));
+  const auto f = knob_figure({&precision.at(0)}, Knob::precision, "energy");
+  EXPECT_EQ(layer(f, "points")->at("encoding").at("x").at("sort"), nlohmann::ordered_json::array({"fp32", "bf16"}));
+  EXPECT_EQ(layer(f, "lines"), nullptr) << "precisions have no order to draw";
   expect_one_mark_per_point(f);
 }
 

@@ -154,6 +154,56 @@ TEST(Report, SeveralHostsAreComparedSideBySide) {
   }
 }
 
+// Precision and a CPU cap as the trial builder records them (requested settings), two
+// repetitions per cell: the report splits and compares both knobs.
+TEST(Report, KnobsFromTheRequestedSettingsGetAKnobsSection) {
+  testing::TempDir dir("report_knobs");
+  {
+    auto store = store::ResultStore::open(dir.path() / "knobs.db");
+    int id = 0;
+    for (const std::string precision : {"fp32", "bf16"}) {
+      for (const std::string cap : {"null", "1200000"}) {
+        for (const int b : {1, 4}) {
+          for (int rep = 0; rep < 2; ++rep) {
+            trial::TrialRecord r;
+            r.trial_id = "t" + std::to_string(id++);
+            r.config.model = "m";
+            r.config.threads = 2;
+            r.config.policy = "fixed:" + std::to_string(b);
+            r.config.arrival = "poisson:10";
+            r.requested_json = R"({"threads":0,"precision":")" + precision + R"(","cpu_max_freq_khz":)" + cap + "}";
+            r.environment_json = R"({"host":"h"})";
+            r.repetition = rep;
+            r.summary.energy_source = "rapl";
+            r.summary.mean_batch_size = b;
+            r.summary.energy_per_request_j = (precision == "bf16" ? 0.3 : 0.5) * (cap == "null" ? 1.0 : 0.9) / b +
+                                             0.01 * rep;
+            r.summary.response_p95_ms = 10.0 * b + rep;
+            store.save_trial(r);
+          }
+        }
+      }
+    }
+  }
+  const auto store = store::ResultStore::open(dir.path() / "knobs.db");
+  const auto files = write_report(store, dir.path() / "out", {.database = "knobs.db"});
+  const auto md = slurp(files.markdown);
+  for (const char* part : {"\n## m, poisson:10, precision=bf16, cpu_max_freq_khz=1200000\n", "\n## Knobs\n",
+                           "\n#### precision, fixed:4 with cpu_max_freq_khz=none\n",
+                           "\n#### cpu_max_freq_khz, fixed:1 with precision=bf16\n",
+                           "the least energy per request is fixed:4 with precision=bf16, cpu_max_freq_khz=1200000",
+                           "| precision | precision=bf16 | precision=fp32 | 38.3 % |",
+                           "| cpu_max_freq_khz | cpu_max_freq_khz=1200000 | cpu_max_freq_khz=none | 9.4 % |"}) {
+    EXPECT_NE(md.find(part), std::string::npos) << part << "\n" << md;
+  }
+  EXPECT_EQ(md.find("threads="), std::string::npos) << "threads did not vary";
+  for (const char* figure :
+       {"knob_energy_precision_m.svg", "knob_p95_precision_m.png", "knob_energy_cpu_max_freq_khz_m.svg",
+        "tradeoff_m_poisson_10_precision_fp32__cpu_max_freq_khz_none.svg"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / figure)) << figure;
+  }
+}
+
 TEST(Report, MissingChartingPackagesAreAnUnsupportedErrorNamingTheFix) {
   testing::TempDir dir("report_no_web");
   write_two_host_store(dir.path() / "hosts.db");
