@@ -14,18 +14,10 @@
 #include "cli/run_cli.h"
 #include "support/fixture_tree.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::testing {
 namespace {
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 constexpr const char* kStudy = R"(name = "report test"
 models = ["synthetic:alpha=0.5,tau0=2,mode=spin", "synthetic:alpha=2,tau0=1,mode=spin"]
@@ -66,19 +58,19 @@ TEST(ReportCli, WritesFiguresTablesHtmlAndMarkdown) {
     EXPECT_GT(std::filesystem::file_size(out.path() / (std::string(name) + ".png")), 1000u) << name;
   }
   EXPECT_TRUE(contains(r.out, "(9 figures)")) << r.out;
-  const auto specs = nlohmann::json::parse(slurp(out.path() / "figures.json"));
+  const auto specs = nlohmann::json::parse(read_text(out.path() / "figures.json"));
   EXPECT_EQ(specs.size(), 9u);
   const auto trace = std::ranges::find_if(specs, [](const auto& f) { return f.at("name") == "power_trace"; });
   ASSERT_NE(trace, specs.end());
   EXPECT_TRUE(contains(trace->at("spec").at("title").dump(), "power samples and batches on the trial's clock"));
   EXPECT_GT(trace->at("spec").at("layer").at(0).at("data").at("values").size(), 0u) << "batches drawn as bands";
-  const auto md = slurp(out.path() / "report.md");
+  const auto md = read_text(out.path() / "report.md");
   EXPECT_TRUE(contains(md, "## Conclusions")) << md;
   EXPECT_TRUE(contains(md, "the batch size has")) << md;
   EXPECT_TRUE(contains(md, "minimises energy per request")) << md;
   EXPECT_TRUE(contains(md, "ESTIMATE from a power model")) << md;
   EXPECT_TRUE(contains(md, "(n=3)")) << "three repetitions: no interval\n" << md;
-  const auto html = slurp(out.path() / "report.html");
+  const auto html = read_text(out.path() / "report.html");
   EXPECT_EQ(std::count(html.begin(), html.end(), '\0'), 0);
   EXPECT_FALSE(std::regex_search(html, std::regex(R"re((src|href)\s*=\s*"(https?:)?//)re")))
       << "loads something remote";
@@ -96,8 +88,8 @@ TEST(ReportCli, HtmlWorksOfflineInHeadlessChromium) {
                       (out.path() / "report.html").string() + "' '" + screenshot + "' > '" + result.string() +
                       "' 2> '" + log.string() + "'"),
             0)
-      << slurp(log);
-  const auto check = nlohmann::json::parse(slurp(result));
+      << read_text(log);
+  const auto check = nlohmann::json::parse(read_text(result));
   EXPECT_TRUE(check.at("console_errors").empty()) << check.at("console_errors").dump(1);
   EXPECT_TRUE(check.at("remote_requests").empty()) << check.at("remote_requests").dump(1);
   EXPECT_TRUE(check.at("figures_error").is_null()) << check.at("figures_error");
@@ -134,7 +126,7 @@ TEST(ReportCli, TimelineFromTheDatabaseAndMeasuredNow) {
                           out.path().string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "% per year")) << r.out;
-  const auto md = slurp(out.path() / "timeline.md");
+  const auto md = read_text(out.path() / "timeline.md");
   EXPECT_TRUE(contains(md, "shufflenet_v2_x1_0 (highlighted)")) << md;
   EXPECT_TRUE(contains(md, "| estimate |")) << md;
   for (const char* f : {"timeline_year.svg", "timeline_year.png", "timeline_accuracy.svg", "timeline_accuracy.png",
@@ -174,7 +166,7 @@ meter = "estimate"
   const auto out = dir.path() / "out";
   const auto r = run_cli({"report", "--db", db.string(), "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto md = slurp(out / "report.md");
+  const auto md = read_text(out / "report.md");
   for (const char* part :
        {"\n## synthetic:alpha=0.5,tau0=2,mode=spin, jitter:150,spread=0.2, threads=1\n",
         "\n## synthetic:alpha=0.5,tau0=2,mode=spin, jitter:150,spread=0.2, threads=2\n", "\n## Knobs\n",
@@ -188,14 +180,14 @@ meter = "estimate"
                            "tradeoff_synthetic_alpha_0_5_tau0_2_mode_spin_jitter_150_spread_0_2_threads_2"}) {
     EXPECT_GT(std::filesystem::file_size(out / (std::string(name) + ".png")), 1000u) << name;
   }
-  const auto html = slurp(out / "report.html");
+  const auto html = read_text(out / "report.html");
   EXPECT_TRUE(contains(html, "<h2>Knobs</h2>"));
   const auto result = dir.path() / "check.json";
   ASSERT_EQ(
       run_shell("node '" GREENBATCH_SOURCE_DIR "/report/web/check_report.mjs' '" + (out / "report.html").string() +
                 "' '" + (dir.path() / "shot.png").string() + "' > '" + result.string() + "'"),
       0);
-  const auto check = nlohmann::json::parse(slurp(result));
+  const auto check = nlohmann::json::parse(read_text(result));
   EXPECT_TRUE(check.at("console_errors").empty()) << check.at("console_errors").dump(1);
   std::size_t knob_figures = 0;
   for (const auto& f : check.at("figures")) {

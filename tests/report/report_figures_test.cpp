@@ -3,6 +3,7 @@
 #include "report/report_figures.h"
 
 #include "report/knob_analysis.h"
+#include "support/text.h"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,9 @@
 
 namespace greenbatch::report {
 namespace {
+
+using testing::contains;
+using testing::read_text;
 
 // Two arrivals; fixed:1 and fixed:4 with two repetitions, greedy:8 with five (so its mean and
 // interval are drawn instead of its repetitions). SLO 30 ms. Energy from the estimate.
@@ -45,13 +49,6 @@ std::vector<TrialRow> rows() {
   return out;
 }
 
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Every mark of the "points" layer is one data row, and the series counts add up.
 void expect_one_mark_per_point(const Figure& f) {
   std::size_t layers = 0;
@@ -83,7 +80,7 @@ TEST(ReportFigures, SpecsMatchGolden) {
     all[f.name] = f.spec;
   }
   const auto text = all.dump(1) + "\n";
-  const auto golden = slurp(GREENBATCH_SOURCE_DIR "/tests/report/golden/figures.json");
+  const auto golden = read_text(GREENBATCH_SOURCE_DIR "/tests/report/golden/figures.json");
   EXPECT_EQ(text, golden);
   if (text != golden) {
     std::filesystem::create_directories(GREENBATCH_TEST_WORK_DIR);

@@ -17,16 +17,12 @@
 #include "greenbatch/core/error.h"
 #include "support/error_message.h"
 #include "support/temp_dir.h"
+#include "support/text.h"
 
 namespace greenbatch::report {
 namespace {
 
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::read_text;
 
 // The paper's design with made-up but plausible numbers: energy per request falls with the batch
 // size, response time grows with it; one trial keeps a power trace and its batches.
@@ -98,7 +94,7 @@ TEST(Report, PaperSizedStudyStaysSmallAndDrawsEveryPoint_Slow) {
   const auto command = "node '" GREENBATCH_SOURCE_DIR "/report/web/check_report.mjs' '" + files.html.string() + "' '" +
                        (dir.path() / "shot.png").string() + "' > '" + result.string() + "'";
   ASSERT_EQ(std::system(command.c_str()), 0);
-  const auto check = nlohmann::json::parse(slurp(result));
+  const auto check = nlohmann::json::parse(read_text(result));
   EXPECT_TRUE(check.at("console_errors").empty()) << check.at("console_errors").dump(1);
   ASSERT_EQ(check.at("figures").size(), files.figures);
   for (const auto& f : check.at("figures")) EXPECT_EQ(f.at("marks"), f.at("points")) << f.at("name");
@@ -140,7 +136,7 @@ TEST(Report, SeveralHostsAreComparedSideBySide) {
   write_two_host_store(dir.path() / "hosts.db");
   const auto store = store::ResultStore::open(dir.path() / "hosts.db");
   const auto files = write_report(store, dir.path() / "out", {.database = "hosts.db"});
-  const auto md = slurp(files.markdown);
+  const auto md = read_text(files.markdown);
   EXPECT_NE(md.find("Hosts: laptop, server."), std::string::npos) << md;
   EXPECT_NE(md.find("| server | CPU of server | cpu | torch 2.1 | rapl |"), std::string::npos) << md;
   EXPECT_NE(md.find("| m | poisson:10 | fixed:1 | 0.505 (n=2) | 10.5 (n=2) | 2.005 (n=2) | 10.5 (n=2) |"),
@@ -187,7 +183,7 @@ TEST(Report, KnobsFromTheRequestedSettingsGetAKnobsSection) {
   }
   const auto store = store::ResultStore::open(dir.path() / "knobs.db");
   const auto files = write_report(store, dir.path() / "out", {.database = "knobs.db"});
-  const auto md = slurp(files.markdown);
+  const auto md = read_text(files.markdown);
   for (const char* part : {"\n## m, poisson:10, precision=bf16, cpu_max_freq_khz=1200000\n", "\n## Knobs\n",
                            "\n#### precision, fixed:4 with cpu_max_freq_khz=none\n",
                            "\n#### cpu_max_freq_khz, fixed:1 with precision=bf16\n",
