@@ -30,8 +30,8 @@ std::string bound_text(double value) {
 std::string NumberRange::describe() const {
   if (min && max) {
     if (!min_open && !max_open) return fmt::format("must be between {} and {}", bound_text(*min), bound_text(*max));
-    return fmt::format("must be {} {} and {} {}", min_open ? ">" : ">=", bound_text(*min), max_open ? "<" : "<=",
-                       bound_text(*max));
+    return fmt::format("must be {} {} and {} {}", min_open ? ">" : ">=", bound_text(*min),
+                       max_open ? "<" : "<=", bound_text(*max));
   }
   if (min) return fmt::format("must be {} {}", min_open ? ">" : ">=", bound_text(*min));
   if (max) return fmt::format("must be {} {}", max_open ? "<" : "<=", bound_text(*max));
