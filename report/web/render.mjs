@@ -4,7 +4,7 @@
 // Every file is written under a temporary name and renamed into place, so a full disk never leaves
 // a truncated figure behind.
 // Exit codes: 0 done, 1 a figure failed, 2 usage, 3 a tool is missing.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
@@ -18,8 +18,13 @@ if (!input || !out) {
 // Writes `file` whole or not at all: `produce(tmp)` writes a temporary file that replaces `file`.
 function writeAtomically(file, produce) {
   const tmp = `${file}.tmp-${process.pid}`;
-  produce(tmp);
-  renameSync(tmp, file);
+  try {
+    produce(tmp);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 const compiled = {};

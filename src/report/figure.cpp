@@ -83,7 +83,12 @@ std::string render(const std::vector<Figure>& figures, const std::filesystem::pa
     throw UnsupportedError("node is not installed; install it (apt-get install nodejs) to draw the report's figures");
   }
   if (WEXITSTATUS(status) == 3) throw UnsupportedError(output);
-  if (WEXITSTATUS(status) != 0) throw Error(fmt::format("drawing the figures failed: {}", output));
+  if (WEXITSTATUS(status) != 0) {
+    throw InputError(fmt::format(
+        "drawing the figures into {} failed (each file there is whole: new or as it was; check free space and "
+        "that you may write there): {}",
+        dir.string(), output));
+  }
   auto text = slurp(compiled);
   std::filesystem::remove(compiled);
   return text;

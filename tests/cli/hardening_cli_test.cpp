@@ -161,6 +161,31 @@ TEST(HardeningCli, OutputFoldersUnknownStudiesAndNanBoundsAreNamed) {
                      {"--slo-p95", "not a finite decimal number"});
 }
 
+TEST(HardeningCli, AReportThatCannotWriteAFigureKeepsThePreviousReportWhole) {
+  TempDir dir("hardening-report-write");
+  const auto db = dir.path() / "results.db";
+  ASSERT_EQ(run_bounded({"--arrival", "poisson:200", "--requests", "5", "--db", db.string()}).exit_code, 0);
+  const auto out = dir.path() / "report";
+  auto r = run_cli_bounded({"report", "--db", db.string(), "--out", out.string()}, kMemoryMib, kSeconds);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto html = read_text(out / "report.html");
+  std::filesystem::path figure;
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    if (entry.path().extension() == ".svg") figure = entry.path();
+  }
+  ASSERT_FALSE(figure.empty()) << "the report drew no figure";
+  // A figure's name taken by a folder: its write fails as a full disk's would.
+  std::filesystem::remove(figure);
+  std::filesystem::create_directory(figure);
+  r = run_cli_bounded({"report", "--db", db.string(), "--out", out.string()}, kMemoryMib, kSeconds);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "drawing the figures into " + out.string() + " failed")) << r.err;
+  EXPECT_EQ(read_text(out / "report.html"), html);  // the previous report is left whole
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    EXPECT_FALSE(contains(entry.path().filename().string(), ".tmp-")) << "temporary file left: " << entry.path();
+  }
+}
+
 TEST(HardeningCli, TimelineChecksItsYearsBeforeMeasuring) {
   TempDir dir("hardening-timeline");
   const auto r = run_cli_bounded({"timeline", "--models", "resnet50", "--out", (dir.path() / "t").string()}, kMemoryMib,
