@@ -21,6 +21,8 @@ struct BackendInfo {
   std::string library;          ///< e.g. "libtorch"
   std::string library_version;  ///< e.g. "1.13.1"
   std::string weights;          ///< "random(seed=N)", a weights file, or "none"
+  std::string precision = "fp32";  ///< fp32 or bf16 (engine/precision.h)
+  bool optimized = false;       ///< rewritten at load for inference (folded, oneDNN layouts); false: as built
 };
 
 /// Class scores for a batch: `rows` x `classes` floats, row-major. Empty for synthetic backends.

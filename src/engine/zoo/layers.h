@@ -26,7 +26,8 @@ struct FoldedConv {
   [[nodiscard]] bool active() const { return weight.defined(); }
   /// The folded convolution of `x`.
   [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
-  /// Folds eval-mode `bn` into `conv` (neither is modified). Requires integer padding.
+  /// Folds eval-mode `bn` into `conv` (neither is modified), computing in float and storing in
+  /// the conv weight's dtype, the weight channels-last (oneDNN's NHWC). Requires integer padding.
   static FoldedConv fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn);
 };
 
