@@ -97,8 +97,8 @@ void run_profile_command(ProfileFlags& flags) {
     auto cells = profile::run_profile(*backend, flags.options, report, energy);
     if (spec.precision != engine::Precision::fp32) {
       const auto agreement = engine::agreement_with_fp32(*backend, spec);
-      fmt::print(stderr, "  {} vs fp32 on {} generated images: top-1 agreement {:.1%}, max logit difference {:.4g}\n",
-                 engine::to_string(spec.precision), agreement.images, agreement.top1_agreement,
+      fmt::print(stderr, "  {} vs fp32 on {} generated images: top-1 agreement {:.1f} %, max logit difference {:.4g}\n",
+                 engine::to_string(spec.precision), agreement.images, 100.0 * agreement.top1_agreement,
                  agreement.max_logit_diff);
       for (auto& cell : cells) {
         cell.fp32_top1_agreement = agreement.top1_agreement;

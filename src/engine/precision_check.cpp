@@ -28,8 +28,8 @@ PrecisionAgreement compare_scores(const Scores& reduced, const Scores& reference
     const std::span<const float> b(reference.values.data() + row * classes, classes);
     if (top_k_indices(a, 1) == top_k_indices(b, 1)) ++same;
     for (std::size_t i = 0; i < classes; ++i) {
-      agreement.max_logit_diff =
-          std::max(agreement.max_logit_diff, std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
+      agreement.max_logit_diff = std::max(agreement.max_logit_diff,
+                                          std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
     }
   }
   agreement.top1_agreement = static_cast<double>(same) / reduced.rows;

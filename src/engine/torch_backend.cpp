@@ -256,9 +256,10 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
       (void)first_tensor(module.forward({input}), label);
       flops = counter.flops();
     } catch (const c10::Error& e) {
-      throw UnsupportedError(fmt::format("model file '{}' does not run in {} on {} ({}); use --precision fp32 or "
-                                         "check its input size (--crop)",
-                                         label, info.precision, info.device, e.what_without_backtrace()));
+      throw UnsupportedError(
+          fmt::format("model file '{}' does not run in {} on {} ({}); use --precision fp32 or "
+                      "check its input size (--crop)",
+                      label, info.precision, info.device, e.what_without_backtrace()));
     }
     network = options.optimize ? optimize_module(module, device, options.precision) : module;
     info.model = label;

@@ -27,11 +27,11 @@ namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
 constexpr std::array<std::string_view, 29> kKeys{
-    "name",           "models",           "policies",        "arrivals",       "rates",
-    "requests",       "duration_s",       "repetitions",     "seed",           "shuffle",
-    "warmup_batches", "rest_seconds",     "idle_seconds",    "meter",          "threads",
-    "cpu_max_freqs",  "gpu_power_limits", "device",          "weights",        "resize",
-    "crop",           "optimize",         "slo_ms",          "queue_capacity", "images",
+    "name",           "models",           "policies",         "arrivals",       "rates",
+    "requests",       "duration_s",       "repetitions",      "seed",           "shuffle",
+    "warmup_batches", "rest_seconds",     "idle_seconds",     "meter",          "threads",
+    "cpu_max_freqs",  "gpu_power_limits", "device",           "weights",        "resize",
+    "crop",           "optimize",         "slo_ms",           "queue_capacity", "images",
     "keep_requests",  "keep_batches",     "keep_power_trace", "precisions"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
@@ -132,14 +132,16 @@ void add_unique(std::vector<std::string>& specs, std::string spec, const Located
 std::vector<engine::Precision> read_precisions(const TomlReader& reader) {
   const auto list = reader.strings("precisions");
   if (!list) return {engine::Precision::fp32};
-  if (list->empty()) throw key_error(reader.file(), "precisions", "is empty; give e.g. precisions = [\"fp32\", \"bf16\"]");
+  if (list->empty())
+    throw key_error(reader.file(), "precisions", "is empty; give e.g. precisions = [\"fp32\", \"bf16\"]");
   std::vector<engine::Precision> levels;
   for (const auto& entry : *list) {
     engine::Precision precision{};
     try {
       precision = engine::parse_precision(entry.value);
     } catch (const UsageError&) {
-      throw key_error(entry.where, "precisions", fmt::format("'{}' is not a precision; use fp32, bf16 or int8", entry.value));
+      throw key_error(entry.where, "precisions",
+                      fmt::format("'{}' is not a precision; use fp32, bf16 or int8", entry.value));
     }
     if (std::ranges::find(levels, precision) != levels.end()) {
       throw key_error(entry.where, "precisions", fmt::format("'{}' is listed twice; remove one", entry.value));

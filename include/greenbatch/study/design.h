@@ -20,10 +20,10 @@ struct PlannedTrial {
   std::string arrival;        ///< normalised arrival spec
   int threads = 0;            ///< intra-op threads (0: the cores available)
   engine::Precision precision = engine::Precision::fp32;  ///< the model's precision
-  std::optional<std::uint64_t> cpu_max_freq_khz;  ///< the CPU frequency cap, when a factor
-  std::optional<unsigned> gpu_power_limit_w;      ///< the GPU power limit, when a factor
-  int repetition = 0;                             ///< 0-based
-  std::uint64_t seed = 0;                         ///< seed of this trial's arrivals and images: study seed + repetition
+  std::optional<std::uint64_t> cpu_max_freq_khz;          ///< the CPU frequency cap, when a factor
+  std::optional<unsigned> gpu_power_limit_w;              ///< the GPU power limit, when a factor
+  int repetition = 0;                                     ///< 0-based
+  std::uint64_t seed = 0;  ///< seed of this trial's arrivals and images: study seed + repetition
 };
 
 /// Every trial of `config` in running order: models × policies × arrivals × threads × precisions × CPU caps ×

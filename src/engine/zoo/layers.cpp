@@ -43,9 +43,8 @@ FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::Batc
   const auto scale = bn->weight.defined() ? f32(bn->weight) * inv_std : inv_std;
   FoldedConv folded;
   const auto dtype = conv->weight.scalar_type();
-  folded.weight = (f32(conv->weight) * scale.reshape({-1, 1, 1, 1}))
-                      .to(dtype)
-                      .contiguous(torch::MemoryFormat::ChannelsLast);
+  folded.weight =
+      (f32(conv->weight) * scale.reshape({-1, 1, 1, 1})).to(dtype).contiguous(torch::MemoryFormat::ChannelsLast);
   const auto conv_bias = conv->bias.defined() ? f32(conv->bias) : torch::zeros_like(inv_std);
   auto bias = (conv_bias - f32(bn->running_mean)) * scale;
   if (bn->bias.defined()) bias = bias + f32(bn->bias);
