@@ -31,7 +31,9 @@ torch::Tensor activate(Act act, torch::Tensor x) {
 }
 
 torch::Tensor FoldedConv::operator()(const torch::Tensor& x) const {
-  return F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
+  if (!x.is_cpu()) return F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
+  if (!prepacked.has_value()) prepacked = PrepackedConv::make(weight, bias, options, x.sizes());
+  return *prepacked ? (**prepacked)(x) : F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
 }
 
 FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) {
