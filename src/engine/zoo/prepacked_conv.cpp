@@ -13,9 +13,10 @@ namespace {
 
 // The operators, called boxed as their context is a TorchScript class; null where absent.
 struct Ops {
-  c10::optional<c10::OperatorHandle> prepack =
-      c10::Dispatcher::singleton().findSchema({"mkldnn_prepacked::conv2d_prepack", ""});
-  c10::optional<c10::OperatorHandle> run = c10::Dispatcher::singleton().findSchema({"mkldnn_prepacked::conv2d_run", ""});
+  c10::optional<c10::OperatorHandle> prepack = c10::Dispatcher::singleton().findSchema(
+      {"mkldnn_prepacked::conv2d_prepack", ""});
+  c10::optional<c10::OperatorHandle> run = c10::Dispatcher::singleton().findSchema(
+      {"mkldnn_prepacked::conv2d_run", ""});
 };
 
 const Ops& ops() {
