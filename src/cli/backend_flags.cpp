@@ -31,7 +31,11 @@ void add_backend_flags(CLI::App& cmd, BackendFlags& flags, bool several_models, 
                     NumberRange::between(1, 4096));
   add_number_option(cmd, "--crop", flags.crop, "centre crop = input size (default: the model's)",
                     NumberRange::between(1, 4096));
-  cmd.add_flag("--no-optimize", flags.no_optimize, "do not fold batch norm or freeze the model at load");
+  cmd.add_flag("--no-optimize", flags.no_optimize,
+               "run the network as built: no batch-norm folding, channels-last / oneDNN layouts or freezing");
+  cmd.add_option("--precision", flags.precision,
+                 "fp32, bf16 (weights and activations in bfloat16) or int8 (refused: no int8 path in this build)")
+      ->capture_default_str();
 }
 
 std::vector<engine::BackendSpec> backend_specs(const BackendFlags& flags) {
@@ -52,6 +56,7 @@ std::vector<engine::BackendSpec> backend_specs(const BackendFlags& flags) {
     spec.device = engine::parse_device(flags.device);
     spec.threads = flags.threads;
     spec.optimize = !flags.no_optimize;
+    spec.precision = engine::parse_precision(flags.precision);
     specs.push_back(std::move(spec));
   };
   if (!flags.model_file.empty()) {

@@ -27,6 +27,7 @@ struct BackendFlags {
   std::optional<int> resize;        ///< --resize
   std::optional<int> crop;          ///< --crop
   bool no_optimize = false;         ///< --no-optimize
+  std::string precision = "fp32";   ///< --precision
 };
 
 /// Adds the backend flags to `cmd`; `several_models` lets --model take a comma-separated list,

@@ -1,6 +1,7 @@
 // `greenbatch profile`: offline latency, throughput and memory per model and batch size.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "commands.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/number.h"
+#include "greenbatch/engine/precision_check.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/profile/profiler.h"
 #include "greenbatch/trial/environment.h"
@@ -80,7 +82,11 @@ void run_profile_command(ProfileFlags& flags) {
   std::string environment;  // of the first model: the others differ only in their backend columns
   for (const auto& spec : specs) {
     fmt::print(stderr, "profiling {} ...\n", spec.target());
+    const auto load_start = std::chrono::steady_clock::now();
     const auto backend = engine::make_backend(spec);
+    fmt::print(stderr, "  loaded in {:.0f} ms ({}{})\n",
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start).count(),
+               backend->info().precision, backend->info().optimized ? ", optimized" : "");
     if (environment.empty()) environment = trial::environment_json(backend->info(), *sampler);
     const auto report = [](const profile::ProfileRecord& r) {
       const std::string joules = r.energy_per_image_j
@@ -89,7 +95,17 @@ void run_profile_command(ProfileFlags& flags) {
       fmt::print(stderr, "  batch {:>4}: {:9.2f} ms/batch, {:9.1f} images/s{}\n", r.batch_size, r.latency_mean_ms,
                  r.throughput_ips, joules);
     };
-    const auto cells = profile::run_profile(*backend, flags.options, report, energy);
+    auto cells = profile::run_profile(*backend, flags.options, report, energy);
+    if (spec.precision != engine::Precision::fp32) {
+      const auto agreement = engine::agreement_with_fp32(*backend, spec);
+      fmt::print(stderr, "  {} vs fp32 on {} generated images: top-1 agreement {:.1f} %, max logit difference {:.4g}\n",
+                 engine::to_string(spec.precision), agreement.images, 100.0 * agreement.top1_agreement,
+                 agreement.max_logit_diff);
+      for (auto& cell : cells) {
+        cell.fp32_top1_agreement = agreement.top1_agreement;
+        cell.fp32_max_logit_diff = agreement.max_logit_diff;
+      }
+    }
     records.insert(records.end(), cells.begin(), cells.end());
   }
   for (const auto& fault : sampler->faults())

@@ -10,6 +10,7 @@ namespace {
 
 std::string cell(const study::PlannedTrial& t) {
   std::string knobs = t.threads > 0 ? fmt::format(" threads {}", t.threads) : "";
+  if (t.precision != engine::Precision::fp32) knobs += " " + engine::to_string(t.precision);
   if (t.cpu_max_freq_khz) knobs += fmt::format(" cpu {} kHz", *t.cpu_max_freq_khz);
   if (t.gpu_power_limit_w) knobs += fmt::format(" gpu {} W", *t.gpu_power_limit_w);
   return fmt::format("{} {} {}{} rep {}", t.model, t.target.empty() ? t.policy : t.target + " " + t.policy, t.arrival,

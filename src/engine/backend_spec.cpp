@@ -39,7 +39,13 @@ std::string BackendSpec::target() const {
 }
 
 std::unique_ptr<Backend> make_backend(const BackendSpec& spec) {
-  if (spec.is_synthetic()) return make_synthetic_backend(spec.synthetic);
+  if (spec.is_synthetic()) {
+    if (spec.precision != Precision::fp32) {
+      throw UnsupportedError("precision " + to_string(spec.precision) + " with the synthetic backend " + spec.target() +
+                             ": it computes nothing; use --precision fp32 (the default)");
+    }
+    return make_synthetic_backend(spec.synthetic);
+  }
   TorchOptions options;
   if (spec.kind == BackendKind::zoo) {
     options.zoo_model = spec.zoo_model;
@@ -53,6 +59,7 @@ std::unique_ptr<Backend> make_backend(const BackendSpec& spec) {
   options.device = spec.device;
   options.threads = spec.threads;
   options.optimize = spec.optimize;
+  options.precision = spec.precision;
   return make_torch_backend(options);
 }
 

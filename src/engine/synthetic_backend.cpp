@@ -30,7 +30,7 @@ class SyntheticBackend final : public Backend {
   explicit SyntheticBackend(const SyntheticSpec& spec) : spec_(spec) {}
 
   [[nodiscard]] BackendInfo info() const override {
-    return BackendInfo{"synthetic", to_string(spec_), "cpu", 1, "greenbatch", "", "none"};
+    return BackendInfo{"synthetic", to_string(spec_), "cpu", 1, "greenbatch", "", "none", "fp32", false};
   }
   [[nodiscard]] Preprocessing preprocessing() const override { return Preprocessing{}; }
   [[nodiscard]] InputShape input_shape() const override { return InputShape{}; }

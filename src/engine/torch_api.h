@@ -14,7 +14,7 @@
 namespace greenbatch::engine {
 
 /// Bumped whenever TorchApi changes, so a stale plugin is refused rather than misused.
-inline constexpr int kTorchApiVersion = 1;
+inline constexpr int kTorchApiVersion = 2;
 
 /// The plugin's functions.
 struct TorchApi {

@@ -146,6 +146,7 @@ ProfileCell read_cell(const Json& json, const std::string& where, int version) {
   c.device = r.text("device");
   c.threads = static_cast<int>(r.integer("threads"));
   c.weights = r.text("weights");
+  if (json.contains("precision")) c.precision = r.text("precision");
   const auto batch = r.integer("batch_size");
   if (batch < 1 || batch > 1'000'000) r.fail("batch_size", "must be a batch size >= 1");
   c.batch_size = static_cast<int>(batch);

@@ -8,13 +8,18 @@ namespace {
 
 using R = ProfileRecord;
 
-constexpr std::array<Field<R>, 27> kFields{{
+constexpr std::array<Field<R>, 30> kFields{{
     {"model", "", "zoo name, TorchScript file or synthetic spec", [](const R& r) -> FieldValue { return r.model; }},
     {"backend", "", "torch or synthetic", [](const R& r) -> FieldValue { return r.backend; }},
     {"device", "", "cpu or cuda:N", [](const R& r) -> FieldValue { return r.device; }},
     {"threads", "", "intra-op threads", [](const R& r) -> FieldValue { return std::int64_t{r.threads}; }},
     {"library_version", "", "LibTorch version", [](const R& r) -> FieldValue { return r.library_version; }},
     {"weights", "", "random(seed=N), weights file, or none", [](const R& r) -> FieldValue { return r.weights; }},
+    {"precision", "", "fp32 or bf16", [](const R& r) -> FieldValue { return r.precision; }},
+    {"fp32_top1_agreement", "", "share of images with fp32's top-1 class on the same inputs and weights (null: fp32)",
+     [](const R& r) -> FieldValue { return optional_value(r.fp32_top1_agreement); }},
+    {"fp32_max_logit_diff", "", "largest |logit - fp32 logit| on those images (null: fp32)",
+     [](const R& r) -> FieldValue { return optional_value(r.fp32_max_logit_diff); }},
     {"batch_size", "images", "images per batch", [](const R& r) -> FieldValue { return std::int64_t{r.batch_size}; }},
     {"includes_preprocess", "", "batch time includes JPEG decoding and preprocessing",
      [](const R& r) -> FieldValue { return r.includes_preprocess; }},

@@ -119,6 +119,7 @@ ProfileRecord profile_cell(engine::Backend& backend, int batch_size, const Profi
   r.threads = info.threads;
   r.library_version = info.library_version;
   r.weights = info.weights;
+  r.precision = info.precision;
   r.batch_size = batch_size;
   r.includes_preprocess = options.include_preprocess;
   r.batches = static_cast<std::int64_t>(latencies_ms.size());

@@ -42,19 +42,22 @@ std::vector<PlannedTrial> expand_design(const StudyConfig& config) {
       const auto& policy = levels_of_policy[p];
       for (const auto& arrival : config.arrivals) {
         for (const int threads : config.threads) {
-          for (const auto& cpu : levels(config.cpu_max_freqs)) {
-            for (const auto& gpu : levels(config.gpu_power_limits)) {
-              for (int repetition = 0; repetition < config.repetitions; ++repetition) {
-                // The factor levels join the key only when they vary, so a study without them keeps its ids.
-                std::string key = id + "|" + model + "|" + policy + "|" + arrival;
-                if (config.threads.size() > 1) key += "|threads=" + std::to_string(threads);
-                if (cpu) key += "|cpu_max_freq=" + std::to_string(*cpu);
-                if (gpu) key += "|gpu_power_limit=" + std::to_string(*gpu);
-                key += "|" + std::to_string(repetition);
-                const auto server_policy = p < config.server_policies.size() ? config.server_policies[p] : "";
-                trials.push_back({short_hash(key), 0, model, remote ? server_policy : policy, remote ? policy : "",
-                                  arrival, threads, cpu, gpu, repetition,
-                                  config.seed + static_cast<std::uint64_t>(repetition)});
+          for (const auto precision : config.precisions) {
+            for (const auto& cpu : levels(config.cpu_max_freqs)) {
+              for (const auto& gpu : levels(config.gpu_power_limits)) {
+                for (int repetition = 0; repetition < config.repetitions; ++repetition) {
+                  // The factor levels join the key only when they vary, so a study without them keeps its ids.
+                  std::string key = id + "|" + model + "|" + policy + "|" + arrival;
+                  if (config.threads.size() > 1) key += "|threads=" + std::to_string(threads);
+                  if (config.precisions.size() > 1) key += "|precision=" + engine::to_string(precision);
+                  if (cpu) key += "|cpu_max_freq=" + std::to_string(*cpu);
+                  if (gpu) key += "|gpu_power_limit=" + std::to_string(*gpu);
+                  key += "|" + std::to_string(repetition);
+                  const auto server_policy = p < config.server_policies.size() ? config.server_policies[p] : "";
+                  trials.push_back({short_hash(key), 0, model, remote ? server_policy : policy, remote ? policy : "",
+                                    arrival, threads, precision, cpu, gpu, repetition,
+                                    config.seed + static_cast<std::uint64_t>(repetition)});
+                }
               }
             }
           }

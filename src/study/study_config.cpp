@@ -27,7 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key a study file may hold, in StudyConfig's order (`rates` expands `arrivals`).
-constexpr std::array<std::string_view, 33> kKeys{"name",
+constexpr std::array<std::string_view, 34> kKeys{"name",
                                                  "models",
                                                  "policies",
                                                  "arrivals",
@@ -59,7 +59,8 @@ constexpr std::array<std::string_view, 33> kKeys{"name",
                                                  "server_policies",
                                                  "payload",
                                                  "max_in_flight",
-                                                 "request_timeout_ms"};
+                                                 "request_timeout_ms",
+                                                 "precisions"};
 
 // Processes whose spec is exactly NAME:RATE, so `rates` can complete them.
 constexpr std::array<std::string_view, 2> kRateProcesses{"jitter", "poisson"};
@@ -153,6 +154,29 @@ void add_unique(std::vector<std::string>& specs, std::string spec, const Located
                         : fmt::format("'{}' is listed twice (as '{}' once normalised); remove one", entry.value, spec));
   }
   specs.push_back(std::move(spec));
+}
+
+// `precisions`: a list of fp32, bf16, int8 (a design factor); default [fp32].
+std::vector<engine::Precision> read_precisions(const TomlReader& reader) {
+  const auto list = reader.strings("precisions");
+  if (!list) return {engine::Precision::fp32};
+  if (list->empty())
+    throw key_error(reader.file(), "precisions", "is empty; give e.g. precisions = [\"fp32\", \"bf16\"]");
+  std::vector<engine::Precision> levels;
+  for (const auto& entry : *list) {
+    engine::Precision precision{};
+    try {
+      precision = engine::parse_precision(entry.value);
+    } catch (const UsageError&) {
+      throw key_error(entry.where, "precisions",
+                      fmt::format("'{}' is not a precision; use fp32, bf16 or int8", entry.value));
+    }
+    if (std::ranges::find(levels, precision) != levels.end()) {
+      throw key_error(entry.where, "precisions", fmt::format("'{}' is listed twice; remove one", entry.value));
+    }
+    levels.push_back(precision);
+  }
+  return levels;
 }
 
 // A models entry: a synthetic spec, a TorchScript file (absolute), or a zoo name, classified by
@@ -440,6 +464,7 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   if (const auto threads = integer_levels(reader, "threads", 0, kIntMax); !threads.empty()) {
     config.threads.assign(threads.begin(), threads.end());
   }
+  config.precisions = read_precisions(reader);
   for (const auto khz : integer_levels(reader, "cpu_max_freqs", 1, std::numeric_limits<std::int64_t>::max())) {
     config.cpu_max_freqs.push_back(static_cast<std::uint64_t>(khz));
   }
@@ -459,6 +484,7 @@ StudyConfig load_study(const fs::path& file, const std::vector<std::string>& ove
   const double trials = static_cast<double>(config.models.size()) *
                         static_cast<double>(std::max(config.policies.size(), config.targets.size())) *
                         static_cast<double>(config.arrivals.size()) * static_cast<double>(config.threads.size()) *
+                        static_cast<double>(config.precisions.size()) *
                         static_cast<double>(std::max<std::size_t>(1, config.cpu_max_freqs.size())) *
                         static_cast<double>(std::max<std::size_t>(1, config.gpu_power_limits.size())) *
                         static_cast<double>(config.repetitions);
@@ -491,6 +517,11 @@ std::string canonical_json(const StudyConfig& config) {
   // One thread count stays a number, so that studies written before it was a factor keep their id.
   json["threads"] = config.threads.size() == 1 ? nlohmann::ordered_json(config.threads.front())
                                                : nlohmann::ordered_json(config.threads);
+  // Precisions join the id only when not the default [fp32], so older studies keep theirs.
+  if (config.precisions != std::vector{engine::Precision::fp32}) {
+    auto& levels = json["precisions"] = nlohmann::ordered_json::array();
+    for (const auto precision : config.precisions) levels.push_back(engine::to_string(precision));
+  }
   if (!config.cpu_max_freqs.empty()) json["cpu_max_freqs"] = config.cpu_max_freqs;
   if (!config.gpu_power_limits.empty()) json["gpu_power_limits"] = config.gpu_power_limits;
   json["device"] = config.device;

@@ -41,6 +41,7 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   settings.backend.threads = planned.threads;
   settings.backend.seed = config.seed;
   settings.backend.optimize = config.optimize;
+  settings.backend.precision = planned.precision;
   settings.policy = planned.policy;
   settings.arrival = planned.arrival;
   settings.requests = config.requests;

@@ -34,8 +34,9 @@ std::string device_text(const engine::DeviceSpec& device) {
 
 // The key a loaded backend is cached under: its target and every load option.
 std::string load_key(const engine::BackendSpec& b) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", b.target(), optional_path(b.weights).value_or(""), b.resize.value_or(0),
-                     b.crop.value_or(0), device_text(b.device), b.threads, b.seed, b.optimize);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", b.target(), optional_path(b.weights).value_or(""),
+                     b.resize.value_or(0), b.crop.value_or(0), device_text(b.device), b.threads, b.seed, b.optimize,
+                     engine::to_string(b.precision));
 }
 
 }  // namespace
@@ -54,6 +55,7 @@ std::string settings_json(const TrialSettings& s) {
       {"device", device_text(b.device)},
       {"threads", b.threads},
       {"optimize", b.optimize},
+      {"precision", engine::to_string(b.precision)},
       {"policy", s.policy},
       {"arrival", s.arrival},
       {"requests", optional_json(s.requests)},

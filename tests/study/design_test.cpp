@@ -137,6 +137,26 @@ TEST(Design, ThreadsAndKnobsAreFactorsAndLeaveOtherIdsAlone) {
   EXPECT_EQ(expand_design(single).front().trial_id, before.front().trial_id);
 }
 
+TEST(Design, PrecisionsAreAFactorAndFp32AloneKeepsIds) {
+  auto config = small_study();
+  const auto before = expand_design(config);
+  config.precisions = {engine::Precision::fp32, engine::Precision::bf16};
+  const auto plan = expand_design(config);
+  ASSERT_EQ(plan.size(), before.size() * 2);
+  std::set<std::tuple<std::string, std::string, std::string, int, engine::Precision>> cells;
+  std::set<std::string> ids;
+  for (const auto& t : plan) {
+    cells.insert({t.model, t.policy, t.arrival, t.repetition, t.precision});
+    ids.insert(t.trial_id);
+  }
+  EXPECT_EQ(cells.size(), plan.size());
+  EXPECT_EQ(ids.size(), plan.size());
+  EXPECT_EQ(std::ranges::count(plan, engine::Precision::bf16, &PlannedTrial::precision),
+            static_cast<std::ptrdiff_t>(before.size()));
+  config.precisions = {engine::Precision::fp32};
+  EXPECT_EQ(expand_design(config).front().trial_id, before.front().trial_id);
+}
+
 TEST(Design, TrialSeedIsStudySeedPlusRepetition) {
   for (const auto& trial : expand_design(small_study())) {
     EXPECT_EQ(trial.seed, 42U + static_cast<std::uint64_t>(trial.repetition));

@@ -158,6 +158,21 @@ TEST(StudyConfig, ThreadsAndPowerKnobsAreFactorLists) {
   EXPECT_THAT(load_error(std::string(kMinimal) + "cpu_max_freqs = [0]\n"), HasSubstr("key 'cpu_max_freqs'"));
 }
 
+TEST(StudyConfig, PrecisionsAreAFactorList) {
+  const testing::TempDir dir("study-config-precisions");
+  const auto plain = load_text(dir, kMinimal);
+  EXPECT_EQ(plain.precisions, std::vector{engine::Precision::fp32});
+  EXPECT_THAT(canonical_json(plain), Not(HasSubstr("precisions")));
+  const auto config = load_text(dir, std::string(kMinimal) + "precisions = [\"fp32\", \"bf16\"]\n");
+  EXPECT_EQ(config.precisions, (std::vector{engine::Precision::fp32, engine::Precision::bf16}));
+  EXPECT_THAT(canonical_json(config), HasSubstr("\"precisions\":[\"fp32\",\"bf16\"]"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = [\"fp16\"]\n"),
+              HasSubstr("key 'precisions': 'fp16' is not a precision; use fp32, bf16 or int8"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = [\"bf16\", \"bf16\"]\n"),
+              HasSubstr("'bf16' is listed twice"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = []\n"), HasSubstr("key 'precisions'"));
+}
+
 TEST(StudyConfig, RatesCompleteEachBareProcess) {
   const testing::TempDir dir("study-config-rates");
   const auto config = load_text(dir, replace_line(4, "arrivals = [\"jitter\", \"poisson\"]") + "rates = [5, 10.5]\n");

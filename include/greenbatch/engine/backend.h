@@ -14,13 +14,15 @@ namespace greenbatch::engine {
 
 /// What a backend is and where it runs; written into every result.
 struct BackendInfo {
-  std::string kind;             ///< "torch" or "synthetic"
-  std::string model;            ///< zoo name, TorchScript file, or the synthetic spec
-  std::string device;           ///< "cpu" or "cuda:N"
-  int threads = 1;              ///< intra-op threads used
-  std::string library;          ///< e.g. "libtorch"
-  std::string library_version;  ///< e.g. "1.13.1"
-  std::string weights;          ///< "random(seed=N)", a weights file, or "none"
+  std::string kind;                ///< "torch" or "synthetic"
+  std::string model;               ///< zoo name, TorchScript file, or the synthetic spec
+  std::string device;              ///< "cpu" or "cuda:N"
+  int threads = 1;                 ///< intra-op threads used
+  std::string library;             ///< e.g. "libtorch"
+  std::string library_version;     ///< e.g. "1.13.1"
+  std::string weights;             ///< "random(seed=N)", a weights file, or "none"
+  std::string precision = "fp32";  ///< fp32 or bf16 (engine/precision.h)
+  bool optimized = false;          ///< rewritten at load for inference (folded, oneDNN layouts); false: as built
 };
 
 /// Class scores for a batch: `rows` x `classes` floats, row-major. Empty for synthetic backends.

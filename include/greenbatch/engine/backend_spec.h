@@ -30,7 +30,8 @@ struct BackendSpec {
   DeviceSpec device;                             ///< CPU or CUDA
   int threads = 0;                               ///< intra-op threads; 0: the cores available
   std::uint64_t seed = 1;                        ///< seed of random weights
-  bool optimize = true;                          ///< fold batch norm and freeze at load
+  bool optimize = true;                          ///< fold batch norm, oneDNN layouts / freeze at load
+  Precision precision = Precision::fp32;         ///< weights and activations; synthetic: fp32 only
 
   /// Classifies `target`: "synthetic:..." (parsed), a TorchScript file (ends in .pt/.pth or holds
   /// a '/'), else a zoo name (checked against the catalog). Throws UsageError / InputError naming
@@ -42,7 +43,8 @@ struct BackendSpec {
   [[nodiscard]] bool is_synthetic() const { return kind == BackendKind::synthetic; }
 };
 
-/// Loads the backend `spec` names. Throws the loaders' InputError / UnsupportedError.
+/// Loads the backend `spec` names. Throws the loaders' InputError / UnsupportedError (also for a
+/// synthetic backend asked for a precision other than fp32).
 std::unique_ptr<Backend> make_backend(const BackendSpec& spec);
 
 }  // namespace greenbatch::engine

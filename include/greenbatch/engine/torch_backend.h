@@ -10,6 +10,7 @@
 #include <string>
 
 #include "greenbatch/engine/backend.h"
+#include "greenbatch/engine/precision.h"
 
 namespace greenbatch::engine {
 
@@ -32,11 +33,13 @@ struct TorchOptions {
   std::uint64_t seed = 1;                           ///< seed of random weights
   DeviceSpec device;                                ///< CPU or CUDA
   int threads = 0;                                  ///< intra-op threads; 0 = cores available
-  bool optimize = true;                             ///< fold batch norm and fuse layers at load
+  bool optimize = true;                             ///< fold batch norm, channels-last / oneDNN at load
+  Precision precision = Precision::fp32;            ///< weights and activations (int8: refused)
 };
 
 /// Loads the model. Throws InputError (unknown model, bad or mismatched weights file, unreadable
-/// model file) or UnsupportedError (CUDA requested from a LibTorch without CUDA).
+/// model file) or UnsupportedError (CUDA requested from a LibTorch without CUDA, a precision this
+/// model and device cannot run in).
 std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options);
 
 /// LibTorch's version string, e.g. "1.13.1".

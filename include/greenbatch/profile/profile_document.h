@@ -28,6 +28,7 @@ struct ProfileCell {
   std::string device;                                ///< "cpu" or "cuda:N"
   int threads = 0;                                   ///< intra-op threads
   std::string weights;                               ///< random(seed=N), a file, or none
+  std::string precision = "fp32";                    ///< fp32 or bf16 (fp32 in documents written before it)
   int batch_size = 0;                                ///< images per batch
   bool includes_preprocess = false;                  ///< batch times include decoding and preprocessing
   double latency_mean_ms = 0.0;                      ///< mean batch latency, ms

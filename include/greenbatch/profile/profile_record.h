@@ -28,6 +28,10 @@ struct ProfileRecord {
   int threads = 0;                                   ///< intra-op threads
   std::string library_version;                       ///< e.g. LibTorch "1.13.0"
   std::string weights;                               ///< random(seed=N), a file, or none
+  std::string precision = "fp32";                    ///< fp32 or bf16 (engine/precision.h)
+  std::optional<double> fp32_top1_agreement;         ///< share of images whose top-1 class equals fp32's on the
+                                                     ///< same inputs and weights (null for fp32)
+  std::optional<double> fp32_max_logit_diff;         ///< largest |logit - fp32 logit| over those images (null for fp32)
   int batch_size = 0;                                ///< images per batch
   bool includes_preprocess = false;                  ///< batches include decoding and preprocessing their images
   std::int64_t batches = 0;                          ///< batches timed (after warm-up)

@@ -20,13 +20,14 @@ struct PlannedTrial {
   std::string target;         ///< remote: the server's URL (empty for an in-process trial)
   std::string arrival;        ///< normalised arrival spec
   int threads = 0;            ///< intra-op threads (0: the cores available)
-  std::optional<std::uint64_t> cpu_max_freq_khz;  ///< the CPU frequency cap, when a factor
-  std::optional<unsigned> gpu_power_limit_w;      ///< the GPU power limit, when a factor
-  int repetition = 0;                             ///< 0-based
-  std::uint64_t seed = 0;                         ///< seed of this trial's arrivals and images: study seed + repetition
+  engine::Precision precision = engine::Precision::fp32;  ///< the model's precision
+  std::optional<std::uint64_t> cpu_max_freq_khz;          ///< the CPU frequency cap, when a factor
+  std::optional<unsigned> gpu_power_limit_w;              ///< the GPU power limit, when a factor
+  int repetition = 0;                                     ///< 0-based
+  std::uint64_t seed = 0;  ///< seed of this trial's arrivals and images: study seed + repetition
 };
 
-/// Every trial of `config` in running order: models × policies × arrivals × threads × CPU caps ×
+/// Every trial of `config` in running order: models × policies × arrivals × threads × precisions × CPU caps ×
 /// GPU power limits × repetitions, shuffled
 /// (Fisher–Yates with std::mt19937_64 seeded by the study seed, so the order is the same on every
 /// platform) unless `shuffle` is false.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "greenbatch/engine/precision.h"
+
 namespace greenbatch::study {
 
 /// A study file, validated, with defaults filled in and every spec normalised.
@@ -29,6 +31,7 @@ struct StudyConfig {
   double idle_seconds = 2.0;             ///< `idle_seconds` of idle baseline before each trial
   std::string meter = "auto";            ///< `meter`: auto, none, or NAME[,NAME]
   std::vector<int> threads{0};           ///< `threads`: one count or a list (a design factor); 0: the cores available
+  std::vector<engine::Precision> precisions{engine::Precision::fp32};  ///< `precisions` (a design factor)
   std::vector<std::uint64_t> cpu_max_freqs;    ///< `cpu_max_freqs`, kHz (a design factor; empty: left as is)
   std::vector<unsigned> gpu_power_limits;      ///< `gpu_power_limits`, W (a design factor; empty: left as is)
   std::string device = "cpu";                  ///< `device`: cpu or cuda[:N]

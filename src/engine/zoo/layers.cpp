@@ -31,19 +31,26 @@ torch::Tensor activate(Act act, torch::Tensor x) {
 }
 
 torch::Tensor FoldedConv::operator()(const torch::Tensor& x) const {
-  return F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
+  if (!x.is_cpu()) return F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
+  if (!prepacked.has_value()) prepacked = PrepackedConv::make(weight, bias, options, x.sizes());
+  return *prepacked ? (**prepacked)(x) : F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
 }
 
 FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) {
   torch::NoGradGuard no_grad;
   const auto& copt = conv->options;
-  const auto inv_std = torch::rsqrt(bn->running_var + bn->options.eps());
-  const auto scale = bn->weight.defined() ? bn->weight * inv_std : inv_std;
+  // In float whatever the network's precision, then stored in it.
+  const auto f32 = [](const torch::Tensor& t) { return t.to(torch::kFloat); };
+  const auto inv_std = torch::rsqrt(f32(bn->running_var) + bn->options.eps());
+  const auto scale = bn->weight.defined() ? f32(bn->weight) * inv_std : inv_std;
   FoldedConv folded;
-  folded.weight = conv->weight * scale.reshape({-1, 1, 1, 1});
-  const auto conv_bias = conv->bias.defined() ? conv->bias : torch::zeros_like(bn->running_mean);
-  folded.bias = (conv_bias - bn->running_mean) * scale;
-  if (bn->bias.defined()) folded.bias = folded.bias + bn->bias;
+  const auto dtype = conv->weight.scalar_type();
+  folded.weight =
+      (f32(conv->weight) * scale.reshape({-1, 1, 1, 1})).to(dtype).contiguous(torch::MemoryFormat::ChannelsLast);
+  const auto conv_bias = conv->bias.defined() ? f32(conv->bias) : torch::zeros_like(inv_std);
+  auto bias = (conv_bias - f32(bn->running_mean)) * scale;
+  if (bn->bias.defined()) bias = bias + f32(bn->bias);
+  folded.bias = bias.to(dtype);
   const auto& padding = c10::get<torch::ExpandingArray<2>>(copt.padding());
   folded.options =
       F::Conv2dFuncOptions().stride(copt.stride()).padding(padding).dilation(copt.dilation()).groups(copt.groups());

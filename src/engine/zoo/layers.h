@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "prepacked_conv.h"
+
 namespace greenbatch::engine::zoo {
 
 /// Activation functions used inside torchvision's blocks (none carry parameters).
@@ -21,12 +23,16 @@ struct FoldedConv {
   torch::Tensor weight;                                ///< conv weight scaled by gamma / sqrt(var + eps)
   torch::Tensor bias;                                  ///< (conv bias - mean) * gamma / sqrt(var + eps) + beta
   torch::nn::functional::Conv2dFuncOptions options{};  ///< stride, padding, dilation, groups
+  /// On CPU: the weights prepacked for oneDNN, made at the first call (inner nullopt: no oneDNN).
+  mutable std::optional<std::optional<PrepackedConv>> prepacked;
 
   /// True once fold() has filled it.
   [[nodiscard]] bool active() const { return weight.defined(); }
-  /// The folded convolution of `x`.
+  /// The folded convolution of `x`; on CPU through oneDNN with the weights reordered once, at the
+  /// first call (so weight and bias must be final by then). Not thread-safe.
   [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
-  /// Folds eval-mode `bn` into `conv` (neither is modified). Requires integer padding.
+  /// Folds eval-mode `bn` into `conv` (neither is modified), computing in float and storing in
+  /// the conv weight's dtype, the weight channels-last (oneDNN's NHWC). Requires integer padding.
   static FoldedConv fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn);
 };
 

@@ -46,8 +46,10 @@ class BottleneckImpl : public nn::Module {
     auto out = c1(x).relu_();
     out = c2(out).relu_();
     out = c3(out);
-    // out += identity; relu_(out), in one pass.
-    return at::_add_relu_(out, downsample ? downsample->forward(x) : x);
+    const auto identity = downsample ? downsample->forward(x) : x;
+    // out += identity; relu_(out): in one pass where LibTorch has the kernel (not for bfloat16).
+    if (out.scalar_type() == torch::kFloat) return at::_add_relu_(out, identity);
+    return out.add_(identity).relu_();
   }
 
   /// Folds every batch norm into its convolution.

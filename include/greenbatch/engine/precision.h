@@ -1,0 +1,20 @@
+#pragma once
+/// The numeric precision a model runs in, parsed once from --precision or a study's `precisions`.
+
+#include <string>
+#include <string_view>
+
+namespace greenbatch::engine {
+
+/// Precision of weights and activations. fp32: as trained. bf16: weights and activations in
+/// bfloat16 (oneDNN on CPU, autocast on CUDA); logits returned as float. int8: reserved for
+/// quantised inference; every backend in this build refuses it with an UnsupportedError.
+enum class Precision { fp32, bf16, int8 };
+
+/// Parses "fp32", "bf16" or "int8"; throws UsageError naming `text` and the valid values.
+Precision parse_precision(std::string_view text);
+
+/// The name parse_precision accepts for `precision`.
+std::string to_string(Precision precision);
+
+}  // namespace greenbatch::engine

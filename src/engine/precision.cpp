@@ -1,0 +1,27 @@
+// Parsing and naming precisions.
+#include "greenbatch/engine/precision.h"
+
+#include "greenbatch/core/error.h"
+
+namespace greenbatch::engine {
+
+Precision parse_precision(std::string_view text) {
+  if (text == "fp32") return Precision::fp32;
+  if (text == "bf16") return Precision::bf16;
+  if (text == "int8") return Precision::int8;
+  throw UsageError("precision '" + std::string(text) + "': use fp32, bf16 or int8");
+}
+
+std::string to_string(Precision precision) {
+  switch (precision) {
+    case Precision::fp32:
+      return "fp32";
+    case Precision::bf16:
+      return "bf16";
+    case Precision::int8:
+      return "int8";
+  }
+  return "fp32";
+}
+
+}  // namespace greenbatch::engine

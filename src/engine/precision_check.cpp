@@ -1,0 +1,53 @@
+// Agreement of reduced-precision scores with fp32.
+#include "greenbatch/engine/precision_check.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "greenbatch/core/error.h"
+#include "greenbatch/engine/generated_images.h"
+#include "greenbatch/engine/preprocess.h"
+#include "greenbatch/engine/top_k.h"
+
+namespace greenbatch::engine {
+
+PrecisionAgreement compare_scores(const Scores& reduced, const Scores& reference) {
+  if (reduced.rows != reference.rows || reduced.classes != reference.classes || reduced.rows < 1 ||
+      reduced.classes < 1 || reduced.values.size() != reference.values.size()) {
+    throw InputError(fmt::format("cannot compare scores of {}x{} with {}x{}: both runs must score the same images",
+                                 reduced.rows, reduced.classes, reference.rows, reference.classes));
+  }
+  PrecisionAgreement agreement;
+  agreement.images = reduced.rows;
+  int same = 0;
+  const auto classes = static_cast<std::size_t>(reduced.classes);
+  for (std::size_t row = 0; row < static_cast<std::size_t>(reduced.rows); ++row) {
+    const std::span<const float> a(reduced.values.data() + row * classes, classes);
+    const std::span<const float> b(reference.values.data() + row * classes, classes);
+    if (top_k_indices(a, 1) == top_k_indices(b, 1)) ++same;
+    for (std::size_t i = 0; i < classes; ++i) {
+      agreement.max_logit_diff = std::max(agreement.max_logit_diff,
+                                          std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
+    }
+  }
+  agreement.top1_agreement = static_cast<double>(same) / reduced.rows;
+  return agreement;
+}
+
+PrecisionAgreement agreement_with_fp32(Backend& reduced, const BackendSpec& spec, int images) {
+  auto reference_spec = spec;
+  reference_spec.precision = Precision::fp32;
+  const auto reference = make_backend(reference_spec);
+  const auto preprocessing = reduced.preprocessing();
+  auto batch = ImageBatch::zeros(images, reduced.input_shape());
+  const auto jpegs = generate_jpeg_images(images);
+  for (int i = 0; i < images; ++i) {
+    const auto image = decode_image_bytes(jpegs[static_cast<std::size_t>(i)], fmt::format("generated image {}", i));
+    preprocess_into(image, preprocessing, batch.image(i));
+  }
+  return compare_scores(reduced.run(batch), reference->run(batch));
+}
+
+}  // namespace greenbatch::engine

@@ -1,0 +1,57 @@
+// oneDNN's prepacked convolution, called through the dispatcher. Compiled on its own with
+// -Wno-null-dereference (src/CMakeLists.txt): GCC 12 reports a null dereference inside LibTorch's
+// inlined Dispatcher::callBoxed that cannot happen.
+#include "prepacked_conv.h"
+
+#include <ATen/core/dispatch/Dispatcher.h>
+
+#include <string>
+#include <vector>
+
+namespace greenbatch::engine::zoo {
+namespace {
+
+// The operators, called boxed as their context is a TorchScript class; null where absent.
+struct Ops {
+  c10::optional<c10::OperatorHandle> prepack = c10::Dispatcher::singleton().findSchema(
+      {"mkldnn_prepacked::conv2d_prepack", ""});
+  c10::optional<c10::OperatorHandle> run = c10::Dispatcher::singleton().findSchema(
+      {"mkldnn_prepacked::conv2d_run", ""});
+};
+
+const Ops& ops() {
+  static const Ops found;
+  return found;
+}
+
+std::vector<std::int64_t> ints(c10::IntArrayRef values) { return values.vec(); }
+
+}  // namespace
+
+std::optional<PrepackedConv> PrepackedConv::make(const torch::Tensor& weight, const torch::Tensor& bias,
+                                                 const torch::nn::functional::Conv2dFuncOptions& options,
+                                                 c10::IntArrayRef input_sizes) {
+  if (!ops().prepack || !ops().run) return std::nullopt;
+  const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
+  torch::jit::Stack stack{weight,
+                          bias,
+                          ints(options.stride()),
+                          ints(padding),
+                          ints(options.dilation()),
+                          options.groups(),
+                          input_sizes.vec(),
+                          std::string("none")};
+  ops().prepack->callBoxed(&stack);
+  return PrepackedConv(std::move(stack.at(0)));
+}
+
+torch::Tensor PrepackedConv::operator()(const torch::Tensor& x) const {
+  // The operator reads its input as dense NCHW or NHWC and ignores other strides (a channel slice
+  // of a larger tensor would be read wrongly): such views are copied first.
+  const auto format = x.suggest_memory_format();
+  torch::jit::Stack stack{x.is_contiguous(format) ? x : x.contiguous(format), context_};
+  ops().run->callBoxed(&stack);
+  return stack.at(0).toTensor();
+}
+
+}  // namespace greenbatch::engine::zoo

@@ -1,0 +1,28 @@
+#pragma once
+/// Internal to engine: LibTorch's oneDNN convolution with its weights reordered once into oneDNN's
+/// layout (the operator TorchScript's optimize_for_inference uses), for CPU tensors.
+
+#include <torch/torch.h>
+
+#include <optional>
+
+namespace greenbatch::engine::zoo {
+
+/// A 2-d convolution whose weights oneDNN holds prepacked. Not thread-safe to create; calls on
+/// one object from one thread at a time (its context keeps oneDNN state).
+class PrepackedConv {
+ public:
+  /// Prepacks `weight` and `bias` for inputs like `input_sizes` (other batch and spatial sizes run
+  /// too); nullopt where this LibTorch has no such operator (built without oneDNN).
+  static std::optional<PrepackedConv> make(const torch::Tensor& weight, const torch::Tensor& bias,
+                                           const torch::nn::functional::Conv2dFuncOptions& options,
+                                           c10::IntArrayRef input_sizes);
+  /// The convolution of CPU tensor `x` (any layout: views that are not dense are copied first).
+  [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
+
+ private:
+  explicit PrepackedConv(c10::IValue context) : context_(std::move(context)) {}
+  c10::IValue context_;  // oneDNN's ConvOpContext (a TorchScript class object)
+};
+
+}  // namespace greenbatch::engine::zoo

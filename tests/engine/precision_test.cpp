@@ -1,0 +1,44 @@
+// Precision names and the comparison of reduced-precision scores with fp32.
+#include <gtest/gtest.h>
+
+#include "greenbatch/core/error.h"
+#include "greenbatch/engine/backend_spec.h"
+#include "greenbatch/engine/precision.h"
+#include "greenbatch/engine/precision_check.h"
+
+namespace greenbatch::engine {
+namespace {
+
+TEST(Precision, ParsesAndNamesEveryLevel) {
+  for (const auto p : {Precision::fp32, Precision::bf16, Precision::int8}) EXPECT_EQ(parse_precision(to_string(p)), p);
+  EXPECT_THROW((void)parse_precision("fp16"), UsageError);
+  EXPECT_THROW((void)parse_precision("BF16"), UsageError);
+}
+
+TEST(Precision, ComparesTopOneAndLargestDifference) {
+  // Two images, three classes: the first keeps its top class, the second does not.
+  const Scores fp32{2, 3, {1.0F, 5.0F, 2.0F, 3.0F, 0.0F, 2.5F}};
+  const Scores reduced{2, 3, {1.25F, 4.5F, 2.0F, 2.0F, 0.0F, 2.5F}};
+  const auto agreement = compare_scores(reduced, fp32);
+  EXPECT_EQ(agreement.images, 2);
+  EXPECT_DOUBLE_EQ(agreement.top1_agreement, 0.5);
+  EXPECT_DOUBLE_EQ(agreement.max_logit_diff, 1.0);
+}
+
+TEST(Precision, MismatchedScoresAreRefused) {
+  const Scores a{1, 3, {1.0F, 2.0F, 3.0F}};
+  const Scores b{1, 2, {1.0F, 2.0F}};
+  EXPECT_THROW((void)compare_scores(a, b), InputError);
+  EXPECT_THROW((void)compare_scores(Scores{}, Scores{}), InputError);
+}
+
+TEST(Precision, SyntheticBackendRefusesReducedPrecision) {
+  auto spec = BackendSpec::parse_target("synthetic:alpha=1,tau0=1");
+  spec.precision = Precision::bf16;
+  EXPECT_THROW((void)make_backend(spec), UnsupportedError);
+  spec.precision = Precision::fp32;
+  EXPECT_EQ(make_backend(spec)->info().precision, "fp32");
+}
+
+}  // namespace
+}  // namespace greenbatch::engine
