@@ -17,7 +17,7 @@
 #include "number_flags.h"
 #include "output.h"
 #include "recommend_emit.h"
-#include "recommend_threads.h"
+#include "recommend_knobs.h"
 #include "recommend_verify.h"
 
 namespace greenbatch::cli {
@@ -27,8 +27,8 @@ using Json = nlohmann::ordered_json;
 
 struct RecommendFlags {
   std::string profile;
-  std::vector<std::string> thread_profiles;  // --also-profile: batching x threads
-  LiveTrialFlags live;                       // --model / --backend / --model-file also choose the profile's model
+  std::vector<std::string> knob_profiles;  // --also-profile: batching x threads x precision
+  LiveTrialFlags live;                     // --model / --backend / --model-file also choose the profile's model
   std::string arrival;
   std::optional<double> slo_p95_ms, slo_p99_ms;
   std::string policies = "fixed,greedy,dynamic,slo";
@@ -159,11 +159,11 @@ void print_recommendation(const sim::Recommendation& r, const sim::RecommendOpti
 
 void run_recommend_command(const RecommendFlags& flags) {
   const auto options = resolve_options(flags);
-  if (!flags.thread_profiles.empty()) {
+  if (!flags.knob_profiles.empty()) {
     if (flags.verify) throw UsageError("--verify runs one profile's winner; leave out --also-profile with it");
-    auto profiles = flags.thread_profiles;
+    auto profiles = flags.knob_profiles;
     profiles.insert(profiles.begin(), flags.profile);
-    recommend_threads(profiles, options, flags.json);
+    recommend_knobs(profiles, options, flags.json);
     return;
   }
   const auto document = profile::load_profile_document(flags.profile);
@@ -234,9 +234,9 @@ void add_recommend_command(CLI::App& app) {
   auto flags = std::make_shared<RecommendFlags>();
   cmd->add_option("--profile", flags->profile, "profile document written by greenbatch profile --out F.json")
       ->required();
-  cmd->add_option("--also-profile", flags->thread_profiles,
-                  "another profile of the model at another thread count (repeatable): search batching x threads "
-                  "and say how much each knob saves");
+  cmd->add_option("--also-profile", flags->knob_profiles,
+                  "another profile of the model at another thread count or precision (repeatable): search "
+                  "batching x threads x precision and say how much each knob saves");
   cmd->add_option("--arrival,-a", flags->arrival,
                   "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();

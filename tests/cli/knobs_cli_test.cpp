@@ -158,9 +158,9 @@ TEST_F(KnobsCli, StudyFactorsThreadsAndCpuCapsAreEachTrialsSettings) {
   EXPECT_EQ(query_count(dir_.path() / "bad.db", "SELECT COUNT(*) FROM studies"), 0U);
 }
 
-// recommend --also-profile searches batching x threads; profiles of one thread count are refused.
-TEST(RecommendThreadsCli, ProfilesOfTheSameThreadCountAreRefused) {
-  const TempDir dir("recommend_threads_cli");
+// recommend --also-profile searches batching x knobs; two profiles of one setting are refused.
+TEST(RecommendKnobsCli, ProfilesOfTheSameSettingAreRefused) {
+  const TempDir dir("recommend_knobs_cli");
   for (const char* name : {"a.json", "b.json"}) {
     const auto r = run_cli({"profile", "--backend", "synthetic:alpha=1,tau0=2,mode=sleep", "-b", "1,2", "--min-seconds",
                             "0.1", "--meter", "estimate", "--idle-seconds", "0", "--out",
@@ -170,8 +170,8 @@ TEST(RecommendThreadsCli, ProfilesOfTheSameThreadCountAreRefused) {
   const auto r = run_cli({"recommend", "--profile", (dir.path() / "a.json").string(), "--also-profile",
                           (dir.path() / "b.json").string(), "--arrival", "poisson:50", "--slo-p95", "100"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_TRUE(contains(r.err, "same thread count")) << r.err;
-  EXPECT_TRUE(contains(r.err, "greenbatch profile --threads N")) << r.err;
+  EXPECT_TRUE(contains(r.err, "were both measured at 1 thread, fp32")) << r.err;
+  EXPECT_TRUE(contains(r.err, "greenbatch profile --threads N --precision P")) << r.err;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #pragma once
-/// Searching batching × threads: one profile per thread count, each searched by the recommender;
-/// the least energy per request within the SLO over all of them, and how much of the saving each
-/// knob gives.
+/// Searching batching × knobs: one profile per knob setting (thread count and precision), each
+/// searched by the recommender; the least energy per request within the SLO over all of them, and
+/// how much of the saving each knob gives.
 
 #include <optional>
 #include <string>
@@ -12,20 +12,38 @@
 
 namespace greenbatch::sim {
 
-/// The outcome of searching several profiles that differ in their thread count.
-struct KnobSearch {
-  std::vector<int> threads;                 ///< each profile's thread count, in the order given
-  std::vector<Recommendation> per_profile;  ///< each profile's search, in the order given
-  std::optional<std::size_t> winner;      ///< the profile whose winner uses the least energy (null: none meets the SLO)
-  std::size_t default_profile = 0;        ///< the profile with the most threads (what threads = 0 gives)
-  Reference same_policy_default_threads;  ///< the winning policy at the default thread count
-  Reference no_batching_same_threads;     ///< fixed:1 at the winning thread count
+/// The knob settings a profile was measured at.
+struct KnobSetting {
+  int threads = 0;                 ///< intra-op threads of its cells
+  std::string precision = "fp32";  ///< fp32 or bf16
+
+  bool operator==(const KnobSetting&) const = default;
 };
 
-/// Searches every document (one model; each of one thread count, all different) with `options`;
+/// "2 threads, fp32".
+std::string to_string(const KnobSetting& setting);
+
+/// What one knob gives: the winner against a reference that differs from it in that knob alone.
+struct KnobSaving {
+  std::string knob;     ///< "threads", "precision" or "batching"
+  KnobSetting setting;  ///< the reference's setting (the knob at its default, the others the winner's)
+  Reference reference;  ///< the reference policy predicted there (unavailable when not profiled)
+};
+
+/// The outcome of searching several profiles that differ in their knob settings.
+struct KnobSearch {
+  std::vector<KnobSetting> settings;        ///< each profile's setting, in the order given
+  std::vector<Recommendation> per_profile;  ///< each profile's search, in the order given
+  std::optional<std::size_t> winner;  ///< the profile whose winner uses the least energy (null: none meets the SLO)
+  KnobSetting default_setting;        ///< what a run gets without the knobs: the most threads profiled, fp32
+  std::vector<KnobSaving> savings;    ///< per knob that varies among the profiles, then batching (fixed:1 at
+                                      ///< the winner's setting); empty when no profile meets the SLO
+};
+
+/// Searches every document (one model; each of one knob setting, all different) with `options`;
 /// the savings are the winner's against each reference, % of the reference's energy per request.
-/// Throws UsageError for fewer than two documents or a repeated thread count, and what
-/// recommend() throws.
-KnobSearch search_threads(const std::vector<profile::ProfileDocument>& documents, const RecommendOptions& options);
+/// Throws UsageError for fewer than two documents or a repeated setting, and what recommend()
+/// throws.
+KnobSearch search_knobs(const std::vector<profile::ProfileDocument>& documents, const RecommendOptions& options);
 
 }  // namespace greenbatch::sim

@@ -1,5 +1,6 @@
-// recommend over profiles of several thread counts: batching × threads, and each knob's saving.
-#include "recommend_threads.h"
+// recommend over profiles of several knob settings: batching × threads × precision, and each
+// knob's saving.
+#include "recommend_knobs.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -23,18 +24,24 @@ Json candidate_json(const sim::Candidate* c, const sim::RecommendOptions& option
           {"meets_slo", c->meets_slo}};
 }
 
-Json reference_json(const sim::Reference& ref, int threads, const sim::RecommendOptions& options) {
-  return {{"policy", ref.policy},
-          {"threads", threads},
+Json setting_json(const sim::KnobSetting& s) { return {{"threads", s.threads}, {"precision", s.precision}}; }
+
+Json saving_json(const sim::KnobSaving& s, const sim::RecommendOptions& options) {
+  const auto& ref = s.reference;
+  return {{"knob", s.knob},
+          {"policy", ref.policy},
+          {"setting", setting_json(s.setting)},
           {"prediction", candidate_json(ref.prediction ? &*ref.prediction : nullptr, options)},
           {"unavailable", ref.prediction ? Json() : Json(ref.unavailable)},
           {"winner_saves_percent", ref.saving_percent ? Json(*ref.saving_percent) : Json()}};
 }
 
-std::string reference_text(const sim::Reference& ref, int threads, const sim::RecommendOptions& options) {
-  if (!ref.prediction) return fmt::format("{} at {} threads: not predicted: {}", ref.policy, threads, ref.unavailable);
+std::string saving_text(const sim::KnobSaving& s, const sim::RecommendOptions& options) {
+  const auto& ref = s.reference;
+  const auto where = fmt::format("{} at {}", ref.policy, sim::to_string(s.setting));
+  if (!ref.prediction) return fmt::format("{}: not predicted: {}", where, ref.unavailable);
   const auto& c = *ref.prediction;
-  return fmt::format("{} at {} threads: {:.4g} J/request, {} {:.2f} ms{}; the winner saves {}", ref.policy, threads,
+  return fmt::format("{}: {:.4g} J/request, {} {:.2f} ms{}; the winner saves {}", where,
                      c.energy_per_request_j.value_or(0.0), sim::to_string(options.percentile),
                      sim::percentile_ms(c, options.percentile).value_or(0.0), c.meets_slo ? "" : " (misses the SLO)",
                      ref.saving_percent ? fmt::format("{:.1f}%", *ref.saving_percent) : "n/a");
@@ -42,56 +49,58 @@ std::string reference_text(const sim::Reference& ref, int threads, const sim::Re
 
 }  // namespace
 
-void recommend_threads(const std::vector<std::string>& profiles, const sim::RecommendOptions& options, bool json) {
+void recommend_knobs(const std::vector<std::string>& profiles, const sim::RecommendOptions& options, bool json) {
   std::vector<profile::ProfileDocument> documents;
   for (const auto& path : profiles) documents.push_back(profile::load_profile_document(path));
-  fmt::print(stderr, "searching batching x threads for {} over {} profiles ...\n", options.arrival, profiles.size());
-  const auto search = sim::search_threads(documents, options);
+  fmt::print(stderr, "searching batching x knobs for {} over {} profiles ...\n", options.arrival, profiles.size());
+  const auto search = sim::search_knobs(documents, options);
   if (!search.winner) {
     throw InputError(
-        fmt::format("no policy meets {} <= {:g} ms at any of the thread counts profiled; raise the SLO "
+        fmt::format("no policy meets {} <= {:g} ms at any of the knob settings profiled; raise the SLO "
                     "or lower the arrival rate",
                     sim::to_string(options.percentile), options.slo_ms));
   }
   const auto& best = *search.per_profile[*search.winner].winner();
-  const int best_threads = search.threads[*search.winner];
-  const int default_threads = search.threads[search.default_profile];
+  const auto& won = search.settings[*search.winner];
   const auto& source = search.per_profile[*search.winner].energy_source;
   if (json) {
     Json per = Json::array();
     for (std::size_t i = 0; i < profiles.size(); ++i) {
       per.push_back({{"profile", profiles[i]},
-                     {"threads", search.threads[i]},
+                     {"setting", setting_json(search.settings[i])},
                      {"status", sim::to_string(search.per_profile[i].status)},
                      {"winner", candidate_json(search.per_profile[i].winner(), options)}});
     }
+    Json savings = Json::array();
+    for (const auto& s : search.savings) savings.push_back(saving_json(s, options));
     const Json out = {{"arrival", search.per_profile.front().arrival},
                       {"percentile", sim::to_string(options.percentile)},
                       {"slo_ms", options.slo_ms},
                       {"energy_source", source},
-                      {"per_thread_count", per},
+                      {"per_setting", per},
                       {"winner", candidate_json(&best, options)},
-                      {"winner_threads", best_threads},
-                      {"threads_knob", reference_json(search.same_policy_default_threads, default_threads, options)},
-                      {"batching_knob", reference_json(search.no_batching_same_threads, best_threads, options)}};
+                      {"winner_setting", setting_json(won)},
+                      {"default_setting", setting_json(search.default_setting)},
+                      {"knobs", savings}};
     std::cout << out.dump(2) << '\n';
     return;
   }
-  fmt::print("batching x threads under {}, {} <= {:g} ms ({}):\n", search.per_profile.front().arrival,
+  fmt::print("batching x knobs under {}, {} <= {:g} ms ({}):\n", search.per_profile.front().arrival,
              sim::to_string(options.percentile), options.slo_ms, source);
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     const auto* w = search.per_profile[i].winner();
-    fmt::print("  {} threads: {}\n", search.threads[i],
+    fmt::print("  {}: {}\n", sim::to_string(search.settings[i]),
                w ? fmt::format("{}, {:.4g} J/request", w->policy, w->energy_per_request_j.value_or(0.0))
                  : std::string("no policy meets the SLO"));
   }
-  fmt::print("winner: {} at {} threads: {:.4g} J/request, {} {:.2f} ms\n", best.policy, best_threads,
+  fmt::print("winner: {} at {}: {:.4g} J/request, {} {:.2f} ms\n", best.policy, sim::to_string(won),
              best.energy_per_request_j.value_or(0.0), sim::to_string(options.percentile),
              sim::percentile_ms(best, options.percentile).value_or(0.0));
-  fmt::print("threads knob (vs the default, the most threads): {}\n",
-             reference_text(search.same_policy_default_threads, default_threads, options));
-  fmt::print("batching knob (vs no batching): {}\n",
-             reference_text(search.no_batching_same_threads, best_threads, options));
+  for (const auto& s : search.savings) {
+    fmt::print("{} knob (vs {}): {}\n", s.knob,
+               s.knob == "batching" ? std::string("no batching") : "its default, " + sim::to_string(s.setting),
+               saving_text(s, options));
+  }
 }
 
 }  // namespace greenbatch::cli
