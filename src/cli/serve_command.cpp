@@ -43,7 +43,7 @@ struct ServeFlags {
   int warmup_batches = 2;
   std::optional<double> slo_ms;
   std::string db;
-  double record_every_s = 0.0;
+  std::optional<double> record_every_s;
   std::string profile;
 };
 
@@ -108,7 +108,7 @@ void run_serve(const ServeFlags& flags) {
     throw UsageError(fmt::format("--queue-capacity {} is below the policy's batch size {} ({}); raise --queue-capacity",
                                  capacity, batch, policy->spec()));
   }
-  if (flags.record_every_s > 0.0 && flags.db.empty()) throw UsageError("--record-every needs --db FILE to store into");
+  if (flags.record_every_s && flags.db.empty()) throw UsageError("--record-every needs --db FILE to store into");
   std::optional<store::ResultStore> db;
   if (!flags.db.empty()) db = store::ResultStore::open(flags.db);
 
@@ -153,9 +153,9 @@ void run_serve(const ServeFlags& flags) {
 
   // Wake up every window (--record-every) to store it, else every 10 s to drop the power trace
   // nothing will store (memory stays bounded; /metrics reads only the last second of it).
-  const double period = flags.record_every_s > 0.0 ? flags.record_every_s : 10.0;
+  const double period = flags.record_every_s.value_or(10.0);
   while (!wait_for_stop(period)) {
-    if (flags.record_every_s > 0.0) {
+    if (flags.record_every_s) {
       store_window(*recorder, *db, flags.db);
     } else if (!recorder) {
       sampler->discard_trace_before(sampler->mark().time_s - 2.0);
