@@ -9,6 +9,7 @@
 #include <cmath>
 #include <string>
 
+#include "engine/random_batch.h"
 #include "engine/zoo/prepacked_conv.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/model_catalog.h"
@@ -18,6 +19,8 @@
 
 namespace greenbatch::engine {
 namespace {
+
+using greenbatch::testing::random_batch;
 
 std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 
@@ -37,14 +40,6 @@ TorchOptions options_for(const std::string& name, bool optimize, Precision preci
   options.optimize = optimize;
   options.precision = precision;
   return options;
-}
-
-ImageBatch random_batch(const Backend& backend, int n) {
-  auto batch = ImageBatch::zeros(n, backend.input_shape());
-  torch::manual_seed(3);
-  const auto values = torch::randn({static_cast<std::int64_t>(batch.data.size())});
-  std::copy_n(values.data_ptr<float>(), batch.data.size(), batch.data.begin());
-  return batch;
 }
 
 double max_abs(const Scores& s) {

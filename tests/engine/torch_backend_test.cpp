@@ -3,6 +3,7 @@
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include "engine/random_batch.h"
 #include "engine/torchscript_writer.h"
 #include "engine/zoo/zoo_net.h"
 #include "greenbatch/core/error.h"
@@ -12,20 +13,14 @@
 namespace greenbatch::engine {
 namespace {
 
+using greenbatch::testing::random_batch;
+
 TorchOptions small_model(std::uint64_t seed) {
   TorchOptions options;
   options.zoo_model = "squeezenet1_1";
   options.seed = seed;
   options.threads = 1;
   return options;
-}
-
-ImageBatch random_batch(const Backend& backend, int n) {
-  auto batch = ImageBatch::zeros(n, backend.input_shape());
-  torch::manual_seed(3);
-  const auto values = torch::randn({static_cast<std::int64_t>(batch.data.size())});
-  std::copy_n(values.data_ptr<float>(), batch.data.size(), batch.data.begin());
-  return batch;
 }
 
 TEST(TorchBackend, OutputIsBatchBy1000AndDescribesItself) {
