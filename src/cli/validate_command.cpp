@@ -106,7 +106,8 @@ void run_validate(const ValidateFlags& flags) {
   for (const auto& file : flags.profiles) documents.push_back(profile::load_profile_document(file));
   const auto db = store::ResultStore::open_read_only(flags.db);
   if (!flags.study.empty()) check_study(db, flags.db, flags.study);
-  const auto trials = db.load_trials(flags.study.empty() ? std::nullopt : std::optional(flags.study));
+  auto trials = db.load_trials(flags.study.empty() ? std::nullopt : std::optional(flags.study));
+  for (auto& t : trials) t.batches = db.load_batches(t.trial_id);  // to compare their service times
   const auto validation = sim::validate(trials, documents);
   for (const auto& s : validation.skipped) fmt::print(stderr, "validate: not simulated: {}\n", s);
   if (validation.rows.empty() && validation.skipped.empty()) {

@@ -80,7 +80,7 @@ std::vector<Figure> knob_figures_of(const std::vector<KnobStudy>& studies) {
 
 ReportFiles write_report(const store::ResultStore& store, const std::filesystem::path& dir,
                          const ReportOptions& options) {
-  const auto trials = store.load_trials(options.study_id);
+  auto trials = store.load_trials(options.study_id);
   const auto rows = trial_rows(trials);
   if (rows.empty()) throw InputError("there are no trials to report; run a study (or `greenbatch run --db`) first");
   auto analysis = analyse(rows, options.seed);
@@ -93,6 +93,7 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   if (!options.profiles.empty()) {
     std::vector<profile::ProfileDocument> documents;
     for (const auto& file : options.profiles) documents.push_back(profile::load_profile_document(file));
+    for (auto& t : trials) t.batches = store.load_batches(t.trial_id);  // to compare their service times
     validation = sim::validate(trials, documents);
   }
   const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);

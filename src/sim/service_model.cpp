@@ -158,9 +158,14 @@ std::tuple<const Level*, const Level*, double> bracket(const std::vector<Level>&
 
 }  // namespace
 
+double ServiceModel::mean_s(std::size_t b, double idle_s) const {
+  const auto [a, c, v] = bracket(entries_[b - 1].levels, std::max(0.0, idle_s));
+  return a->mean_s + v * (c->mean_s - a->mean_s);
+}
+
 double ServiceModel::draw_s(std::size_t b, std::mt19937_64& rng, double idle_s) const {
   const auto [a, c, v] = bracket(entries_[b - 1].levels, std::max(0.0, idle_s));
-  if (a->lo_count == 0) return a->mean_s + v * (c->mean_s - a->mean_s);
+  if (a->lo_count == 0) return mean_s(b, idle_s);
   // One uniform, read off every neighbour's empirical quantile function (the same u, so the mix
   // of a measured cell with itself is just a draw of its samples).
   const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "greenbatch/batching/policy.h"
+#include "greenbatch/core/json_optional.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/core/text.h"
 #include "greenbatch/energy/meter_registry.h"
@@ -425,11 +426,6 @@ void read_length(const TomlReader& reader, StudyConfig& config) {
   }
 }
 
-template <typename T>
-nlohmann::ordered_json or_null(const std::optional<T>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
-}
-
 }  // namespace
 
 StudyConfig load_study(const fs::path& file, const std::vector<std::string>& overrides) {
@@ -505,8 +501,8 @@ std::string canonical_json(const StudyConfig& config) {
   json["models"] = config.models;
   json["policies"] = config.policies;
   json["arrivals"] = config.arrivals;
-  json["requests"] = or_null(config.requests);
-  json["duration_s"] = or_null(config.duration_s);
+  json["requests"] = json_or_null(config.requests);
+  json["duration_s"] = json_or_null(config.duration_s);
   json["repetitions"] = config.repetitions;
   json["seed"] = config.seed;
   json["shuffle"] = config.shuffle;
@@ -530,7 +526,7 @@ std::string canonical_json(const StudyConfig& config) {
   if (config.resize) json["resize"] = *config.resize;
   if (config.crop) json["crop"] = *config.crop;
   if (!config.optimize) json["optimize"] = false;
-  json["slo_ms"] = or_null(config.slo_ms);
+  json["slo_ms"] = json_or_null(config.slo_ms);
   json["queue_capacity"] = config.queue_capacity;
   json["images"] = config.images;
   json["keep_requests"] = config.keep_requests;

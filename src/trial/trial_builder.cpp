@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/json_optional.h"
 #include "greenbatch/core/stamp.h"
 #include "greenbatch/energy/baseline.h"
 #include "greenbatch/knobs/applied_knobs.h"
@@ -18,11 +19,6 @@
 
 namespace greenbatch::trial {
 namespace {
-
-template <class T>
-nlohmann::ordered_json optional_json(const std::optional<T>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
-}
 
 std::optional<std::string> optional_path(const std::optional<std::filesystem::path>& path) {
   return path ? std::optional(path->string()) : std::nullopt;
@@ -49,26 +45,26 @@ std::string settings_json(const TrialSettings& s) {
   const auto& b = s.backend;
   nlohmann::ordered_json json = {
       {"model", s.remote ? s.remote->model : b.target()},
-      {"weights", optional_json(optional_path(b.weights))},
-      {"resize", optional_json(b.resize)},
-      {"crop", optional_json(b.crop)},
+      {"weights", json_or_null(optional_path(b.weights))},
+      {"resize", json_or_null(b.resize)},
+      {"crop", json_or_null(b.crop)},
       {"device", device_text(b.device)},
       {"threads", b.threads},
       {"optimize", b.optimize},
       {"precision", engine::to_string(b.precision)},
       {"policy", s.policy},
       {"arrival", s.arrival},
-      {"requests", optional_json(s.requests)},
-      {"duration_s", optional_json(s.duration_s)},
+      {"requests", json_or_null(s.requests)},
+      {"duration_s", json_or_null(s.duration_s)},
       {"seed", s.seed},
-      {"slo_ms", optional_json(s.slo_ms)},
-      {"queue_capacity", optional_json(s.queue_capacity)},
+      {"slo_ms", json_or_null(s.slo_ms)},
+      {"queue_capacity", json_or_null(s.queue_capacity)},
       {"images", s.images.string()},
       {"warmup_batches", s.warmup_batches},
       {"idle_seconds", s.idle_seconds},
-      {"cpu_max_freq_khz", optional_json(s.knobs.cpu_max_freq_khz)},
-      {"gpu_power_limit_w", optional_json(s.knobs.gpu_power_limit_w)},
-      {"gpu_clocks_mhz", optional_json(s.knobs.gpu_clocks_mhz)},
+      {"cpu_max_freq_khz", json_or_null(s.knobs.cpu_max_freq_khz)},
+      {"gpu_power_limit_w", json_or_null(s.knobs.gpu_power_limit_w)},
+      {"gpu_clocks_mhz", json_or_null(s.knobs.gpu_clocks_mhz)},
   };
   if (const auto& r = s.remote) {
     json["target"] = r->endpoint.url();

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "greenbatch/core/json_optional.h"
+
 namespace greenbatch::trial {
 namespace {
 
@@ -111,11 +113,6 @@ constexpr std::array<Field<R>, 58> kFields{{
     {"energy_scope", "", "remote: what energy_j covers (this machine's meters: the server only when it runs here)",
      [](const R& r) -> FieldValue { return r.remote ? FieldValue{r.remote->energy_scope} : FieldValue{}; }},
 }};
-
-template <class T>
-nlohmann::ordered_json json_or_null(const std::optional<T>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json();
-}
 
 }  // namespace
 

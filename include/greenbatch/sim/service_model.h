@@ -41,8 +41,9 @@ class ServiceModel {
   /// mix the neighbours') at the two measured gaps around `idle_s`, mixed linearly by gap; the
   /// means instead when deterministic. One generator draw per call, none when deterministic.
   [[nodiscard]] double draw_s(std::size_t b, std::mt19937_64& rng, double idle_s = 0.0) const;
-  /// The mean service time of a back-to-back batch of `b`, s (what sustained load sees).
-  [[nodiscard]] double mean_s(std::size_t b) const { return entries_[b - 1].levels.front().mean_s; }
+  /// The mean service time of a batch of `b` after `idle_s` idle, s, mixed between gaps as draw_s
+  /// (0: back to back, what sustained load sees).
+  [[nodiscard]] double mean_s(std::size_t b, double idle_s = 0.0) const;
   /// Energy of one batch of `b` after `idle_s` idle, J (mixed between gaps as draw_s); null when
   /// the profile has none.
   [[nodiscard]] std::optional<double> energy_j(std::size_t b, double idle_s = 0.0) const;
