@@ -78,13 +78,19 @@ constexpr std::array<Knob, 5> kKnobs{{
 
 }  // namespace
 
+std::string to_string(const knobs::KnobSettings& power) {
+  std::vector<std::string> set;
+  if (power.cpu_max_freq_khz) {
+    set.push_back(fmt::format("CPU cap {} GHz", static_cast<double>(*power.cpu_max_freq_khz) / 1e6));
+  }
+  if (power.gpu_power_limit_w) set.push_back(fmt::format("GPU power limit {} W", *power.gpu_power_limit_w));
+  if (power.gpu_clocks_mhz) set.push_back(fmt::format("GPU clocks {} MHz", *power.gpu_clocks_mhz));
+  return fmt::format("{}", fmt::join(set, ", "));
+}
+
 std::string to_string(const KnobSetting& setting) {
   auto text = fmt::format("{} thread{}, {}", setting.threads, setting.threads == 1 ? "" : "s", setting.precision);
-  const auto& power = setting.power;
-  if (power.cpu_max_freq_khz)
-    text += fmt::format(", CPU cap {} GHz", static_cast<double>(*power.cpu_max_freq_khz) / 1e6);
-  if (power.gpu_power_limit_w) text += fmt::format(", GPU power limit {} W", *power.gpu_power_limit_w);
-  if (power.gpu_clocks_mhz) text += fmt::format(", GPU clocks {} MHz", *power.gpu_clocks_mhz);
+  if (setting.power.any()) text += ", " + to_string(setting.power);
   return text;
 }
 

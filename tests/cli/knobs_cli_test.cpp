@@ -151,6 +151,19 @@ TEST_F(KnobsCli, ProfileWithAnOutOfRangeKnobWritesNoDocument) {
   expect_caps_original();
 }
 
+TEST_F(KnobsCli, VerifyingAProfileOfAnotherKnobSettingSaysSo) {
+  const auto out = dir_.path() / "capped.json";
+  const auto profiled = run_cli({"profile", "--backend", "synthetic:alpha=1,tau0=2,mode=sleep", "-b", "1,2",
+                                 "--min-seconds", "0.1", "--idle-gaps", "0", "--meter", "estimate", "--idle-seconds",
+                                 "0", "--cpu-max-freq", "1200000", "--out", out.string()});
+  ASSERT_EQ(profiled.exit_code, 0) << profiled.err;
+  const auto r = run_cli({"recommend", "--profile", out.string(), "--arrival", "poisson:50", "--slo-p95", "100",
+                          "--verify", "--verify-requests", "20", "--backend", "synthetic:alpha=1,tau0=2,mode=sleep",
+                          "--meter", "estimate", "--idle-seconds", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "the live power knob setting is none, the profile's CPU cap 1.2 GHz")) << r.err;
+}
+
 TEST_F(KnobsCli, KnobsLeftByAKilledRunAreRestoredAtTheNextStart) {
   const auto log = (dir_.path() / "killed.log").string();
   const int pid = spawn_cli(synthetic_run({"--duration", "600", "--cpu-max-freq", "1200000", "--gpu-clocks", "810"}),

@@ -22,8 +22,11 @@ struct KnobSetting {
   bool operator==(const KnobSetting&) const = default;
 };
 
-/// "2 threads, fp32", followed by each power knob that is set (", CPU cap 1.2 GHz, GPU power limit
-/// 150 W, GPU clocks 810 MHz").
+/// Each power knob that is set: "CPU cap 1.2 GHz, GPU power limit 150 W, GPU clocks 810 MHz"
+/// (empty when none is).
+std::string to_string(const knobs::KnobSettings& power);
+
+/// "2 threads, fp32", followed by each power knob that is set (", CPU cap 1.2 GHz").
 std::string to_string(const KnobSetting& setting);
 
 /// What one knob gives: the winner against a reference that differs from it in that knob alone.
