@@ -11,9 +11,11 @@
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/number.h"
 #include "greenbatch/engine/precision_check.h"
+#include "greenbatch/knobs/applied_knobs.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/profile/profiler.h"
 #include "greenbatch/trial/environment.h"
+#include "knob_flags.h"
 #include "meter_flags.h"
 #include "number_flags.h"
 #include "output.h"
@@ -24,6 +26,7 @@ namespace {
 struct ProfileFlags {
   BackendFlags backend;
   MeterFlags meter;
+  knobs::KnobSettings knobs;
   std::vector<std::string> batch_sizes{"1", "2", "4", "8"};
   // Idle gaps, ms: from back to back to half a second, the idle times live traffic leaves between
   // batches from heavy load (a few ms) to light load (~100 ms at 10 requests/s) and bursty pauses.
@@ -65,17 +68,21 @@ std::vector<int> parse_batch_sizes(const std::vector<std::string>& texts) {
 void run_profile_command(ProfileFlags& flags) {
   const auto format = pick_format(flags.json, flags.csv);
   const auto file_format = out_format(flags.out);
-  std::ofstream file;
-  if (file_format) {
-    file.open(flags.out);  // opened before the work, so a bad path costs nothing
-    if (!file) throw InputError("--out '" + flags.out + "' cannot be written: check the folder exists and is writable");
-  }
   flags.options.batch_sizes = parse_batch_sizes(flags.batch_sizes);
   flags.options.idle_gaps_ms.clear();
   for (const auto& text : flags.idle_gaps) {
     flags.options.idle_gaps_ms.push_back(parse_real(text, "--idle-gaps", {0.0, false, 60'000.0, false}));
   }
   const auto specs = backend_specs(flags.backend);
+  // The knobs hold from the idle baseline and the first warm-up to the last cell, as for a trial,
+  // and are restored on every way out; a refused value stops before --out is created.
+  const knobs::AppliedKnobs applied(flags.knobs, knobs::KnobOptions::from_environment());
+  for (const auto& line : applied.applied()) fmt::print(stderr, "set {}\n", line);
+  std::ofstream file;
+  if (file_format) {
+    file.open(flags.out);  // opened before the work, so a bad path costs nothing
+    if (!file) throw InputError("--out '" + flags.out + "' cannot be written: check the folder exists and is writable");
+  }
   const auto sampler = start_sampler(flags.meter);
   const profile::ProfileEnergy energy{sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
   std::vector<profile::ProfileRecord> records;
@@ -106,16 +113,21 @@ void run_profile_command(ProfileFlags& flags) {
         cell.fp32_max_logit_diff = agreement.max_logit_diff;
       }
     }
+    for (auto& cell : cells) cell.knobs = flags.knobs;
     records.insert(records.end(), cells.begin(), cells.end());
   }
   for (const auto& fault : sampler->faults())
     fmt::print(stderr, "energy: {} (its energy is null from then on)\n", fault);
   const auto table = store::to_table(records);
-  print(std::cout, table, format,
-        {"model", "device", "threads", "batch_size", "batches", "latency_mean_ms", "latency_median_ms",
-         "latency_p95_ms", "latency_per_image_ms", "throughput_ips", "peak_rss_kib", "energy_per_image_j",
-         "dynamic_energy_per_image_j", "avg_power_w", "energy_source"},
-        4);
+  std::vector<std::string> columns{"model", "device", "threads"};
+  // The power knobs only when set: without them the table is as wide as before.
+  if (flags.knobs.cpu_max_freq_khz) columns.emplace_back("cpu_max_freq_khz");
+  if (flags.knobs.gpu_power_limit_w) columns.emplace_back("gpu_power_limit_w");
+  if (flags.knobs.gpu_clocks_mhz) columns.emplace_back("gpu_clocks_mhz");
+  columns.insert(columns.end(), {"batch_size", "batches", "latency_mean_ms", "latency_median_ms", "latency_p95_ms",
+                                 "latency_per_image_ms", "throughput_ips", "peak_rss_kib", "energy_per_image_j",
+                                 "dynamic_energy_per_image_j", "avg_power_w", "energy_source"});
+  print(std::cout, table, format, columns, 4);
   if (file_format == Format::json) {
     profile::write_profile_document(file, records, environment);
   } else if (file_format) {
@@ -134,6 +146,7 @@ void add_profile_command(CLI::App& app) {
   auto flags = std::make_shared<ProfileFlags>();
   add_backend_flags(*cmd, flags->backend, /*several_models=*/true, /*synthetic=*/true);
   add_meter_flags(*cmd, flags->meter);
+  add_knob_flags(*cmd, flags->knobs);
   cmd->add_option("--batch-sizes,-b", flags->batch_sizes, "batch sizes, comma separated")
       ->delimiter(',')
       ->capture_default_str();

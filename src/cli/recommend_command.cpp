@@ -27,7 +27,7 @@ using Json = nlohmann::ordered_json;
 
 struct RecommendFlags {
   std::string profile;
-  std::vector<std::string> knob_profiles;  // --also-profile: batching x threads x precision
+  std::vector<std::string> knob_profiles;  // --also-profile: batching x knobs
   LiveTrialFlags live;                     // --model / --backend / --model-file also choose the profile's model
   std::string arrival;
   std::optional<double> slo_p95_ms, slo_p99_ms;
@@ -235,8 +235,8 @@ void add_recommend_command(CLI::App& app) {
   cmd->add_option("--profile", flags->profile, "profile document written by greenbatch profile --out F.json")
       ->required();
   cmd->add_option("--also-profile", flags->knob_profiles,
-                  "another profile of the model at another thread count or precision (repeatable): search "
-                  "batching x threads x precision and say how much each knob saves");
+                  "another profile of the model at another thread count, precision, CPU cap, GPU power limit or "
+                  "GPU clocks (repeatable): search batching x knobs and say how much each knob saves");
   cmd->add_option("--arrival,-a", flags->arrival,
                   "jitter:RATE[,spread=S] | poisson:RATE | trace:FILE[,gaps] | onoff:RATE,ON_S,OFF_S")
       ->required();

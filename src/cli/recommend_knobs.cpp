@@ -1,11 +1,12 @@
-// recommend over profiles of several knob settings: batching × threads × precision, and each
-// knob's saving.
+// recommend over profiles of several knob settings: batching × threads × precision × power knobs,
+// and each knob's saving.
 #include "recommend_knobs.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <optional>
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/profile/profile_document.h"
@@ -24,7 +25,19 @@ Json candidate_json(const sim::Candidate* c, const sim::RecommendOptions& option
           {"meets_slo", c->meets_slo}};
 }
 
-Json setting_json(const sim::KnobSetting& s) { return {{"threads", s.threads}, {"precision", s.precision}}; }
+template <class T>
+Json optional_json(const std::optional<T>& value) {
+  return value ? Json(*value) : Json();
+}
+
+// A setting with every knob; a power knob not set is null (the machine's own setting).
+Json setting_json(const sim::KnobSetting& s) {
+  return {{"threads", s.threads},
+          {"precision", s.precision},
+          {"cpu_max_freq_khz", optional_json(s.power.cpu_max_freq_khz)},
+          {"gpu_power_limit_w", optional_json(s.power.gpu_power_limit_w)},
+          {"gpu_clocks_mhz", optional_json(s.power.gpu_clocks_mhz)}};
+}
 
 Json saving_json(const sim::KnobSaving& s, const sim::RecommendOptions& options) {
   const auto& ref = s.reference;

@@ -1,6 +1,6 @@
 #pragma once
 /// Internal to cli: recommend over profiles of several knob settings (batching × threads ×
-/// precision).
+/// precision × CPU cap × GPU power limit × GPU clocks).
 
 #include <string>
 #include <vector>
@@ -9,7 +9,7 @@
 
 namespace greenbatch::cli {
 
-/// Searches batching × knobs over `profiles` (one per thread count and precision) with `options`,
+/// Searches batching × knobs over `profiles` (one per knob setting) with `options`,
 /// and prints each setting's winner, the overall winner and the saving each knob gives, as text or
 /// (`json`) as one JSON object. Throws InputError when no setting has a policy meeting the SLO.
 void recommend_knobs(const std::vector<std::string>& profiles, const sim::RecommendOptions& options, bool json);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "greenbatch/sim/knob_search.h"
 #include "greenbatch/sim/profile_estimate.h"
 #include "greenbatch/sim/validation.h"
 #include "greenbatch/store/table.h"
@@ -14,8 +15,9 @@
 namespace greenbatch::cli {
 namespace {
 
-// Notes on stderr each way the live backend differs from the profiled one.
-void note_differences(const profile::ProfileCell& profiled, const engine::BackendInfo& live) {
+// Notes on stderr each way the live backend and power knobs differ from the profiled ones.
+void note_differences(const profile::ProfileCell& profiled, const engine::BackendInfo& live,
+                      const knobs::KnobSettings& live_knobs) {
   const auto note = [](const char* what, const auto& profiled_value, const auto& live_value) {
     if (profiled_value == live_value) return;
     fmt::print(stderr, "verify: note: the live {} is {}, the profile's {}; the prediction assumes the profiled one\n",
@@ -25,6 +27,8 @@ void note_differences(const profile::ProfileCell& profiled, const engine::Backen
   note("device", profiled.device, live.device);
   note("thread count", profiled.threads, live.threads);
   note("weights", profiled.weights, live.weights);
+  const auto power = [](const knobs::KnobSettings& k) { return k.any() ? sim::to_string(k) : "none"; };
+  note("power knob setting", power(profiled.knobs), power(live_knobs));
 }
 
 // The error as `greenbatch validate` defines it: (predicted − measured) / measured.
@@ -49,7 +53,7 @@ nlohmann::ordered_json verify_winner(const profile::ProfileDocument& document, c
   // The policy starts from the profile's latencies, as it did in the simulation.
   settings.estimate = sim::estimate_from_profile(profile::model_cells(document, options.model));
   const auto record = run_live(live, settings, [&](const engine::BackendInfo& info) {
-    note_differences(profile::model_cells(document, options.model).front(), info);
+    note_differences(profile::model_cells(document, options.model).front(), info, settings.knobs);
   });
   const auto& measured = record.summary;
   const auto measured_percentile = options.percentile == sim::SloPercentile::p95 ? measured.response_p95_ms

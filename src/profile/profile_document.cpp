@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <set>
 #include <type_traits>
 #include <variant>
@@ -93,6 +94,17 @@ class Reader {
     if (it == object_.end() || it->is_null()) return std::nullopt;
     return number(key);
   }
+  // A power knob's value: unset when absent or null, else a whole number in 1..T's maximum.
+  template <class T>
+  [[nodiscard]] std::optional<T> knob(const char* key) const {
+    const auto it = object_.find(key);
+    if (it == object_.end() || it->is_null()) return std::nullopt;
+    const auto value = integer(key);
+    if (value < 1 || static_cast<std::uint64_t>(value) > std::numeric_limits<T>::max()) {
+      fail(key, "must be a whole number >= 1, or null when the knob was not set");
+    }
+    return static_cast<T>(value);
+  }
   [[nodiscard]] std::vector<double> samples(const char* key) const {
     const auto& v = member(key);
     if (!v.is_array() || v.empty()) fail(key, "must be a non-empty array of latencies in ms");
@@ -147,6 +159,9 @@ ProfileCell read_cell(const Json& json, const std::string& where, int version) {
   c.threads = static_cast<int>(r.integer("threads"));
   c.weights = r.text("weights");
   if (json.contains("precision")) c.precision = r.text("precision");
+  c.knobs.cpu_max_freq_khz = r.knob<std::uint64_t>("cpu_max_freq_khz");
+  c.knobs.gpu_power_limit_w = r.knob<unsigned>("gpu_power_limit_w");
+  c.knobs.gpu_clocks_mhz = r.knob<unsigned>("gpu_clocks_mhz");
   const auto batch = r.integer("batch_size");
   if (batch < 1 || batch > 1'000'000) r.fail("batch_size", "must be a batch size >= 1");
   c.batch_size = static_cast<int>(batch);

@@ -8,7 +8,13 @@ namespace {
 
 using R = ProfileRecord;
 
-constexpr std::array<Field<R>, 30> kFields{{
+// A power knob's value as a column: null when not set.
+template <class T>
+FieldValue knob_value(const std::optional<T>& value) {
+  return value ? FieldValue{static_cast<std::int64_t>(*value)} : FieldValue{};
+}
+
+constexpr std::array<Field<R>, 33> kFields{{
     {"model", "", "zoo name, TorchScript file or synthetic spec", [](const R& r) -> FieldValue { return r.model; }},
     {"backend", "", "torch or synthetic", [](const R& r) -> FieldValue { return r.backend; }},
     {"device", "", "cpu or cuda:N", [](const R& r) -> FieldValue { return r.device; }},
@@ -16,6 +22,12 @@ constexpr std::array<Field<R>, 30> kFields{{
     {"library_version", "", "LibTorch version", [](const R& r) -> FieldValue { return r.library_version; }},
     {"weights", "", "random(seed=N), weights file, or none", [](const R& r) -> FieldValue { return r.weights; }},
     {"precision", "", "fp32 or bf16", [](const R& r) -> FieldValue { return r.precision; }},
+    {"cpu_max_freq_khz", "kHz", "CPU frequency cap held for the profile (--cpu-max-freq; null: not set)",
+     [](const R& r) -> FieldValue { return knob_value(r.knobs.cpu_max_freq_khz); }},
+    {"gpu_power_limit_w", "W", "GPU power limit held for the profile (--gpu-power-limit; null: not set)",
+     [](const R& r) -> FieldValue { return knob_value(r.knobs.gpu_power_limit_w); }},
+    {"gpu_clocks_mhz", "MHz", "GPU locked graphics clock held for the profile (--gpu-clocks; null: not set)",
+     [](const R& r) -> FieldValue { return knob_value(r.knobs.gpu_clocks_mhz); }},
     {"fp32_top1_agreement", "", "share of images with fp32's top-1 class on the same inputs and weights (null: fp32)",
      [](const R& r) -> FieldValue { return optional_value(r.fp32_top1_agreement); }},
     {"fp32_max_logit_diff", "", "largest |logit - fp32 logit| on those images (null: fp32)",

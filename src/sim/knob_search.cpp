@@ -1,7 +1,8 @@
-// Searching batching × knobs (threads, precision) over one profile per knob setting.
+// Searching batching × knobs (threads, precision, power knobs) over one profile per knob setting.
 #include "greenbatch/sim/knob_search.h"
 
 #include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -13,7 +14,7 @@ namespace {
 // The knob setting of `document`'s cells of `model` (all cells of one profile share it).
 KnobSetting setting_of(const profile::ProfileDocument& document, const std::string& model) {
   for (const auto& cell : document.cells) {
-    if (model.empty() || cell.model == model) return {cell.threads, cell.precision};
+    if (model.empty() || cell.model == model) return {cell.threads, cell.precision, cell.knobs};
   }
   throw InputError(fmt::format("profile '{}' has no cell of model '{}'", document.path, model));
 }
@@ -41,29 +42,78 @@ KnobSaving saving(const std::string& knob, const KnobSetting& setting, const std
   return out;
 }
 
+// A knob the search may vary: its name, and `s` with that knob alone taken from `from`.
+struct Knob {
+  const char* name;
+  KnobSetting (*take)(KnobSetting s, const KnobSetting& from);
+};
+
+constexpr std::array<Knob, 5> kKnobs{{
+    {"threads",
+     [](KnobSetting s, const KnobSetting& from) {
+       s.threads = from.threads;
+       return s;
+     }},
+    {"precision",
+     [](KnobSetting s, const KnobSetting& from) {
+       s.precision = from.precision;
+       return s;
+     }},
+    {"cpu_max_freq_khz",
+     [](KnobSetting s, const KnobSetting& from) {
+       s.power.cpu_max_freq_khz = from.power.cpu_max_freq_khz;
+       return s;
+     }},
+    {"gpu_power_limit_w",
+     [](KnobSetting s, const KnobSetting& from) {
+       s.power.gpu_power_limit_w = from.power.gpu_power_limit_w;
+       return s;
+     }},
+    {"gpu_clocks_mhz",
+     [](KnobSetting s, const KnobSetting& from) {
+       s.power.gpu_clocks_mhz = from.power.gpu_clocks_mhz;
+       return s;
+     }},
+}};
+
 }  // namespace
 
+std::string to_string(const knobs::KnobSettings& power) {
+  std::vector<std::string> set;
+  if (power.cpu_max_freq_khz) {
+    set.push_back(fmt::format("CPU cap {} GHz", static_cast<double>(*power.cpu_max_freq_khz) / 1e6));
+  }
+  if (power.gpu_power_limit_w) set.push_back(fmt::format("GPU power limit {} W", *power.gpu_power_limit_w));
+  if (power.gpu_clocks_mhz) set.push_back(fmt::format("GPU clocks {} MHz", *power.gpu_clocks_mhz));
+  return fmt::format("{}", fmt::join(set, ", "));
+}
+
 std::string to_string(const KnobSetting& setting) {
-  return fmt::format("{} thread{}, {}", setting.threads, setting.threads == 1 ? "" : "s", setting.precision);
+  auto text = fmt::format("{} thread{}, {}", setting.threads, setting.threads == 1 ? "" : "s", setting.precision);
+  if (setting.power.any()) text += ", " + to_string(setting.power);
+  return text;
 }
 
 KnobSearch search_knobs(const std::vector<profile::ProfileDocument>& documents, const RecommendOptions& options) {
   if (documents.size() < 2) {
-    throw UsageError("searching knobs needs two or more profiles, one per thread count and precision");
+    throw UsageError(
+        "searching knobs needs two or more profiles, one per knob setting (thread count, precision, CPU cap, GPU "
+        "power limit or clocks)");
   }
   KnobSearch search;
   for (const auto& document : documents) {
     const auto setting = setting_of(document, options.model);
     if (std::ranges::find(search.settings, setting) != search.settings.end()) {
       throw UsageError(
-          fmt::format("profiles '{}' and another were both measured at {}; give one profile per thread count and "
-                      "precision (greenbatch profile --threads N --precision P)",
+          fmt::format("profiles '{}' and another were both measured at {}; give one profile per knob setting "
+                      "(greenbatch profile --threads N --precision P --cpu-max-freq KHZ --gpu-power-limit W "
+                      "--gpu-clocks MHZ)",
                       document.path, to_string(setting)));
     }
     search.settings.push_back(setting);
     search.per_profile.push_back(recommend(document, options));
   }
-  search.default_setting = {std::ranges::max(search.settings, {}, &KnobSetting::threads).threads, "fp32"};
+  search.default_setting = {std::ranges::max(search.settings, {}, &KnobSetting::threads).threads, "fp32", {}};
   const Candidate* best = nullptr;
   for (std::size_t i = 0; i < documents.size(); ++i) {
     const auto* candidate = search.per_profile[i].winner();
@@ -76,16 +126,14 @@ KnobSearch search_knobs(const std::vector<profile::ProfileDocument>& documents, 
   if (best == nullptr) return search;
   const double winner_j = *best->energy_per_request_j;
   const auto& won = search.settings[*search.winner];
-  const auto varies = [&](auto member) {
-    return std::ranges::any_of(search.settings, [&](const KnobSetting& s) { return s.*member != won.*member; });
-  };
-  if (varies(&KnobSetting::threads)) {
-    search.savings.push_back(saving("threads", {search.default_setting.threads, won.precision}, best->policy, documents,
-                                    search.settings, options, winner_j));
-  }
-  if (varies(&KnobSetting::precision)) {
-    search.savings.push_back(saving("precision", {won.threads, search.default_setting.precision}, best->policy,
-                                    documents, search.settings, options, winner_j));
+  for (const auto& knob : kKnobs) {
+    // A knob varies when some profile differs from the winner in it.
+    const bool varies = std::ranges::any_of(search.settings,
+                                            [&](const KnobSetting& s) { return knob.take(s, won) != s; });
+    if (varies) {
+      search.savings.push_back(saving(knob.name, knob.take(won, search.default_setting), best->policy, documents,
+                                      search.settings, options, winner_j));
+    }
   }
   search.savings.push_back(saving("batching", won, "fixed:1", documents, search.settings, options, winner_j));
   return search;

@@ -1,5 +1,6 @@
 // End-to-end tests of the power knobs: `greenbatch knobs`, `run --cpu-max-freq/--gpu-power-limit`,
-// and restoring at the next start after SIGKILL, against a fake cpufreq tree and the fake NVML.
+// `profile` with them, and restoring at the next start after SIGKILL, against a fake cpufreq tree
+// and the fake NVML.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -104,6 +105,63 @@ TEST_F(KnobsCli, AnOutOfRangeValueIsAUsageErrorNamingTheRange) {
   EXPECT_EQ(gpu.exit_code, 2) << gpu.err;
   EXPECT_TRUE(contains(gpu.err, "210..1410 MHz")) << gpu.err;
   expect_caps_original();
+}
+
+std::vector<std::string> synthetic_profile(const std::filesystem::path& out, std::vector<std::string> extra) {
+  std::vector<std::string> args{"profile",   "--backend",   "synthetic:alpha=1,tau0=1",
+                                "-b",        "1,2",         "--min-seconds",
+                                "0",         "--idle-gaps", "0",
+                                "--meter",   "none",        "--out",
+                                out.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST_F(KnobsCli, ProfileHoldsTheKnobsRecordsThemAndRestoresThem) {
+  const auto out = dir_.path() / "capped.json";
+  const auto r = run_cli(synthetic_profile(out, {"--cpu-max-freq", "1200000", "--gpu-power-limit", "150"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Set before the first model is profiled, restored once the profile is written.
+  const auto set = r.err.find("set cpu_max_freq 1200000 kHz");
+  ASSERT_NE(set, std::string::npos) << r.err;
+  EXPECT_LT(set, r.err.find("profiling synthetic")) << r.err;
+  EXPECT_TRUE(contains(r.err, "set gpu_power_limit 150 W on 1 GPUs")) << r.err;
+  expect_caps_original();
+  EXPECT_EQ(read_text(nvml_file()), "250000 0 0\n");
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.path() / "state"));
+  const auto doc = nlohmann::json::parse(read_text(out));
+  ASSERT_EQ(doc.at("cells").size(), 2U);
+  for (const auto& cell : doc["cells"]) {
+    EXPECT_EQ(cell.at("cpu_max_freq_khz"), 1200000) << cell.dump();
+    EXPECT_EQ(cell.at("gpu_power_limit_w"), 150) << cell.dump();
+    EXPECT_TRUE(cell.at("gpu_clocks_mhz").is_null()) << cell.dump();
+  }
+  EXPECT_TRUE(contains(r.out, "cpu_max_freq_khz")) << "the table shows a knob that is set: " << r.out;
+  EXPECT_FALSE(contains(r.out, "gpu_clocks_mhz")) << "and only those: " << r.out;
+}
+
+TEST_F(KnobsCli, ProfileWithAnOutOfRangeKnobWritesNoDocument) {
+  const auto out = dir_.path() / "refused.json";
+  const auto r = run_cli(synthetic_profile(out, {"--cpu-max-freq", "5000000"}));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "--cpu-max-freq 5000000 kHz is outside the range the CPUs allow, 800000..3000000 kHz"))
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(contains(r.err, "profiling")) << r.err;
+  expect_caps_original();
+}
+
+TEST_F(KnobsCli, VerifyingAProfileOfAnotherKnobSettingSaysSo) {
+  const auto out = dir_.path() / "capped.json";
+  const auto profiled = run_cli({"profile", "--backend", "synthetic:alpha=1,tau0=2,mode=sleep", "-b", "1,2",
+                                 "--min-seconds", "0.1", "--idle-gaps", "0", "--meter", "estimate", "--idle-seconds",
+                                 "0", "--cpu-max-freq", "1200000", "--out", out.string()});
+  ASSERT_EQ(profiled.exit_code, 0) << profiled.err;
+  const auto r = run_cli({"recommend", "--profile", out.string(), "--arrival", "poisson:50", "--slo-p95", "100",
+                          "--verify", "--verify-requests", "20", "--backend", "synthetic:alpha=1,tau0=2,mode=sleep",
+                          "--meter", "estimate", "--idle-seconds", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "the live power knob setting is none, the profile's CPU cap 1.2 GHz")) << r.err;
 }
 
 TEST_F(KnobsCli, KnobsLeftByAKilledRunAreRestoredAtTheNextStart) {

@@ -185,6 +185,38 @@ TEST(ProfileDocument, VersionOneLoadsWithoutIdleGaps) {
   EXPECT_EQ(doc.cells[0].latency_samples_ms, (std::vector<double>{3.0}));
 }
 
+TEST(ProfileDocument, PowerKnobsRoundTripAndDocumentsWithoutThemLoad) {
+  auto r = record(1, {3.0});
+  r.knobs = {.cpu_max_freq_khz = 1'200'000, .gpu_power_limit_w = 150};
+  std::stringstream text;
+  write_profile_document(text, {r}, "{}");
+  const auto json = nlohmann::json::parse(text.str());
+  EXPECT_EQ(json["version"], 2);
+  EXPECT_EQ(json["cells"][0]["cpu_max_freq_khz"], 1'200'000);
+  EXPECT_EQ(json["cells"][0]["gpu_power_limit_w"], 150);
+  EXPECT_TRUE(json["cells"][0]["gpu_clocks_mhz"].is_null()) << "not set";
+  const auto doc = read_profile_document(text, "p.json");
+  EXPECT_EQ(doc.cells[0].knobs, r.knobs);
+
+  // Written before the knobs existed: no members at all, i.e. nothing set.
+  auto old = json;
+  for (const char* key : {"cpu_max_freq_khz", "gpu_power_limit_w", "gpu_clocks_mhz"}) old["cells"][0].erase(key);
+  std::istringstream in(old.dump());
+  const auto before = read_profile_document(in, "old.json");
+  EXPECT_FALSE(before.cells[0].knobs.any());
+
+  auto bad = json;
+  bad["cells"][0]["gpu_power_limit_w"] = 0;
+  EXPECT_NE(error_of(bad.dump()).find("cell 0: \"gpu_power_limit_w\" must be a whole number >= 1"), std::string::npos)
+      << error_of(bad.dump());
+  bad["cells"][0]["gpu_power_limit_w"] = 5'000'000'000;  // past unsigned
+  EXPECT_NE(error_of(bad.dump()).find("\"gpu_power_limit_w\" must be a whole number >= 1"), std::string::npos);
+  bad = json;
+  bad["cells"][0]["cpu_max_freq_khz"] = "1.2 GHz";
+  EXPECT_NE(error_of(bad.dump()).find("\"cpu_max_freq_khz\" must be a whole number"), std::string::npos)
+      << error_of(bad.dump());
+}
+
 TEST(ProfileDocument, BadIdleGapsAndTruncationNameTheFileAndWhatIsWrong) {
   auto r = record(1, {3.0});
   r.idle_gaps = {{20.0, {4.0}, {}}, {100.0, {5.0}, {}}};

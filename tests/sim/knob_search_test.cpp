@@ -1,9 +1,11 @@
-// Searching batching × knobs over hand-built profiles of two thread counts and two precisions.
+// Searching batching × knobs over hand-built profiles of two thread counts, two precisions, CPU
+// frequency caps and GPU power limits.
 #include "greenbatch/sim/knob_search.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "greenbatch/core/error.h"
@@ -15,19 +17,30 @@ namespace {
 using testing::cell;
 using testing::document;
 
-// Batch sizes 1, 2, 4, 8 (S(b) = 8 + 2b ms) at `threads` and `precision`, with energy per batch
-// scaled by `scale`.
-profile::ProfileDocument at(int threads, double scale, const std::string& precision = "fp32") {
+// Batch sizes 1, 2, 4, 8 (S(b) = 8 + 2b ms) at `threads`, `precision` and the power knobs
+// `power`, with energy per batch scaled by `scale`.
+profile::ProfileDocument at(int threads, double scale, const std::string& precision = "fp32",
+                            const knobs::KnobSettings& power = {}) {
   std::vector<profile::ProfileCell> cells{cell(1, {10.0}, 1.0 * scale), cell(2, {12.0}, 1.2 * scale),
                                           cell(4, {16.0}, 2.0 * scale), cell(8, {24.0}, 3.2 * scale)};
   for (auto& c : cells) {
     c.threads = threads;
     c.precision = precision;
+    c.knobs = power;
   }
   auto d = document(std::move(cells), "estimate");
-  d.path = fmt::format("t{}-{}.json", threads, precision);
+  d.path = fmt::format("t{}-{}-cpu{}-gpu{}.json", threads, precision, power.cpu_max_freq_khz.value_or(0),
+                       power.gpu_power_limit_w.value_or(0));
   return d;
 }
+
+// At 2 threads, fp32, with the power knobs `power`: fixed:4 wins at 0.5 x `scale` J/request.
+profile::ProfileDocument powered(double scale, const knobs::KnobSettings& power) { return at(2, scale, "fp32", power); }
+
+constexpr knobs::KnobSettings kCap12{.cpu_max_freq_khz = 1'200'000};
+constexpr knobs::KnobSettings kCap24{.cpu_max_freq_khz = 2'400'000};
+constexpr knobs::KnobSettings kLimit150{.gpu_power_limit_w = 150};
+constexpr knobs::KnobSettings kBoth{.cpu_max_freq_khz = 1'200'000, .gpu_power_limit_w = 150};
 
 RecommendOptions options() {
   RecommendOptions o;
@@ -94,11 +107,88 @@ TEST(KnobSearch, PrecisionIsAKnobAndAMissingReferenceIsNamed) {
       << unprofiled.reference.unavailable;
 }
 
+// One case of the power-knob table: the profiles, the winning setting, and per knob listed either
+// the winner's saving in % or a phrase of why its reference is unavailable.
+struct PowerCase {
+  std::string name;
+  std::vector<profile::ProfileDocument> profiles;
+  KnobSetting winner;
+  std::map<std::string, std::string> unavailable;  // knob -> part of the reason
+  std::map<std::string, double> saves_percent;     // knob -> saving
+};
+
+// Energies per request (fixed:4 wins everywhere, 0.5 J x scale; fixed:1 is 1 J x scale), by hand:
+// - cap and limit: none 0.5, cap 0.35, limit 0.45, both 0.30 J. Both wins; the cap's reference is
+//   the limit alone (1 - 0.30/0.45 = 33.3%), the limit's is the cap alone (1 - 0.30/0.35 = 14.3%),
+//   batching's fixed:1 at both (1 - 0.30/0.60 = 50%). Threads and precision do not vary.
+// - unprofiled: none 0.5, both 0.30 J: neither reference (limit alone, cap alone) was profiled.
+// - default wins: none 0.5, cap 0.6 J: the winner runs without a cap, so the cap saves 0%.
+// - two caps: none 0.5, 1.2 GHz 0.35, 2.4 GHz 0.4 J: 1.2 GHz wins, 30% below no cap.
+std::vector<PowerCase> power_cases() {
+  return {
+      {"cap and limit",
+       {powered(1.0, {}), powered(0.7, kCap12), powered(0.9, kLimit150), powered(0.6, kBoth)},
+       {2, "fp32", kBoth},
+       {},
+       {{"cpu_max_freq_khz", 100.0 / 3.0}, {"gpu_power_limit_w", 100.0 / 7.0}, {"batching", 50.0}}},
+      {"unprofiled",
+       {powered(1.0, {}), powered(0.6, kBoth)},
+       {2, "fp32", kBoth},
+       {{"cpu_max_freq_khz", "no profile at 2 threads, fp32, GPU power limit 150 W;"},
+        {"gpu_power_limit_w", "no profile at 2 threads, fp32, CPU cap 1.2 GHz;"}},
+       {{"batching", 50.0}}},
+      {"default wins",
+       {powered(1.0, {}), powered(1.2, kCap12)},
+       {2, "fp32", {}},
+       {},
+       {{"cpu_max_freq_khz", 0.0}, {"batching", 50.0}}},
+      {"two caps",
+       {powered(1.0, {}), powered(0.7, kCap12), powered(0.8, kCap24)},
+       {2, "fp32", kCap12},
+       {},
+       {{"cpu_max_freq_khz", 30.0}, {"batching", 50.0}}},
+  };
+}
+
+TEST(KnobSearch, PowerKnobsAreKnobsWhoseDefaultIsNotSet) {
+  for (const auto& c : power_cases()) {
+    SCOPED_TRACE(c.name);
+    const auto search = search_knobs(c.profiles, options());
+    ASSERT_TRUE(search.winner.has_value());
+    EXPECT_EQ(search.settings[*search.winner], c.winner) << to_string(search.settings[*search.winner]);
+    EXPECT_EQ(search.default_setting, (KnobSetting{2, "fp32", {}}));
+    ASSERT_EQ(search.savings.size(), c.unavailable.size() + c.saves_percent.size());
+    for (const auto& [knob, percent] : c.saves_percent) {
+      const auto& s = saving(search, knob);
+      ASSERT_TRUE(s.reference.saving_percent.has_value()) << knob << ": " << s.reference.unavailable;
+      EXPECT_NEAR(*s.reference.saving_percent, percent, 1e-6) << knob;
+    }
+    for (const auto& [knob, reason] : c.unavailable) {
+      const auto& s = saving(search, knob);
+      EXPECT_FALSE(s.reference.prediction.has_value()) << knob;
+      EXPECT_NE(s.reference.unavailable.find(reason), std::string::npos) << knob << ": " << s.reference.unavailable;
+    }
+  }
+}
+
 TEST(KnobSearch, NeedsOneProfilePerSetting) {
   EXPECT_THROW(search_knobs({at(2, 1.0)}, options()), UsageError);
   EXPECT_THROW(search_knobs({at(2, 1.0), at(2, 0.8)}, options()), UsageError);
   EXPECT_NO_THROW(search_knobs({at(2, 1.0), at(2, 0.8, "bf16")}, options()));
-  EXPECT_EQ(to_string(KnobSetting{1, "bf16"}), "1 thread, bf16");
+  EXPECT_NO_THROW(search_knobs({powered(1.0, kCap12), powered(0.8, kCap24)}, options()));
+  try {
+    (void)search_knobs({powered(1.0, kBoth), powered(0.8, kBoth)}, options());
+    ADD_FAILURE() << "a repeated setting was accepted";
+  } catch (const UsageError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("both measured at 2 threads, fp32, CPU cap 1.2 GHz, GPU power limit 150 W;"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("--cpu-max-freq KHZ --gpu-power-limit W --gpu-clocks MHZ"), std::string::npos) << message;
+  }
+  EXPECT_EQ(to_string(KnobSetting{1, "bf16", {}}), "1 thread, bf16");
+  EXPECT_EQ(to_string(KnobSetting{2, "fp32", {.cpu_max_freq_khz = 1'234'567, .gpu_clocks_mhz = 810}}),
+            "2 threads, fp32, CPU cap 1.234567 GHz, GPU clocks 810 MHz");
 }
 
 }  // namespace

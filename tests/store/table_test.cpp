@@ -25,6 +25,7 @@ std::vector<profile::ProfileRecord> sample_records() {
   a.threads = 2;
   a.library_version = "1.13.0";
   a.weights = "random(seed=1)";
+  a.knobs = {.cpu_max_freq_khz = 1'200'000, .gpu_power_limit_w = 150};
   a.batch_size = 8;
   a.batches = 40;
   a.seconds = 1.25;
@@ -48,6 +49,7 @@ std::vector<profile::ProfileRecord> sample_records() {
   profile::ProfileRecord b = a;
   b.model = "model, \"quoted\".pt";  // needs CSV quoting
   b.includes_preprocess = true;
+  b.knobs = {};            // no knob set: nulls
   b.peak_rss_kib.reset();  // nulls
   b.gflops_per_image.reset();
   b.achieved_gflops_per_s.reset();

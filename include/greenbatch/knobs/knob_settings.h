@@ -17,6 +17,8 @@ struct KnobSettings {
 
   /// Whether any knob is set.
   [[nodiscard]] bool any() const { return cpu_max_freq_khz || gpu_power_limit_w || gpu_clocks_mhz; }
+  /// Equal when every knob is set alike (both unset, or both set to the same value).
+  bool operator==(const KnobSettings&) const = default;
 };
 
 /// Where the knobs live. Defaults follow the meters (GREENBATCH_SYSFS_ROOT, GREENBATCH_NVML_LIBRARY).

@@ -2,7 +2,9 @@
 /// The profile document: a profile written as one JSON file with its environment and every
 /// batch's latency, so that the simulator can replay the measured service times. Format
 /// "greenbatch-profile", version 2 (the README, "Profile document"): version 1 plus, per cell, the
-/// batches run after idle gaps. Version 1 documents still load, without idle-gap data.
+/// batches run after idle gaps. Version 1 documents still load, without idle-gap data. Cells may
+/// name the power knobs held for the profile (cpu_max_freq_khz, gpu_power_limit_w, gpu_clocks_mhz);
+/// absent or null is "not set", so documents written before them load unchanged (no new version).
 
 #include <istream>
 #include <optional>
@@ -29,6 +31,8 @@ struct ProfileCell {
   int threads = 0;                                   ///< intra-op threads
   std::string weights;                               ///< random(seed=N), a file, or none
   std::string precision = "fp32";                    ///< fp32 or bf16 (fp32 in documents written before it)
+  knobs::KnobSettings knobs;                         ///< power knobs held for the profile (unset: the machine's
+                                                     ///< own, and in documents written before them)
   int batch_size = 0;                                ///< images per batch
   bool includes_preprocess = false;                  ///< batch times include decoding and preprocessing
   double latency_mean_ms = 0.0;                      ///< mean batch latency, ms
@@ -58,7 +62,8 @@ void write_profile_document(std::ostream& out, const std::vector<ProfileRecord>&
 
 /// Reads a profile document from `in`; `name` names it in messages. Throws InputError naming the
 /// file, the cell and the member when it is not a profile document of version 1 or 2, or a value
-/// is missing or malformed (a version-2 cell must have idle_gaps, possibly empty).
+/// is missing or malformed (a version-2 cell must have idle_gaps, possibly empty; a knob, when
+/// present and not null, must be a whole number >= 1).
 ProfileDocument read_profile_document(std::istream& in, const std::string& name);
 
 /// Reads the profile document at `path` (InputError when it cannot be opened or read).

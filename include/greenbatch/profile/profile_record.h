@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "greenbatch/core/fields.h"
+#include "greenbatch/knobs/knob_settings.h"
 
 namespace greenbatch::profile {
 
@@ -29,6 +30,8 @@ struct ProfileRecord {
   std::string library_version;                       ///< e.g. LibTorch "1.13.0"
   std::string weights;                               ///< random(seed=N), a file, or none
   std::string precision = "fp32";                    ///< fp32 or bf16 (engine/precision.h)
+  knobs::KnobSettings knobs;                         ///< power knobs held for the whole profile (unset: the
+                                                     ///< machine's own setting)
   std::optional<double> fp32_top1_agreement;         ///< share of images whose top-1 class equals fp32's on the
                                                      ///< same inputs and weights (null for fp32)
   std::optional<double> fp32_max_logit_diff;         ///< largest |logit - fp32 logit| over those images (null for fp32)
