@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
-#include <optional>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/json_optional.h"
 #include "greenbatch/profile/profile_document.h"
 #include "greenbatch/sim/knob_search.h"
 
@@ -25,18 +25,13 @@ Json candidate_json(const sim::Candidate* c, const sim::RecommendOptions& option
           {"meets_slo", c->meets_slo}};
 }
 
-template <class T>
-Json optional_json(const std::optional<T>& value) {
-  return value ? Json(*value) : Json();
-}
-
 // A setting with every knob; a power knob not set is null (the machine's own setting).
 Json setting_json(const sim::KnobSetting& s) {
   return {{"threads", s.threads},
           {"precision", s.precision},
-          {"cpu_max_freq_khz", optional_json(s.power.cpu_max_freq_khz)},
-          {"gpu_power_limit_w", optional_json(s.power.gpu_power_limit_w)},
-          {"gpu_clocks_mhz", optional_json(s.power.gpu_clocks_mhz)}};
+          {"cpu_max_freq_khz", json_or_null(s.power.cpu_max_freq_khz)},
+          {"gpu_power_limit_w", json_or_null(s.power.gpu_power_limit_w)},
+          {"gpu_clocks_mhz", json_or_null(s.power.gpu_clocks_mhz)}};
 }
 
 Json saving_json(const sim::KnobSaving& s, const sim::RecommendOptions& options) {

@@ -39,7 +39,7 @@ TEST(SloCli, SimulateSeedsFromTheProfileAndTracesEveryDecision) {
   TempDir dir("slo_cli_simulate");
   const auto trace = dir.path() / "decisions.csv";
   const auto r = run_cli({"simulate", "--profile", shufflenet_profile(), "--policy", "slo:400", "--arrival",
-                          "poisson:20", "--requests", "400", "--decisions", trace.string(), "--json"});
+                          "poisson:20", "--requests", "400", "--interpolate", "--decisions", trace.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto row = json::parse(r.out).at(0);
   // max defaults to the profiled size with the least energy per request.

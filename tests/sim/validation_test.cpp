@@ -52,8 +52,9 @@ TEST(Validation, NamesLiveBatchesSlowerThanTheProfileAtTheSameSizes) {
   const auto v = validate({t}, {linear_profile()});
   ASSERT_EQ(v.rows.size(), 1U);
   EXPECT_FALSE(v.rows[0].within);
-  EXPECT_TRUE(contains(v.rows[0].reasons, "live batches were 10.0 % slower than the profile's batches of the same "
-                                          "sizes after the same idle time"))
+  EXPECT_TRUE(contains(v.rows[0].reasons,
+                       "live batches were 10.0 % slower than the profile's batches of the same "
+                       "sizes after the same idle time"))
       << v.rows[0].reasons;
   EXPECT_FALSE(contains(v.rows[0].reasons, "overloaded")) << v.rows[0].reasons;
 }
