@@ -210,6 +210,11 @@ class SwinTransformer : public ZooNet {
     return head->forward(norm->forward(x).mean({1, 2}));
   }
 
+  /// The blocks' MLPs on oneDNN (see PackedLinear).
+  void fuse_for_inference() override {
+    for (auto& block : stages_) block->mlp->pack();
+  }
+
   torch::nn::Conv2d patch_embed{nullptr};    ///< features.0.0
   torch::nn::LayerNorm patch_norm{nullptr};  ///< features.0.2
   torch::nn::LayerNorm norm{nullptr};        ///< final norm
