@@ -22,7 +22,7 @@ torch::nn::LayerNorm convnext_norm(std::int64_t dim) {
 /// torchvision's LayerNorm2d: `norm` over the channels of an NCHW map. Returns NCHW values in
 /// channels-last memory, which the convolutions and blocks that follow work on without copies.
 torch::Tensor layer_norm_2d(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
-  return norm->forward(x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
+  return layer_norm(norm, x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
 }
 
 /// torchvision's CNBlock: x + layer_scale * mlp(norm(dwconv7x7(x))), the MLP pointwise.
@@ -41,7 +41,7 @@ class CNBlockImpl : public torch::nn::Module {
 
   /// The block on an NCHW map held channels-last; adds into `x` in place.
   torch::Tensor forward(torch::Tensor x) {
-    const auto normed = norm->forward(dwconv->forward(x).permute({0, 2, 3, 1}));
+    const auto normed = layer_norm(norm, dwconv->forward(x).permute({0, 2, 3, 1}));
     const auto y = packed_ ? gelu_mlp(normed, packed_->first, packed_->second) : gelu_mlp(normed, fc1, fc2);
     x.permute({0, 2, 3, 1}).addcmul_(y, layer_scale.view({-1}));
     return x;

@@ -5,6 +5,16 @@
 
 namespace greenbatch::engine::zoo {
 
+torch::Tensor layer_norm(const torch::nn::LayerNorm& norm, const torch::Tensor& x) {
+  const auto& o = norm->options;
+  if (x.scalar_type() != torch::kBFloat16 || !x.is_cpu()) {
+    return at::layer_norm(x, o.normalized_shape(), norm->weight, norm->bias, o.eps());
+  }
+  const auto f32 = [](const torch::Tensor& t) { return t.defined() ? t.to(torch::kFloat) : t; };
+  return at::layer_norm(x.to(torch::kFloat), o.normalized_shape(), f32(norm->weight), f32(norm->bias), o.eps())
+      .to(x.scalar_type());
+}
+
 torch::Tensor gelu_mlp(const torch::Tensor& x, const torch::nn::Linear& fc1, const torch::nn::Linear& fc2) {
   const auto flat = x.reshape({-1, x.size(-1)});
   // Bias in the matrix product, GELU in place: the kernels at::_addmm_activation runs on CPU.

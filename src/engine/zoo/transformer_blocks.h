@@ -13,6 +13,10 @@
 
 namespace greenbatch::engine::zoo {
 
+/// norm(x); a bfloat16 `x` on CPU is normalised in float and rounded back, as CPU autocast does:
+/// LibTorch 1.13's bfloat16 layer norm kernel is 2-9x slower than converting around its float one.
+torch::Tensor layer_norm(const torch::nn::LayerNorm& norm, const torch::Tensor& x);
+
 /// fc2(gelu(fc1(x))) over the last dimension of `x`: biases fused into the matrix products, GELU
 /// in place.
 torch::Tensor gelu_mlp(const torch::Tensor& x, const torch::nn::Linear& fc1, const torch::nn::Linear& fc2);

@@ -51,7 +51,7 @@ class EncoderBlockImpl : public torch::nn::Module {
   /// kernel PyTorch's nn.MultiheadAttention fast path runs in inference; after pack(), the same
   /// computation with the projections on oneDNN.
   torch::Tensor forward(const torch::Tensor& x) {
-    const auto normed = ln_1->forward(x);
+    const auto normed = layer_norm(ln_1, x);
     auto y = packed_ ? packed_self_attention(normed, packed_->first, packed_->second, heads_)
                      // One tensor as query, key and value: the kernel then projects q, k, v in one product.
                      : std::get<0>(at::_native_multi_head_attention(
@@ -59,7 +59,7 @@ class EncoderBlockImpl : public torch::nn::Module {
                            self_attention->in_proj_bias, self_attention->out_proj->weight,
                            self_attention->out_proj->bias, /*mask=*/{}, /*need_weights=*/false));
     y.add_(x);
-    return y.add_(mlp->forward(ln_2->forward(y)));
+    return y.add_(mlp->forward(layer_norm(ln_2, y)));
   }
 
   /// Runs every projection as a PackedLinear from now on (call with the weights final).
