@@ -60,10 +60,10 @@ TEST(PackedLinear, SelfAttentionEqualsNativeMultiHeadAttention) {
   const auto out_bias = torch::randn({dim});
   const auto x = torch::randn({2, 7, dim});
   torch::InferenceMode inference;
-  const auto expected = std::get<0>(at::_native_multi_head_attention(x, x, x, dim, heads, in_weight, in_bias,
-                                                                     out_weight, out_bias, {}, false));
-  const auto got = packed_self_attention(x, PackedLinear::of(in_weight, in_bias), PackedLinear::of(out_weight, out_bias),
-                                         heads);
+  const auto expected = std::get<0>(
+      at::_native_multi_head_attention(x, x, x, dim, heads, in_weight, in_bias, out_weight, out_bias, {}, false));
+  const auto got = packed_self_attention(x, PackedLinear::of(in_weight, in_bias),
+                                         PackedLinear::of(out_weight, out_bias), heads);
   EXPECT_EQ(got.sizes(), expected.sizes());
   EXPECT_LE(max_diff(got, expected), 1e-4 * scale_of(expected));
 }
