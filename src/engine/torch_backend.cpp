@@ -112,11 +112,15 @@ void to_channels_last(torch::nn::Module& net) {
 // Inference allocates and frees the same large activation buffers every batch. glibc serves
 // blocks above its mmap threshold (128 KiB at first) with fresh mmaps, so each batch page-faults
 // its activations in again, and it trims the heap top back to the kernel. Raising both thresholds
-// keeps freed memory for reuse: up to 2x faster small-batch inference on CPU. Process-wide, once.
+// keeps freed memory for reuse: up to 2x faster small-batch inference on CPU. Blocks above the
+// threshold's ceiling (32 MiB: a batch of 32 has many) would still be mmapped afresh, so mmap is
+// not used at all: 1.25-2x more images/s at batch 32 (mobilenet_v2, shufflenet, resnet50) for
+// about 7 % more peak memory. Process-wide, once.
 void keep_freed_memory() {
   static const bool done = [] {
     constexpr int kMaxMmapThreshold = 32 * 1024 * 1024;  // glibc's ceiling on 64-bit
     mallopt(M_MMAP_THRESHOLD, kMaxMmapThreshold);
+    mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
     return true;
   }();

@@ -129,6 +129,29 @@ TEST(PrepackedConv, ChannelSliceEqualsPlainConvolution) {
   }
 }
 
+// With the ReLU computed inside oneDNN's convolution: relu(conv(x)) in both precisions, negative
+// outputs included (the bias is shifted down so that about half of them are).
+TEST(PrepackedConv, FusedReluEqualsConvolutionThenRelu) {
+  for (const auto dtype : {torch::kFloat, torch::kBFloat16}) {
+    torch::manual_seed(6);
+    const auto weight = torch::randn({8, 4, 3, 3}).to(dtype).contiguous(torch::MemoryFormat::ChannelsLast);
+    const auto bias = (torch::randn({8}) - 0.5).to(dtype);
+    const auto options = torch::nn::functional::Conv2dFuncOptions().stride(2).padding(1);
+    const auto x = torch::randn({3, 4, 9, 9}).to(dtype).contiguous(torch::MemoryFormat::ChannelsLast);
+    const auto conv = zoo::PrepackedConv::make(weight, bias, options, x.sizes(), /*relu=*/true);
+    ASSERT_TRUE(conv.has_value());
+    EXPECT_TRUE(conv->fuses_relu());
+    const auto plain = torch::nn::functional::conv2d(x, weight,
+                                                     torch::nn::functional::Conv2dFuncOptions(options).bias(bias));
+    ASSERT_GT((plain < 0).sum().item<std::int64_t>(), 0) << "the test needs negative convolution outputs";
+    const auto expected = torch::relu(plain).to(torch::kFloat);
+    const auto got = (*conv)(x).to(torch::kFloat);
+    EXPECT_EQ(got.min().item<float>(), 0.0F);
+    const double tolerance = (dtype == torch::kFloat ? 1e-4 : 2e-2) * std::max(1.0, expected.max().item<double>());
+    EXPECT_LE((got - expected).abs().max().item<double>(), tolerance);
+  }
+}
+
 TEST(Precision, Int8IsRefusedByName) {
   try {
     (void)make_torch_backend(options_for("resnet50", true, Precision::int8));

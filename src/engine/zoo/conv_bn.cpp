@@ -9,8 +9,8 @@ ConvBn::ConvBn(torch::nn::Module& owner, const std::string& conv_name, const std
       bn(owner.register_module(
           bn_name, torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(conv_options.out_channels()).eps(bn_eps)))) {}
 
-torch::Tensor ConvBn::operator()(const torch::Tensor& x) {
-  return folded.active() ? folded(x) : bn->forward(conv->forward(x));
+torch::Tensor ConvBn::operator()(const torch::Tensor& x, Act act) {
+  return folded.active() ? folded(x, act) : activate(act, bn->forward(conv->forward(x)));
 }
 
 }  // namespace greenbatch::engine::zoo

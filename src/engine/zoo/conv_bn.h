@@ -18,8 +18,8 @@ struct ConvBn {
   ConvBn(torch::nn::Module& owner, const std::string& conv_name, const std::string& bn_name,
          const torch::nn::Conv2dOptions& conv_options, double bn_eps = 1e-5);
 
-  /// bn(conv(x)), or the folded convolution after fuse().
-  [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x);
+  /// act(bn(conv(x))), or act(folded convolution) after fuse(); pass the same `act` at every call.
+  [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x, Act act = Act::none);
   /// Folds the batch norm into the convolution (call in eval mode, weights final).
   void fuse() { folded = FoldedConv::fold(conv, bn); }
 

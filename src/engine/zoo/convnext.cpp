@@ -1,5 +1,6 @@
 // ConvNeXt (torchvision.models.convnext): convnext_base.
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,7 +22,7 @@ torch::nn::LayerNorm convnext_norm(std::int64_t dim) {
 /// torchvision's LayerNorm2d: `norm` over the channels of an NCHW map. Returns NCHW values in
 /// channels-last memory, which the convolutions and blocks that follow work on without copies.
 torch::Tensor layer_norm_2d(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
-  return norm->forward(x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
+  return layer_norm(norm, x.permute({0, 2, 3, 1})).permute({0, 3, 1, 2});
 }
 
 /// torchvision's CNBlock: x + layer_scale * mlp(norm(dwconv7x7(x))), the MLP pointwise.
@@ -40,16 +41,23 @@ class CNBlockImpl : public torch::nn::Module {
 
   /// The block on an NCHW map held channels-last; adds into `x` in place.
   torch::Tensor forward(torch::Tensor x) {
-    const auto y = gelu_mlp(norm->forward(dwconv->forward(x).permute({0, 2, 3, 1})), fc1, fc2);
+    const auto normed = layer_norm(norm, dwconv->forward(x).permute({0, 2, 3, 1}));
+    const auto y = packed_ ? gelu_mlp(normed, packed_->first, packed_->second) : gelu_mlp(normed, fc1, fc2);
     x.permute({0, 2, 3, 1}).addcmul_(y, layer_scale.view({-1}));
     return x;
   }
+
+  /// Runs the pointwise layers as PackedLinear from now on (call with the weights final).
+  void pack() { packed_ = {PackedLinear::of(fc1), PackedLinear::of(fc2)}; }
 
   torch::nn::Conv2d dwconv{nullptr};   ///< block.0, depthwise 7x7
   torch::nn::LayerNorm norm{nullptr};  ///< block.2
   torch::nn::Linear fc1{nullptr};      ///< block.3, dim -> 4 dim
   torch::nn::Linear fc2{nullptr};      ///< block.5, 4 dim -> dim
   torch::Tensor layer_scale;           ///< [dim, 1, 1]
+
+ private:
+  std::optional<std::pair<PackedLinear, PackedLinear>> packed_;  ///< fc1, fc2 after pack()
 };
 TORCH_MODULE(CNBlock);
 
@@ -114,6 +122,13 @@ class ConvNeXt : public ZooNet {
       if (s < down_convs_.size()) x = down_convs_[s]->forward(layer_norm_2d(down_norms_[s], x));
     }
     return head->forward(head_norm->forward(x.mean({2, 3})));
+  }
+
+  /// The blocks' pointwise layers on oneDNN (see PackedLinear).
+  void fuse_for_inference() override {
+    for (auto& stage : stages_) {
+      for (auto& block : stage) block->pack();
+    }
   }
 
   torch::nn::Conv2d stem_conv{nullptr};     ///< features.0.0

@@ -30,7 +30,7 @@ class DenseLayerImpl : public nn::Module {
 
   /// The new features of `x` (drop_rate is 0).
   torch::Tensor forward(const torch::Tensor& x) {
-    return conv2->forward(bottleneck(norm1->forward(x).relu_()).relu_());
+    return conv2->forward(bottleneck(norm1->forward(x).relu_(), Act::relu));
   }
 
   /// Folds norm2 into conv1.
@@ -152,7 +152,7 @@ class DenseNet : public ZooNet {
 
   /// Logits.
   torch::Tensor forward(torch::Tensor x) override {
-    x = torch::max_pool2d(stem(x).relu_(), {3, 3}, {2, 2}, {1, 1});
+    x = torch::max_pool2d(stem(x, Act::relu), {3, 3}, {2, 2}, {1, 1});
     for (std::size_t i = 0; i < blocks_.size(); ++i) {
       x = blocks_[i]->forward(x);
       if (i < transitions_.size()) x = transitions_[i]->forward(x);

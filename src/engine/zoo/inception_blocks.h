@@ -19,7 +19,7 @@ class BasicConv2dImpl : public torch::nn::Module {
   BasicConv2dImpl(std::int64_t in, std::int64_t out, torch::ExpandingArray<2> kernel,
                   torch::ExpandingArray<2> stride = 1, torch::ExpandingArray<2> padding = 0);
   /// relu(bn(conv(x))), the batch norm folded after fuse().
-  torch::Tensor forward(const torch::Tensor& x) { return conv_bn(x).relu_(); }
+  torch::Tensor forward(const torch::Tensor& x) { return conv_bn(x, Act::relu); }
   /// Folds the batch norm into the convolution.
   void fuse() { conv_bn.fuse(); }
 

@@ -30,10 +30,15 @@ torch::Tensor activate(Act act, torch::Tensor x) {
   return x;
 }
 
-torch::Tensor FoldedConv::operator()(const torch::Tensor& x) const {
-  if (!x.is_cpu()) return F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
-  if (!prepacked.has_value()) prepacked = PrepackedConv::make(weight, bias, options, x.sizes());
-  return *prepacked ? (**prepacked)(x) : F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias));
+torch::Tensor FoldedConv::operator()(const torch::Tensor& x, Act act) const {
+  if (x.is_cpu()) {
+    if (!prepacked.has_value()) prepacked = PrepackedConv::make(weight, bias, options, x.sizes(), act == Act::relu);
+    if (*prepacked) {
+      const auto& conv = **prepacked;
+      return activate(conv.fuses_relu() ? Act::none : act, conv(x));
+    }
+  }
+  return activate(act, F::conv2d(x, weight, F::Conv2dFuncOptions(options).bias(bias)));
 }
 
 FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) {
@@ -70,7 +75,7 @@ ConvNormActImpl::ConvNormActImpl(const ConvNormActOptions& o) : act(o.act) {
 }
 
 torch::Tensor ConvNormActImpl::forward(const torch::Tensor& x) {
-  return activate(act, folded.active() ? folded(x) : bn->forward(conv->forward(x)));
+  return folded.active() ? folded(x, act) : activate(act, bn->forward(conv->forward(x)));
 }
 
 void ConvNormActImpl::fuse() { folded = FoldedConv::fold(conv, bn); }

@@ -28,9 +28,10 @@ struct FoldedConv {
 
   /// True once fold() has filled it.
   [[nodiscard]] bool active() const { return weight.defined(); }
-  /// The folded convolution of `x`; on CPU through oneDNN with the weights reordered once, at the
-  /// first call (so weight and bias must be final by then). Not thread-safe.
-  [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
+  /// act(folded convolution of `x`); on CPU through oneDNN with the weights reordered once, at the
+  /// first call (so weight, bias and `act` must be final by then), a ReLU computed inside the
+  /// convolution. Not thread-safe.
+  [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x, Act act = Act::none) const;
   /// Folds eval-mode `bn` into `conv` (neither is modified), computing in float and storing in
   /// the conv weight's dtype, the weight channels-last (oneDNN's NHWC). Requires integer padding.
   static FoldedConv fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn);

@@ -39,7 +39,7 @@ class MnasInvertedResidualImpl : public torch::nn::Module {
 
   /// The block's output for `x`.
   torch::Tensor forward(const torch::Tensor& x) {
-    auto y = (*project_)(activate(Act::relu, (*depthwise_)(activate(Act::relu, (*expand_)(x)))));
+    auto y = (*project_)((*depthwise_)((*expand_)(x, Act::relu), Act::relu));
     return residual_ ? y.add_(x) : y;
   }
 
@@ -108,9 +108,9 @@ class MNASNet : public ZooNet {
 
   /// Logits of `x`.
   torch::Tensor forward(torch::Tensor x) override {
-    x = (*stem_project_)(activate(Act::relu, (*stem_depthwise_)(activate(Act::relu, (*stem_)(x)))));
+    x = (*stem_project_)((*stem_depthwise_)((*stem_)(x, Act::relu), Act::relu));
     for (auto& block : blocks_) x = block->forward(x);
-    return fc_->forward(activate(Act::relu, (*head_)(x)).mean({2, 3}));
+    return fc_->forward((*head_)(x, Act::relu).mean({2, 3}));
   }
 
   /// Folds every batch norm into its convolution.

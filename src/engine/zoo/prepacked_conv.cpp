@@ -30,7 +30,7 @@ std::vector<std::int64_t> ints(c10::IntArrayRef values) { return values.vec(); }
 
 std::optional<PrepackedConv> PrepackedConv::make(const torch::Tensor& weight, const torch::Tensor& bias,
                                                  const torch::nn::functional::Conv2dFuncOptions& options,
-                                                 c10::IntArrayRef input_sizes) {
+                                                 c10::IntArrayRef input_sizes, bool relu) {
   if (!ops().prepack || !ops().run) return std::nullopt;
   const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
   torch::jit::Stack stack{weight,
@@ -40,9 +40,9 @@ std::optional<PrepackedConv> PrepackedConv::make(const torch::Tensor& weight, co
                           ints(options.dilation()),
                           options.groups(),
                           input_sizes.vec(),
-                          std::string("none")};
+                          std::string(relu ? "relu" : "none")};  // LibTorch 1.13 knows no other post-op
   ops().prepack->callBoxed(&stack);
-  return PrepackedConv(std::move(stack.at(0)));
+  return PrepackedConv(std::move(stack.at(0)), relu);
 }
 
 torch::Tensor PrepackedConv::operator()(const torch::Tensor& x) const {

@@ -13,16 +13,20 @@ namespace greenbatch::engine::zoo {
 class PrepackedConv {
  public:
   /// Prepacks `weight` and `bias` for inputs like `input_sizes` (other batch and spatial sizes run
-  /// too); nullopt where this LibTorch has no such operator (built without oneDNN).
+  /// too), with a ReLU applied inside the convolution when `relu`; nullopt where this LibTorch has
+  /// no such operator (built without oneDNN).
   static std::optional<PrepackedConv> make(const torch::Tensor& weight, const torch::Tensor& bias,
                                            const torch::nn::functional::Conv2dFuncOptions& options,
-                                           c10::IntArrayRef input_sizes);
+                                           c10::IntArrayRef input_sizes, bool relu = false);
   /// The convolution of CPU tensor `x` (any layout: views that are not dense are copied first).
   [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
+  /// True when the convolution's output has had ReLU applied by oneDNN.
+  [[nodiscard]] bool fuses_relu() const { return relu_; }
 
  private:
-  explicit PrepackedConv(c10::IValue context) : context_(std::move(context)) {}
+  PrepackedConv(c10::IValue context, bool relu) : context_(std::move(context)), relu_(relu) {}
   c10::IValue context_;  // oneDNN's ConvOpContext (a TorchScript class object)
+  bool relu_;            // made with oneDNN's ReLU post-op
 };
 
 }  // namespace greenbatch::engine::zoo

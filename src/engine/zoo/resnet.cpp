@@ -43,8 +43,8 @@ class BottleneckImpl : public nn::Module {
 
   /// The residual block.
   torch::Tensor forward(const torch::Tensor& x) {
-    auto out = c1(x).relu_();
-    out = c2(out).relu_();
+    auto out = c1(x, Act::relu);
+    out = c2(out, Act::relu);
     out = c3(out);
     const auto identity = downsample ? downsample->forward(x) : x;
     // out += identity; relu_(out): in one pass where LibTorch has the kernel (not for bfloat16).
@@ -108,7 +108,7 @@ class ResNet : public ZooNet {
 
   /// Logits.
   torch::Tensor forward(torch::Tensor x) override {
-    x = torch::max_pool2d(stem(x).relu_(), {3, 3}, {2, 2}, {1, 1});
+    x = torch::max_pool2d(stem(x, Act::relu), {3, 3}, {2, 2}, {1, 1});
     for (auto& block : blocks_) x = block->forward(x);
     return fc->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
   }

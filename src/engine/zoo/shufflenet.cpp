@@ -65,7 +65,7 @@ class InvertedResidualImpl : public torch::nn::Module {
       const auto half = x.size(1) / 2;
       return interleave_channels(x.narrow(1, 0, half), branch2(x.narrow(1, half, half)));
     }
-    auto left = activate(Act::relu, (*branch1_project_)((*branch1_depthwise_)(x)));
+    auto left = (*branch1_project_)((*branch1_depthwise_)(x), Act::relu);
     return interleave_channels(left, branch2(x));
   }
 
@@ -79,7 +79,7 @@ class InvertedResidualImpl : public torch::nn::Module {
  private:
   /// branch2 of `x`.
   torch::Tensor branch2(const torch::Tensor& x) {
-    return activate(Act::relu, (*project_)((*depthwise_)(activate(Act::relu, (*expand_)(x)))));
+    return (*project_)((*depthwise_)((*expand_)(x, Act::relu)), Act::relu);
   }
 
   std::optional<ConvBn> branch1_depthwise_;  ///< branch1.0, branch1.1 (stride 2 only)
@@ -119,9 +119,9 @@ class ShuffleNetV2 : public ZooNet {
 
   /// Logits of `x`.
   torch::Tensor forward(torch::Tensor x) override {
-    x = max_pool_3x3_s2(activate(Act::relu, (*conv1_)(x)));
+    x = max_pool_3x3_s2((*conv1_)(x, Act::relu));
     for (auto& block : blocks_) x = block->forward(x);
-    return fc_->forward(activate(Act::relu, (*conv5_)(x)).mean({2, 3}));
+    return fc_->forward((*conv5_)(x, Act::relu).mean({2, 3}));
   }
 
   /// Folds every batch norm into its convolution.

@@ -114,8 +114,8 @@ class SwinBlockImpl : public torch::nn::Module {
 
   /// The block on [B, H, W, C], updating `x` in place.
   torch::Tensor forward(torch::Tensor x) {
-    x.add_(attn->forward(norm1->forward(x)));
-    return x.add_(mlp->forward(norm2->forward(x)));
+    x.add_(attn->forward(layer_norm(norm1, x)));
+    return x.add_(mlp->forward(layer_norm(norm2, x)));
   }
 
   torch::nn::LayerNorm norm1{nullptr};   ///< before attention
@@ -208,6 +208,11 @@ class SwinTransformer : public ZooNet {
       if (s < merges_.size()) x = merges_[s]->forward(x);
     }
     return head->forward(norm->forward(x).mean({1, 2}));
+  }
+
+  /// The blocks' MLPs on oneDNN (see PackedLinear).
+  void fuse_for_inference() override {
+    for (auto& block : stages_) block->mlp->pack();
   }
 
   torch::nn::Conv2d patch_embed{nullptr};    ///< features.0.0

@@ -1,8 +1,10 @@
 // Vision Transformer (torchvision.models.vision_transformer): vit_b_16.
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "families.h"
@@ -46,16 +48,25 @@ class EncoderBlockImpl : public torch::nn::Module {
   }
 
   /// The block on [N, S, dim] tokens. The attention is ATen's native multi-head attention, the
-  /// kernel PyTorch's nn.MultiheadAttention fast path runs in inference.
+  /// kernel PyTorch's nn.MultiheadAttention fast path runs in inference; after pack(), the same
+  /// computation with the projections on oneDNN.
   torch::Tensor forward(const torch::Tensor& x) {
-    // One tensor as query, key and value: the kernel then projects q, k, v in one product.
-    const auto normed = ln_1->forward(x);
-    auto y = std::get<0>(at::_native_multi_head_attention(
-        normed, normed, normed, dim_, heads_, self_attention->in_proj_weight, self_attention->in_proj_bias,
-        self_attention->out_proj->weight, self_attention->out_proj->bias, /*mask=*/{},
-        /*need_weights=*/false));
+    const auto normed = layer_norm(ln_1, x);
+    auto y = packed_ ? packed_self_attention(normed, packed_->first, packed_->second, heads_)
+                     // One tensor as query, key and value: the kernel then projects q, k, v in one product.
+                     : std::get<0>(at::_native_multi_head_attention(
+                           normed, normed, normed, dim_, heads_, self_attention->in_proj_weight,
+                           self_attention->in_proj_bias, self_attention->out_proj->weight,
+                           self_attention->out_proj->bias, /*mask=*/{}, /*need_weights=*/false));
     y.add_(x);
-    return y.add_(mlp->forward(ln_2->forward(y)));
+    return y.add_(mlp->forward(layer_norm(ln_2, y)));
+  }
+
+  /// Runs every projection as a PackedLinear from now on (call with the weights final).
+  void pack() {
+    packed_ = {PackedLinear::of(self_attention->in_proj_weight, self_attention->in_proj_bias),
+               PackedLinear::of(self_attention->out_proj)};
+    mlp->pack();
   }
 
   static constexpr double kEps = 1e-6;  ///< LayerNorm epsilon of ViT
@@ -66,8 +77,9 @@ class EncoderBlockImpl : public torch::nn::Module {
   GeluMlp mlp{nullptr};                   ///< GELU MLP
 
  private:
-  std::int64_t heads_;  ///< attention heads
-  std::int64_t dim_;    ///< token width
+  std::int64_t heads_;                                           ///< attention heads
+  std::int64_t dim_;                                             ///< token width
+  std::optional<std::pair<PackedLinear, PackedLinear>> packed_;  ///< q/k/v and output projections after pack()
 };
 TORCH_MODULE(EncoderBlock);
 
@@ -122,6 +134,11 @@ class VisionTransformer : public ZooNet {
     for (auto& block : blocks_) x = block->forward(x);
     // The final LayerNorm is per token and only the class token is read.
     return head->forward(ln->forward(x.select(1, 0)));
+  }
+
+  /// The encoder's matrix products on oneDNN (see PackedLinear).
+  void fuse_for_inference() override {
+    for (auto& block : blocks_) block->pack();
   }
 
   torch::nn::Conv2d conv_proj{nullptr};  ///< patch embedding
