@@ -93,7 +93,9 @@ ReportFiles write_report(const store::ResultStore& store, const std::filesystem:
   if (!options.profiles.empty()) {
     std::vector<profile::ProfileDocument> documents;
     for (const auto& file : options.profiles) documents.push_back(profile::load_profile_document(file));
-    for (auto& t : trials) t.batches = store.load_batches(t.trial_id);  // to compare their service times
+    for (auto& t : trials) {
+      if (sim::will_simulate(t, documents)) t.batches = store.load_batches(t.trial_id);  // to compare service times
+    }
     validation = sim::validate(trials, documents);
   }
   const auto figures = figures_of(analysis, chosen_trace(store, rows, options), validation);

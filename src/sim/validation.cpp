@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <numeric>
 
 #include "greenbatch/batching/policy.h"
 #include "greenbatch/core/error.h"
@@ -27,6 +29,38 @@ const profile::ProfileDocument* profile_for(const std::vector<profile::ProfileDo
     }
   }
   return nullptr;
+}
+
+// A figure averaged over the simulations of one trial: null when any of them lacks it.
+std::optional<double> mean_of(const std::vector<metrics::TrialSummary>& runs,
+                              std::optional<double> metrics::TrialSummary::*figure) {
+  double sum = 0.0;
+  for (const auto& r : runs) {
+    if (!(r.*figure)) return std::nullopt;
+    sum += *(r.*figure);
+  }
+  return runs.empty() ? std::nullopt : std::optional(sum / static_cast<double>(runs.size()));
+}
+
+// The lowest and highest value of a figure over the simulations of one trial.
+std::optional<SimRange> range_of(const std::vector<metrics::TrialSummary>& runs,
+                                 std::optional<double> metrics::TrialSummary::*figure) {
+  std::optional<SimRange> range;
+  for (const auto& r : runs) {
+    if (!(r.*figure)) return std::nullopt;
+    const double x = *(r.*figure);
+    range = range ? SimRange{std::min(range->low, x), std::max(range->high, x)} : SimRange{x, x};
+  }
+  return range;
+}
+
+// "live mean 93.8 ms lies within the range of 20 simulations ..." when a missed figure does.
+std::optional<std::string> within_spread(const char* what, std::optional<double> live, std::optional<double> sim,
+                                         const std::optional<SimRange>& range) {
+  if (!live || !range || within_tolerance(live, sim) || *live < range->low || *live > range->high) return std::nullopt;
+  return fmt::format(
+      "live {} {:.3g} ms lies within the range of {} simulations of the same arrivals ({:.3g}-{:.3g} ms)", what, *live,
+      kSimulationsPerTrial, range->low, range->high);
 }
 
 std::string percent(std::optional<double> e) { return e ? fmt::format("{:+.1f} %", *e * 100.0) : "n/a"; }
@@ -68,8 +102,9 @@ std::optional<double> service_drift(const std::vector<BatchRecord>& batches, con
 }
 
 // Every figure outside the tolerance, then what the stored data say about why.
-std::string explain(const trial::TrialRecord& live, const ValidationRow& v, const SimResult& simulated,
-                    const profile::ProfileDocument& profile, const ServiceModel& service, const Load& load) {
+std::string explain(const trial::TrialRecord& live, const ValidationRow& v,
+                    const std::vector<metrics::TrialSummary>& simulated, const profile::ProfileDocument& profile,
+                    const ServiceModel& service, const Load& load) {
   std::vector<std::string> misses, reasons;
   const auto miss = [&](const char* what, std::optional<double> measured, std::optional<double> sim) {
     if (measured && sim && !within_tolerance(measured, sim)) {
@@ -91,10 +126,12 @@ std::string explain(const trial::TrialRecord& live, const ValidationRow& v, cons
         load.offered_rps, live.config.policy, load.capacity_rps, rho));
   }
   const auto& s = live.summary;
-  const auto& sim = simulated.record.summary;
+  const auto sim_service_ms = mean_of(simulated, &metrics::TrialSummary::service_mean_ms);
+  double sim_batch = 0.0;
+  for (const auto& r : simulated) sim_batch += r.mean_batch_size / static_cast<double>(simulated.size());
   const auto drift = service_drift(live.batches, service);
-  const bool batch_mean_differs = s.service_mean_ms && sim.service_mean_ms &&
-                                  !within_tolerance(s.service_mean_ms, sim.service_mean_ms);
+  const bool batch_mean_differs = s.service_mean_ms && sim_service_ms &&
+                                  !within_tolerance(s.service_mean_ms, sim_service_ms);
   const std::string service_cause =
       live.config.images != "none" && !profile.cells.front().includes_preprocess
           ? fmt::format(
@@ -116,10 +153,19 @@ std::string explain(const trial::TrialRecord& live, const ValidationRow& v, cons
     reasons.push_back(fmt::format(
         "the batches differ, not their speed: live mean batch {:.2f} requests ({:.3g} ms), simulated {:.2f} ({:.3g} "
         "ms); batch formation near full load follows small differences in timing",
-        s.mean_batch_size, *s.service_mean_ms, sim.mean_batch_size, *sim.service_mean_ms));
+        s.mean_batch_size, *s.service_mean_ms, sim_batch, *sim_service_ms));
   } else if (!drift && batch_mean_differs) {
     reasons.push_back(fmt::format("time in service differs: live {:.3g} ms, simulated {:.3g} ms per batch{}",
-                                  *s.service_mean_ms, *sim.service_mean_ms, service_cause));
+                                  *s.service_mean_ms, *sim_service_ms, service_cause));
+  }
+  if (v.replay_mean_ms) {
+    const bool replay_within = within_tolerance(v.live_mean_ms, v.replay_mean_ms) &&
+                               within_tolerance(v.live_p95_ms, v.replay_p95_ms);
+    reasons.push_back(fmt::format(
+        "with the live batches' own service times, size by size, the simulation is {} 10 % (mean {}, p95 {}){}",
+        replay_within ? "within" : "still outside", percent(relative_error(v.live_mean_ms, v.replay_mean_ms)),
+        percent(relative_error(v.live_p95_ms, v.replay_p95_ms)),
+        replay_within ? ": the miss comes from the profile's service times, not from queueing or batching" : ""));
   }
   if (!v.idle_gaps && v.sim_mean_ms && v.live_mean_ms && *v.sim_mean_ms < *v.live_mean_ms) {
     reasons.emplace_back(
@@ -139,9 +185,62 @@ std::string explain(const trial::TrialRecord& live, const ValidationRow& v, cons
                     "during the live trial differ from the profile's",
                     v.live_energy_source, v.sim_energy_source));
   }
+  std::vector<std::string> spread;
+  for (auto&& why : {within_spread("mean", v.live_mean_ms, v.sim_mean_ms, v.sim_mean_range),
+                     within_spread("p95", v.live_p95_ms, v.sim_p95_ms, v.sim_p95_range)}) {
+    if (why) spread.push_back(*why);
+  }
+  if (!spread.empty()) {
+    reasons.push_back(fmt::format("{}: the service-time noise of the profile alone moves this trial that far",
+                                  fmt::join(spread, ", ")));
+  }
   if (reasons.empty()) reasons.emplace_back("queueing variability of a short trial");
   return fmt::format("outside {:.0f} %: {}; {}", kValidationTolerance * 100.0, fmt::join(misses, ", "),
                      fmt::join(reasons, "; "));
+}
+
+// The profile's cells of `model` with the service times (dispatch to end) of the live batches put
+// in, size by size, and no idle-gap cells: the live times already hold whatever idle time came
+// before them. A live size the profile lacks gets a cell of its own (without energy).
+profile::ProfileDocument with_live_service(const profile::ProfileDocument& doc, const std::string& model,
+                                           const std::vector<BatchRecord>& batches) {
+  std::map<int, std::vector<double>> live_ms;
+  for (const auto& b : batches) {
+    if (b.size >= 1 && b.end_s >= b.dispatch_s) live_ms[b.size].push_back((b.end_s - b.dispatch_s) * 1e3);
+  }
+  auto out = doc;
+  out.cells = profile::model_cells(doc, model);
+  const auto identity = out.cells.front();
+  for (auto& cell : out.cells) cell.idle_gaps.clear();
+  for (auto& [size, samples] : live_ms) {
+    auto cell = std::ranges::find(out.cells, size, &profile::ProfileCell::batch_size);
+    if (cell == out.cells.end()) {
+      cell = out.cells.insert(std::ranges::upper_bound(out.cells, size, {}, &profile::ProfileCell::batch_size),
+                              identity);
+      cell->batch_size = size;
+      cell->energy_per_batch_j = cell->dynamic_energy_per_batch_j = std::nullopt;
+    }
+    cell->latency_mean_ms = std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(samples.size());
+    cell->latency_samples_ms = std::move(samples);
+  }
+  return out;
+}
+
+// `policy` on `schedule`, kSimulationsPerTrial times with the service seeds seed, seed + 1, ...
+struct Runs {
+  std::vector<metrics::TrialSummary> summaries;
+  bool interpolated = false;
+};
+Runs simulate_runs(const batching::Policy& policy, const ServiceModel& service, const std::vector<double>& schedule,
+                   const trial::TrialConfig& c) {
+  Runs runs;
+  for (std::uint64_t r = 0; r < kSimulationsPerTrial; ++r) {
+    auto result = simulate(policy, service, schedule,
+                           {static_cast<std::size_t>(c.queue_capacity), std::nullopt, c.seed + r});
+    runs.interpolated = runs.interpolated || result.interpolated;
+    runs.summaries.push_back(std::move(result.record.summary));
+  }
+  return runs;
 }
 
 ValidationRow simulate_trial(const trial::TrialRecord& t, const profile::ProfileDocument& doc) {
@@ -152,31 +251,38 @@ ValidationRow simulate_trial(const trial::TrialRecord& t, const profile::Profile
   // The live trial's finite schedule, simulated as it ran: an overloaded cell (a rate above the
   // policy's capacity) is compared too, not refused as an endless run would be.
   const auto schedule = workload::arrival_schedule(*arrival, c.requests, c.requests ? std::nullopt : c.duration_s);
-  const auto result = simulate(*policy, service, schedule,
-                               {static_cast<std::size_t>(c.queue_capacity), std::nullopt, c.seed});
+  const auto [runs, interpolated] = simulate_runs(*policy, service, schedule, c);
   const auto& live = t.summary;
-  const auto& sim = result.record.summary;
   ValidationRow v{t.trial_id,
                   c.model,
                   c.policy,
                   c.arrival,
                   live.response_mean_ms,
-                  sim.response_mean_ms,
+                  mean_of(runs, &metrics::TrialSummary::response_mean_ms),
                   live.response_p95_ms,
-                  sim.response_p95_ms,
+                  mean_of(runs, &metrics::TrialSummary::response_p95_ms),
                   live.response_p99_ms,
-                  sim.response_p99_ms,
+                  mean_of(runs, &metrics::TrialSummary::response_p99_ms),
                   live.energy_per_request_j,
-                  sim.energy_per_request_j,
+                  mean_of(runs, &metrics::TrialSummary::energy_per_request_j),
                   live.energy_source,
-                  sim.energy_source,
-                  result.interpolated,
+                  runs.front().energy_source,
+                  range_of(runs, &metrics::TrialSummary::response_mean_ms),
+                  range_of(runs, &metrics::TrialSummary::response_p95_ms),
+                  interpolated,
                   service.has_idle_gaps(),
                   false,
                   {}};
   v.within = within_tolerance(v.live_mean_ms, v.sim_mean_ms) && within_tolerance(v.live_p95_ms, v.sim_p95_ms) &&
              (!v.live_energy_j || within_tolerance(v.live_energy_j, v.sim_energy_j));
-  v.reasons = explain(t, v, result, doc, service, load_of(*policy, service, schedule));
+  if (!t.batches.empty()) {
+    const auto live_service = ServiceModel::from_profile(with_live_service(doc, c.model, t.batches), c.model,
+                                                         policy->max_batch(), {false, true});
+    const auto replay = simulate_runs(*policy, live_service, schedule, c).summaries;
+    v.replay_mean_ms = mean_of(replay, &metrics::TrialSummary::response_mean_ms);
+    v.replay_p95_ms = mean_of(replay, &metrics::TrialSummary::response_p95_ms);
+  }
+  v.reasons = explain(t, v, runs, doc, service, load_of(*policy, service, schedule));
   return v;
 }
 
@@ -192,15 +298,17 @@ bool within_tolerance(std::optional<double> measured, std::optional<double> simu
   return e && std::abs(*e) <= kValidationTolerance;
 }
 
+bool will_simulate(const trial::TrialRecord& trial, const std::vector<profile::ProfileDocument>& profiles) {
+  return trial.status == trial::TrialStatus::ok && profile_for(profiles, trial.config.model) != nullptr;
+}
+
 Validation validate(const std::vector<trial::TrialRecord>& trials,
                     const std::vector<profile::ProfileDocument>& profiles) {
   Validation out;
   for (const auto& t : trials) {
-    if (t.status != trial::TrialStatus::ok) continue;
-    const auto* doc = profile_for(profiles, t.config.model);
-    if (doc == nullptr) continue;
+    if (!will_simulate(t, profiles)) continue;
     try {
-      out.rows.push_back(simulate_trial(t, *doc));
+      out.rows.push_back(simulate_trial(t, *profile_for(profiles, t.config.model)));
     } catch (const Error& e) {
       out.skipped.push_back(
           fmt::format("{} ({} {} {}): {}", t.trial_id, t.config.model, t.config.policy, t.config.arrival, e.what()));
