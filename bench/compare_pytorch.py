@@ -225,8 +225,12 @@ def main():
                            top1_agreement=bf16_row.get("fp32_top1_agreement"),
                            max_logit_diff=bf16_row.get("fp32_max_logit_diff"))
                 bf16_rows.append(row)
+                # null when fp32 scored every class the same (not measurable)
+                agree, diff = row["top1_agreement"], row["max_logit_diff"]
+                agree = "n/a" if agree is None else f"{agree:.3f}"
+                diff = "n/a" if diff is None else f"{diff:.4g}"
                 print(f"{name:<20} {b:>5} {fp32:>11.2f} {row['bf16_ips']:>11.2f} {row['speedup']:>9.2f}"
-                      f" {row['top1_agreement']:>12.3f} {row['max_logit_diff']:>13.4g}", flush=True)
+                      f" {agree:>12} {diff:>13}", flush=True)
 
     load_rows = []
     print("\nmodel load (ms):")

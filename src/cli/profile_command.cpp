@@ -105,12 +105,20 @@ void run_profile_command(ProfileFlags& flags) {
     auto cells = profile::run_profile(*backend, flags.options, report, energy);
     if (spec.precision != engine::Precision::fp32) {
       const auto agreement = engine::agreement_with_fp32(*backend, spec);
-      fmt::print(stderr, "  {} vs fp32 on {} generated images: top-1 agreement {:.1f} %, max logit difference {:.4g}\n",
-                 engine::to_string(spec.precision), agreement.images, 100.0 * agreement.top1_agreement,
-                 agreement.max_logit_diff);
-      for (auto& cell : cells) {
-        cell.fp32_top1_agreement = agreement.top1_agreement;
-        cell.fp32_max_logit_diff = agreement.max_logit_diff;
+      if (!agreement.measurable) {
+        fmt::print(stderr,
+                   "  {} vs fp32: not measurable, fp32 scores every class the same on {} generated images (a zero "
+                   "head?); load trained weights with --weights to measure it\n",
+                   engine::to_string(spec.precision), agreement.images);
+      } else {
+        fmt::print(stderr,
+                   "  {} vs fp32 on {} generated images: top-1 agreement {:.1f} %, max logit difference {:.4g}\n",
+                   engine::to_string(spec.precision), agreement.images, 100.0 * agreement.top1_agreement,
+                   agreement.max_logit_diff);
+        for (auto& cell : cells) {
+          cell.fp32_top1_agreement = agreement.top1_agreement;
+          cell.fp32_max_logit_diff = agreement.max_logit_diff;
+        }
       }
     }
     for (auto& cell : cells) cell.knobs = flags.knobs;

@@ -22,10 +22,13 @@ PrecisionAgreement compare_scores(const Scores& reduced, const Scores& reference
   PrecisionAgreement agreement;
   agreement.images = reduced.rows;
   int same = 0;
+  bool constant = true;  // every fp32 row scores each class the same
   const auto classes = static_cast<std::size_t>(reduced.classes);
   for (std::size_t row = 0; row < static_cast<std::size_t>(reduced.rows); ++row) {
     const std::span<const float> a(reduced.values.data() + row * classes, classes);
     const std::span<const float> b(reference.values.data() + row * classes, classes);
+    const auto [low, high] = std::ranges::minmax(b);
+    constant = constant && low == high;
     if (top_k_indices(a, 1) == top_k_indices(b, 1)) ++same;
     for (std::size_t i = 0; i < classes; ++i) {
       agreement.max_logit_diff = std::max(agreement.max_logit_diff,
@@ -33,6 +36,7 @@ PrecisionAgreement compare_scores(const Scores& reduced, const Scores& reference
     }
   }
   agreement.top1_agreement = static_cast<double>(same) / reduced.rows;
+  agreement.measurable = !constant || reduced.classes == 1;
   return agreement;
 }
 

@@ -28,9 +28,11 @@ constexpr std::array<Field<R>, 33> kFields{{
      [](const R& r) -> FieldValue { return knob_value(r.knobs.gpu_power_limit_w); }},
     {"gpu_clocks_mhz", "MHz", "GPU locked graphics clock held for the profile (--gpu-clocks; null: not set)",
      [](const R& r) -> FieldValue { return knob_value(r.knobs.gpu_clocks_mhz); }},
-    {"fp32_top1_agreement", "", "share of images with fp32's top-1 class on the same inputs and weights (null: fp32)",
+    {"fp32_top1_agreement", "",
+     "share of images with fp32's top-1 class on the same inputs and weights (null: fp32, or fp32 scored every "
+     "class the same)",
      [](const R& r) -> FieldValue { return optional_value(r.fp32_top1_agreement); }},
-    {"fp32_max_logit_diff", "", "largest |logit - fp32 logit| on those images (null: fp32)",
+    {"fp32_max_logit_diff", "", "largest |logit - fp32 logit| on those images (null when the agreement is)",
      [](const R& r) -> FieldValue { return optional_value(r.fp32_max_logit_diff); }},
     {"batch_size", "images", "images per batch", [](const R& r) -> FieldValue { return std::int64_t{r.batch_size}; }},
     {"includes_preprocess", "", "batch time includes JPEG decoding and preprocessing",

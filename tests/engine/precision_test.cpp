@@ -25,6 +25,15 @@ TEST(Precision, ComparesTopOneAndLargestDifference) {
   EXPECT_DOUBLE_EQ(agreement.max_logit_diff, 1.0);
 }
 
+TEST(Precision, ConstantFp32ScoresAreNotMeasurable) {
+  // A zero head scores every class 0 whatever the image: top-1 "agrees" trivially.
+  const Scores fp32{2, 3, {0.0F, 0.0F, 0.0F, 0.0F, 0.0F, 0.0F}};
+  EXPECT_FALSE(compare_scores(fp32, fp32).measurable);
+  // One image with a spread is enough to measure.
+  const Scores spread{2, 3, {0.0F, 0.0F, 0.0F, 0.0F, 1.0F, 0.0F}};
+  EXPECT_TRUE(compare_scores(spread, spread).measurable);
+}
+
 TEST(Precision, MismatchedScoresAreRefused) {
   const Scores a{1, 3, {1.0F, 2.0F, 3.0F}};
   const Scores b{1, 2, {1.0F, 2.0F}};

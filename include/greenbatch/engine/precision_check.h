@@ -12,6 +12,9 @@ struct PrecisionAgreement {
   int images = 0;               ///< images compared
   double top1_agreement = 0.0;  ///< share of images (0..1) whose highest-scoring class is the same
   double max_logit_diff = 0.0;  ///< largest |reduced - fp32| over every logit of every image
+  /// False when fp32 scored every class the same for every image (e.g. random weights behind a
+  /// zero head): top-1 and logit differences then say nothing about the precision.
+  bool measurable = true;
 };
 
 /// Compares `reduced` with `reference` (same images, same order). Throws InputError when their

@@ -96,7 +96,9 @@ struct VitConfig {
 /// torchvision's VisionTransformer with the patchify stem and a single linear head.
 class VisionTransformer : public ZooNet {
  public:
-  /// Builds and initialises the network as torchvision does (the head is zero).
+  /// Builds and initialises the network as torchvision does, except the head: torchvision zeroes
+  /// it (for fine-tuning), which makes every logit of random weights 0 whatever the image, so
+  /// that checks of precision and optimisation would compare zeros; it keeps Linear's default.
   explicit VisionTransformer(const VitConfig& c) {
     const auto seq = (c.image_size / c.patch_size) * (c.image_size / c.patch_size) + 1;
     conv_proj = register_module(
@@ -122,8 +124,6 @@ class VisionTransformer : public ZooNet {
     const auto fan_in = 3 * c.patch_size * c.patch_size;
     trunc_normal_(conv_proj->weight, std::sqrt(1.0 / static_cast<double>(fan_in)));
     conv_proj->bias.zero_();
-    head->weight.zero_();
-    head->bias.zero_();
   }
 
   /// Patchify, prepend the class token, add positions, encode; classify the class token.
