@@ -236,12 +236,14 @@ std::string html_report(const ReportContent& content, const std::string& compile
     h << "<h2>Simulator validation</h2>\n<p>" << escape(validation_sentence(v))
       << " Each trial was simulated with the same policy, arrival process and seed, length and queue bound, from "
          "the profile; the columns give (simulated − live) / live.</p>\n"
-      << table_head(
-             {"model", "policy", "arrival", "mean response", "p95 response", "energy / request", "within", "why not"});
+      << table_head({"model", "policy", "arrival", "mean response", "p95 response", "energy / request", "within",
+                     "mean, p95 (replay)", "why not"});
     for (const auto& r : v.rows) {
       h << row({r.model, r.policy, r.arrival, percent_text(sim::relative_error(r.live_mean_ms, r.sim_mean_ms)),
                 percent_text(sim::relative_error(r.live_p95_ms, r.sim_p95_ms)),
                 percent_text(sim::relative_error(r.live_energy_j, r.sim_energy_j)), r.within ? "yes" : "no",
+                percent_text(sim::relative_error(r.live_mean_ms, r.replay_mean_ms)) + ", " +
+                    percent_text(sim::relative_error(r.live_p95_ms, r.replay_p95_ms)),
                 r.reasons});
     }
     h << "</tbody></table>\n";

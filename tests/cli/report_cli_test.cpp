@@ -135,6 +135,28 @@ TEST(ReportCli, TimelineFromTheDatabaseAndMeasuredNow) {
   }
 }
 
+TEST(ReportCli, ProfileAddsTheSimulatorValidationWithItsReplay) {
+  TempDir out("report_cli_validation");
+  const auto profile = out.path() / "profile.json";
+  const auto p = run_cli({"profile", "--backend", "synthetic:alpha=0.5,tau0=2,mode=spin", "-b", "1,2,4,8,16",
+                          "--min-seconds", "0.05", "--idle-gaps", "0", "--out", profile.string()});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const auto report = out.path() / "report";
+  const auto r = run_cli(
+      {"report", "--db", study_db().string(), "--profile", profile.string(), "--out", report.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto md = read_text(report / "report.md");
+  // The profiled model's 9 trials are simulated; the other model's are left out.
+  EXPECT_TRUE(contains(md, "## Simulator validation")) << md;
+  EXPECT_TRUE(std::regex_search(md, std::regex(R"(Simulated against live: \d of 9 trials agree within 10 %)"))) << md;
+  EXPECT_TRUE(std::regex_search(
+      md,
+      std::regex(R"(Replayed with the live batches' own service times .*, \d of 9 agree within 10 % on mean and p95)")))
+      << md;
+  EXPECT_TRUE(contains(md, "| mean, p95 (live → replay) |")) << md;
+  EXPECT_TRUE(contains(read_text(report / "report.html"), "mean, p95 (replay)"));
+}
+
 TEST(ReportCli, MissingDatabaseIsAClearError) {
   TempDir out("report_cli_missing");
   const auto r = run_cli({"report", "--db", (out.path() / "none.db").string(), "--out", out.path().string()});
