@@ -41,9 +41,8 @@ const TorchApi& load() {
   static std::once_flag once;
   static std::string failure;
   std::call_once(once, [] {
-    // Idle OpenMP and OpenBLAS threads sleep instead of spinning (read when those libraries load).
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-    setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
+    // How idle OpenMP and OpenBLAS threads wait (read when those libraries load).
+    for (const auto& [name, value] : kThreadWaitSettings) setenv(name, value, 0);
     std::vector<std::string> tried;
     for (const auto& path : candidates()) {
       std::error_code ignored;

@@ -1,5 +1,5 @@
 // Load-time optimisation and precision: every zoo model's optimised network (folded batch norms,
-// channels-last oneDNN layouts) gives the plain network's logits within fp32 rounding; bf16 runs
+// channels-last or blocked oneDNN layouts) gives the plain network's logits within fp32 rounding; bf16 runs
 // and stays near fp32; int8 is refused by name; TorchScript files follow the same options.
 #include <gtest/gtest.h>
 #include <torch/script.h>
@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "engine/random_batch.h"
+#include "engine/zoo/blocked_layout.h"
+#include "engine/zoo/layers.h"
 #include "engine/zoo/prepacked_conv.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/model_catalog.h"
@@ -149,6 +152,37 @@ TEST(PrepackedConv, FusedReluEqualsConvolutionThenRelu) {
     const double tolerance = (dtype == torch::kFloat ? 1e-4 : 2e-2) * std::max(1.0, expected.max().item<double>());
     EXPECT_LE((got - expected).abs().max().item<double>(), tolerance);
   }
+}
+
+// oneDNN's blocked layout (MobileNetV2's): a depthwise folded convolution and its ReLU6 take a
+// blocked tensor, give a blocked one, and equal the dense convolution clamped to [0, 6], outputs
+// below 0 and above 6 included.
+TEST(BlockedLayout, DepthwiseConvolutionAndRelu6EqualDense) {
+  torch::manual_seed(8);
+  zoo::FoldedConv conv;
+  conv.weight = torch::randn({16, 1, 3, 3}) * 3;
+  conv.bias = torch::randn({16});
+  conv.options = torch::nn::functional::Conv2dFuncOptions().stride(2).padding(1).groups(16);
+  const auto x = torch::randn({2, 16, 9, 9});
+  const auto plain = torch::nn::functional::conv2d(
+      x, conv.weight, torch::nn::functional::Conv2dFuncOptions(conv.options).bias(conv.bias));
+  ASSERT_GT((plain < 0).sum().item<std::int64_t>(), 0) << "the test needs outputs below 0";
+  ASSERT_GT((plain > 6).sum().item<std::int64_t>(), 0) << "the test needs outputs above 6";
+  ASSERT_TRUE(zoo::runs_in_blocked_layout(x));
+  const auto blocked = conv(x.to_mkldnn(), zoo::Act::relu6);
+  ASSERT_TRUE(blocked.is_mkldnn());
+  EXPECT_LE((blocked.to_dense() - torch::clamp(plain, 0, 6)).abs().max().item<double>(), 1e-4);
+  // The same folded convolution still takes dense tensors (the other batches of a network).
+  EXPECT_LE((conv(x, zoo::Act::relu6) - torch::clamp(plain, 0, 6)).abs().max().item<double>(), 1e-4);
+  // Pooled back to a dense [N, C].
+  const auto pooled = zoo::global_average_blocked(blocked);
+  EXPECT_FALSE(pooled.is_mkldnn());
+  EXPECT_LE((pooled - torch::clamp(plain, 0, 6).mean({2, 3})).abs().max().item<double>(), 1e-4);
+}
+
+// An activation without a blocked-layout kernel is a programming error, not a silent conversion.
+TEST(BlockedLayout, OtherActivationsAreRefused) {
+  EXPECT_THROW(zoo::activate(zoo::Act::hardswish, torch::randn({1, 8, 4, 4}).to_mkldnn()), std::logic_error);
 }
 
 TEST(Precision, Int8IsRefusedByName) {

@@ -3,6 +3,7 @@
 /// (libgreenbatch_torch.so) that the functions below load on first use, so commands that run no
 /// model start without LibTorch.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,24 @@
 #include "greenbatch/engine/precision.h"
 
 namespace greenbatch::engine {
+
+/// One environment variable that LibTorch's OpenMP runtime or OpenBLAS reads when it loads.
+struct ThreadWaitSetting {
+  const char* name;   ///< the variable
+  const char* value;  ///< greenbatch's default (a value the user set is kept)
+};
+
+/// How idle inference threads wait. OpenMP threads spin 1000 rounds (microseconds) after each
+/// parallel region, then sleep: sleeping at once made every one of a network's ~100 parallel
+/// regions per image wake its threads through the kernel (batch 1: 3x fewer images/s for
+/// mobilenet_v2 and shufflenet_v2_x1_0), and libgomp's default (about 3 ms of spinning, or
+/// spinning forever when ACTIVE) burns the cores between requests and, on a busy machine, made
+/// inference up to 40x slower. OpenBLAS's idle pool sleeps after 2^4 cycles.
+inline constexpr std::array<ThreadWaitSetting, 3> kThreadWaitSettings{{
+    {"OMP_WAIT_POLICY", "PASSIVE"},
+    {"GOMP_SPINCOUNT", "1000"},
+    {"OPENBLAS_THREAD_TIMEOUT", "4"},
+}};
 
 /// Where inference runs.
 struct DeviceSpec {

@@ -3,12 +3,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+
+#include "blocked_layout.h"
 
 namespace greenbatch::engine::zoo {
 
 namespace F = torch::nn::functional;
 
 torch::Tensor activate(Act act, torch::Tensor x) {
+  if (x.is_mkldnn()) {
+    if (act == Act::none) return x;
+    if (act == Act::relu) return torch::relu_(x);
+    if (act == Act::relu6) return relu6_blocked_(std::move(x));
+    throw std::logic_error("this activation has no kernel for oneDNN's blocked layout");
+  }
   switch (act) {
     case Act::none:
       return x;
@@ -31,6 +40,15 @@ torch::Tensor activate(Act act, torch::Tensor x) {
 }
 
 torch::Tensor FoldedConv::operator()(const torch::Tensor& x, Act act) const {
+  const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
+  if (x.is_mkldnn()) {
+    if (!blocked_weight.defined()) {
+      blocked_weight = at::mkldnn_reorder_conv2d_weight(weight.contiguous().to_mkldnn(), padding, options.stride(),
+                                                        options.dilation(), options.groups());
+    }
+    return activate(act, at::mkldnn_convolution(x, blocked_weight, bias, padding, options.stride(), options.dilation(),
+                                                options.groups()));
+  }
   if (x.is_cpu()) {
     if (!prepacked.has_value()) prepacked = PrepackedConv::make(weight, bias, options, x.sizes(), act == Act::relu);
     if (*prepacked) {

@@ -14,7 +14,8 @@ namespace greenbatch::engine::zoo {
 /// Activation functions used inside torchvision's blocks (none carry parameters).
 enum class Act { none, relu, relu6, hardswish, hardsigmoid, silu, sigmoid, gelu };
 
-/// Applies `act` to `x` (in place where that is safe).
+/// Applies `act` to `x` (in place where that is safe). A blocked-layout `x` (blocked_layout.h)
+/// takes none, relu or relu6 only: std::logic_error for others.
 torch::Tensor activate(Act act, torch::Tensor x);
 
 /// A convolution with a batch norm folded into it: y = conv(x, weight, bias). Empty (inactive)
@@ -25,12 +26,15 @@ struct FoldedConv {
   torch::nn::functional::Conv2dFuncOptions options{};  ///< stride, padding, dilation, groups
   /// On CPU: the weights prepacked for oneDNN, made at the first call (inner nullopt: no oneDNN).
   mutable std::optional<std::optional<PrepackedConv>> prepacked;
+  /// The weights reordered for inputs in oneDNN's blocked layout, made at the first such call.
+  mutable torch::Tensor blocked_weight;
 
   /// True once fold() has filled it.
   [[nodiscard]] bool active() const { return weight.defined(); }
   /// act(folded convolution of `x`); on CPU through oneDNN with the weights reordered once, at the
   /// first call (so weight, bias and `act` must be final by then), a ReLU computed inside the
-  /// convolution. Not thread-safe.
+  /// convolution. A blocked-layout `x` (blocked_layout.h) gives a blocked-layout result, its
+  /// activation none, relu or relu6. Not thread-safe.
   [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x, Act act = Act::none) const;
   /// Folds eval-mode `bn` into `conv` (neither is modified), computing in float and storing in
   /// the conv weight's dtype, the weight channels-last (oneDNN's NHWC). Requires integer padding.

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "blocked_layout.h"
 #include "layers.h"
 
 namespace greenbatch::engine::zoo {
@@ -17,12 +18,18 @@ struct MobileTrunk {
   ConvNormAct stem{nullptr};  ///< features.0
   std::vector<Block> blocks;  ///< the blocks of every stage, in order
   ConvNormAct head{nullptr};  ///< the last features entry
+  /// Once fused, float32 CPU batches run in oneDNN's blocked layout (every layer's activation
+  /// and the blocks' own operations must have blocked-layout kernels). MobileNetV2 sets it: 3-10 %
+  /// more images/s than channels-last at batch 2 to 32, as fast at batch 1.
+  bool blocked_layout = false;
 
   /// Globally average-pooled head features of `x`: [N, head channels].
   torch::Tensor pooled(torch::Tensor x) {
-    x = stem->forward(x);
+    const bool blocked = blocked_layout && runs_in_blocked_layout(x);
+    x = stem->forward(blocked ? x.to_mkldnn() : x);
     for (auto& block : blocks) x = block->forward(x);
-    return head->forward(x).mean({2, 3});
+    x = head->forward(x);
+    return blocked ? global_average_blocked(x) : x.mean({2, 3});
   }
 
   /// Folds every batch norm into its convolution.

@@ -105,7 +105,10 @@ class MobileNetV2 : public ZooNet {
   torch::Tensor forward(torch::Tensor x) override { return fc_->forward(trunk_.pooled(x)); }
 
   /// Folds every batch norm into its convolution.
-  void fuse_for_inference() override { trunk_.fuse(); }
+  void fuse_for_inference() override {
+    trunk_.fuse();
+    trunk_.blocked_layout = true;
+  }
 
  private:
   static constexpr std::int64_t kLastChannel = 1280;  ///< features before the classifier
