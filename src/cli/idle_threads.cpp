@@ -1,4 +1,5 @@
-// Re-executing with idle OpenMP and OpenBLAS threads waiting as engine::kThreadWaitSettings says, for the commands that run inference.
+// Re-executing with idle OpenMP and OpenBLAS threads waiting as engine::kThreadWaitSettings says, for the commands that
+// run inference.
 #include "idle_threads.h"
 
 #include <unistd.h>
