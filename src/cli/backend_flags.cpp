@@ -34,7 +34,8 @@ void add_backend_flags(CLI::App& cmd, BackendFlags& flags, bool several_models, 
   cmd.add_flag("--no-optimize", flags.no_optimize,
                "run the network as built: no batch-norm folding, channels-last / oneDNN layouts or freezing");
   cmd.add_option("--precision", flags.precision,
-                 "fp32, bf16 (weights and activations in bfloat16) or int8 (refused: no int8 path in this build)")
+                 "fp32, bf16 (weights and activations in bfloat16), fp16 (half precision, CUDA only) or int8 "
+                 "(refused: no int8 path in this build)")
       ->capture_default_str();
 }
 

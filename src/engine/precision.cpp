@@ -8,8 +8,9 @@ namespace greenbatch::engine {
 Precision parse_precision(std::string_view text) {
   if (text == "fp32") return Precision::fp32;
   if (text == "bf16") return Precision::bf16;
+  if (text == "fp16") return Precision::fp16;
   if (text == "int8") return Precision::int8;
-  throw UsageError("precision '" + std::string(text) + "': use fp32, bf16 or int8");
+  throw UsageError("precision '" + std::string(text) + "': use fp32, bf16, fp16 (CUDA only) or int8");
 }
 
 std::string to_string(Precision precision) {
@@ -18,6 +19,8 @@ std::string to_string(Precision precision) {
       return "fp32";
     case Precision::bf16:
       return "bf16";
+    case Precision::fp16:
+      return "fp16";
     case Precision::int8:
       return "int8";
   }

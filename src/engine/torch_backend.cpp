@@ -54,7 +54,16 @@ torch::Tensor first_tensor(const c10::IValue& out, const std::string& label) {
 }
 
 torch::ScalarType scalar_type(Precision precision) {
-  return precision == Precision::bf16 ? torch::kBFloat16 : torch::kFloat;
+  switch (precision) {
+    case Precision::bf16:
+      return torch::kBFloat16;
+    case Precision::fp16:
+      return torch::kHalf;
+    case Precision::fp32:
+    case Precision::int8:
+      break;
+  }
+  return torch::kFloat;
 }
 
 torch::jit::Module load_model_file(const std::filesystem::path& file, const torch::Device& device) {
@@ -235,6 +244,11 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
     throw UnsupportedError("--precision int8 for " + label +
                            ": this build has no int8 path (LibTorch here lacks fbgemm, and oneDNN's dynamic int8 "
                            "covers Linear layers only); use --precision fp32 or bf16");
+  }
+  if (options.precision == Precision::fp16 && !device.is_cuda()) {
+    throw UnsupportedError("--precision fp16 for " + label +
+                           ": half precision runs on CUDA only (LibTorch's CPU kernels have no fast fp16 path); "
+                           "on CPU use --precision bf16");
   }
   const int threads = options.threads > 0 ? options.threads : available_cores();
   torch::set_num_threads(threads);

@@ -157,7 +157,7 @@ void add_unique(std::vector<std::string>& specs, std::string spec, const Located
   specs.push_back(std::move(spec));
 }
 
-// `precisions`: a list of fp32, bf16, int8 (a design factor); default [fp32].
+// `precisions`: a list of fp32, bf16, fp16, int8 (a design factor); default [fp32].
 std::vector<engine::Precision> read_precisions(const TomlReader& reader) {
   const auto list = reader.strings("precisions");
   if (!list) return {engine::Precision::fp32};
@@ -170,7 +170,7 @@ std::vector<engine::Precision> read_precisions(const TomlReader& reader) {
       precision = engine::parse_precision(entry.value);
     } catch (const UsageError&) {
       throw key_error(entry.where, "precisions",
-                      fmt::format("'{}' is not a precision; use fp32, bf16 or int8", entry.value));
+                      fmt::format("'{}' is not a precision; use fp32, bf16, fp16 (CUDA only) or int8", entry.value));
     }
     if (std::ranges::find(levels, precision) != levels.end()) {
       throw key_error(entry.where, "precisions", fmt::format("'{}' is listed twice; remove one", entry.value));

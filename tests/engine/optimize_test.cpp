@@ -195,6 +195,18 @@ TEST(Precision, Int8IsRefusedByName) {
   }
 }
 
+// Half precision has no fast CPU kernels: refused on CPU by name, pointing at bf16.
+TEST(Precision, Fp16IsRefusedOnCpu) {
+  try {
+    (void)make_torch_backend(options_for("shufflenet_v2_x1_0", true, Precision::fp16));
+    FAIL() << "fp16 loaded on CPU";
+  } catch (const UnsupportedError& e) {
+    EXPECT_NE(std::string(e.what()).find("fp16"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("CUDA only"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bf16"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Precision, UnoptimizedBf16RunsToo) {
   const auto backend = make_torch_backend(options_for("shufflenet_v2_x1_0", false, Precision::bf16));
   const auto scores = backend->run(random_batch(*backend, 1));

@@ -10,8 +10,10 @@ namespace greenbatch::engine {
 namespace {
 
 TEST(Precision, ParsesAndNamesEveryLevel) {
-  for (const auto p : {Precision::fp32, Precision::bf16, Precision::int8}) EXPECT_EQ(parse_precision(to_string(p)), p);
-  EXPECT_THROW((void)parse_precision("fp16"), UsageError);
+  for (const auto p : {Precision::fp32, Precision::bf16, Precision::fp16, Precision::int8}) {
+    EXPECT_EQ(parse_precision(to_string(p)), p);
+  }
+  EXPECT_THROW((void)parse_precision("half"), UsageError);
   EXPECT_THROW((void)parse_precision("BF16"), UsageError);
 }
 

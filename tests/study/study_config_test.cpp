@@ -166,8 +166,8 @@ TEST(StudyConfig, PrecisionsAreAFactorList) {
   const auto config = load_text(dir, std::string(kMinimal) + "precisions = [\"fp32\", \"bf16\"]\n");
   EXPECT_EQ(config.precisions, (std::vector{engine::Precision::fp32, engine::Precision::bf16}));
   EXPECT_THAT(canonical_json(config), HasSubstr("\"precisions\":[\"fp32\",\"bf16\"]"));
-  EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = [\"fp16\"]\n"),
-              HasSubstr("key 'precisions': 'fp16' is not a precision; use fp32, bf16 or int8"));
+  EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = [\"half\"]\n"),
+              HasSubstr("key 'precisions': 'half' is not a precision; use fp32, bf16, fp16 (CUDA only) or int8"));
   EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = [\"bf16\", \"bf16\"]\n"),
               HasSubstr("'bf16' is listed twice"));
   EXPECT_THAT(load_error(std::string(kMinimal) + "precisions = []\n"), HasSubstr("key 'precisions'"));

@@ -40,8 +40,8 @@ torch::Tensor activate(Act act, torch::Tensor x) {
 }
 
 torch::Tensor FoldedConv::operator()(const torch::Tensor& x, Act act) const {
-  const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
   if (x.is_mkldnn()) {
+    const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
     if (!blocked_weight.defined()) {
       blocked_weight = at::mkldnn_reorder_conv2d_weight(weight.contiguous().to_mkldnn(), padding, options.stride(),
                                                         options.dilation(), options.groups());
