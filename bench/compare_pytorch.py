@@ -28,14 +28,12 @@ import sys
 import time
 import warnings
 
-# Both sides under the same OpenMP settings, greenbatch's (engine::kThreadWaitSettings; read when
-# libgomp loads, so set before torch is imported): idle OpenMP threads spin 1000 rounds, then
-# sleep. libgomp's default spins for milliseconds: on a shared machine spinning threads fight the
-# other processes for the cores and slow the Python peers by up to 100x on small-op networks;
-# sleeping at once costs the peers as much as greenbatch (3x at batch 1 on mobilenet_v2). This
-# keeps the comparison about the engines.
+# Both sides under the same OpenMP settings, greenbatch's by default (engine::kThreadWaitSettings;
+# read when libgomp loads, so set before torch is imported): idle OpenMP threads sleep at once.
+# libgomp's default spins for milliseconds: on a shared machine spinning threads fight the other
+# processes for the cores and slow the Python peers by up to 100x on small-op networks. A
+# GOMP_SPINCOUNT set by the caller reaches both sides too (and is printed).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 
 import torch  # noqa: E402
 import torch.utils.mkldnn  # noqa: E402
@@ -159,7 +157,7 @@ def main():
     timing = (args.min_seconds, args.min_batches, args.warmup)
 
     print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, threads {args.threads}, "
-          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, GOMP_SPINCOUNT={os.environ['GOMP_SPINCOUNT']}, "
+          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', 'unset')}, "
           f"min {args.min_seconds} s / {args.min_batches} batches per cell, {args.repeats} run(s) per cell", flush=True)
     peaks = dict(onednn_fp32=onednn_conv_peak(torch.float32), onednn_bf16=onednn_conv_peak(torch.bfloat16),
                  blas_fp32=blas_mm_peak())

@@ -21,15 +21,14 @@ struct ThreadWaitSetting {
   const char* value;  ///< greenbatch's default (a value the user set is kept)
 };
 
-/// How idle inference threads wait. OpenMP threads spin 1000 rounds (microseconds) after each
-/// parallel region, then sleep: sleeping at once made every one of a network's ~100 parallel
-/// regions per image wake its threads through the kernel (batch 1: 3x fewer images/s for
-/// mobilenet_v2 and shufflenet_v2_x1_0), and libgomp's default (about 3 ms of spinning, or
-/// spinning forever when ACTIVE) burns the cores between requests and, on a busy machine, made
-/// inference up to 40x slower. OpenBLAS's idle pool sleeps after 2^4 cycles.
-inline constexpr std::array<ThreadWaitSetting, 3> kThreadWaitSettings{{
+/// How idle inference threads wait: OpenMP threads sleep at once, OpenBLAS's pool after 2^4
+/// cycles. libgomp's default (about 3 ms of spinning, or forever when ACTIVE) burns the cores
+/// between requests and, on a busy machine, made inference up to 40x slower. A short spin
+/// (GOMP_SPINCOUNT=1000, which the user may set) gives 3x the images/s of back-to-back batch-1
+/// inference on 2 threads, but made light-load live trials slower here (README, "Threads that
+/// wait"), so it is not the default.
+inline constexpr std::array<ThreadWaitSetting, 2> kThreadWaitSettings{{
     {"OMP_WAIT_POLICY", "PASSIVE"},
-    {"GOMP_SPINCOUNT", "1000"},
     {"OPENBLAS_THREAD_TIMEOUT", "4"},
 }};
 

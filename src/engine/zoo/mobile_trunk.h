@@ -19,8 +19,8 @@ struct MobileTrunk {
   std::vector<Block> blocks;  ///< the blocks of every stage, in order
   ConvNormAct head{nullptr};  ///< the last features entry
   /// Once fused, float32 CPU batches run in oneDNN's blocked layout (every layer's activation
-  /// and the blocks' own operations must have blocked-layout kernels). MobileNetV2 sets it: 3-10 %
-  /// more images/s than channels-last at batch 2 to 32, as fast at batch 1.
+  /// and the blocks' own operations must have blocked-layout kernels). MobileNetV2 sets it: 1-33 %
+  /// more images/s than channels-last at batch 1 to 32, most at small batches.
   bool blocked_layout = false;
 
   /// Globally average-pooled head features of `x`: [N, head channels].
