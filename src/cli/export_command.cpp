@@ -24,19 +24,13 @@ struct ExportFlags {
   std::optional<std::string> study;
 };
 
-// Refuses an --out that cannot be written before anything is read, without emptying or leaving
-// behind a file there.
+// Refuses an --out that is the store or cannot be written before anything is read.
 void check_writable(const std::filesystem::path& out, const std::filesystem::path& db) {
   std::error_code ignored;
   if (std::filesystem::equivalent(out, db, ignored)) {
     throw UsageError(fmt::format("--out '{}' is the result store itself; give another file", out.string()));
   }
-  const bool existed = std::filesystem::exists(out);
-  if (!std::ofstream(out, std::ios::app)) {
-    throw InputError(
-        fmt::format("--out '{}' cannot be written: check the folder exists and is writable", out.string()));
-  }
-  if (!existed) std::filesystem::remove(out, ignored);
+  check_output_writable(out, "--out");
 }
 
 void run_export_command(const ExportFlags& flags) {

@@ -17,7 +17,8 @@ void add_live_trial_flags(CLI::App& cmd, LiveTrialFlags& flags) {
   cmd.add_option("--images", flags.images,
                  "folder of JPEG/PNG images the requests carry (default: generated images; none for synthetic)");
   add_number_option(cmd, "--warmup-batches", flags.warmup_batches,
-                    "uncounted batches at sizes 1 and the policy's maximum", NumberRange::between(0, 1000));
+                    "uncounted batches at sizes 1 and the policy's maximum (on CUDA, every size up to it once too)",
+                    NumberRange::between(0, 1000));
   add_knob_flags(cmd, flags.knobs);
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "greenbatch/core/error.h"
 
@@ -64,6 +65,16 @@ void print_vertical(std::ostream& out, const store::Table& table, int decimals) 
       out << fmt::format("{:<{}}  {}\n", table.columns[c], width, format_cell(row[c], decimals));
     }
   }
+}
+
+void check_output_writable(const std::filesystem::path& out, std::string_view option) {
+  const bool existed = std::filesystem::exists(out);
+  if (!std::ofstream(out, std::ios::app)) {
+    throw InputError(
+        fmt::format("{} '{}' cannot be written: check the folder exists and is writable", option, out.string()));
+  }
+  std::error_code ignored;
+  if (!existed) std::filesystem::remove(out, ignored);
 }
 
 }  // namespace greenbatch::cli

@@ -1,8 +1,10 @@
 #pragma once
 /// Internal to cli: how results are printed (aligned table, JSON or CSV).
 
+#include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "greenbatch/store/table.h"
@@ -19,6 +21,10 @@ Format pick_format(bool json, bool csv);
 /// reals with `decimals` digits after the point.
 void print(std::ostream& out, const store::Table& table, Format format, const std::vector<std::string>& columns = {},
            int decimals = 2);
+
+/// Refuses `option`'s file `out` (InputError) when it cannot be written, before any work, without
+/// emptying a file already there or leaving a new one behind.
+void check_output_writable(const std::filesystem::path& out, std::string_view option);
 
 /// Prints each row of `table` as "column  value" lines (for a single trial).
 void print_vertical(std::ostream& out, const store::Table& table, int decimals = 3);

@@ -2,12 +2,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
 #include "backend_flags.h"
 #include "commands.h"
+#include "greenbatch/core/atomic_file.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/core/number.h"
 #include "greenbatch/engine/precision_check.h"
@@ -78,11 +78,9 @@ void run_profile_command(ProfileFlags& flags) {
   // and are restored on every way out; a refused value stops before --out is created.
   const knobs::AppliedKnobs applied(flags.knobs, knobs::KnobOptions::from_environment());
   for (const auto& line : applied.applied()) fmt::print(stderr, "set {}\n", line);
-  std::ofstream file;
-  if (file_format) {
-    file.open(flags.out);  // opened before the work, so a bad path costs nothing
-    if (!file) throw InputError("--out '" + flags.out + "' cannot be written: check the folder exists and is writable");
-  }
+  // Checked before the work, so a bad path costs nothing; written whole at the end, so a failed
+  // run leaves an earlier document there as it was.
+  if (file_format) check_output_writable(flags.out, "--out");
   const auto sampler = start_sampler(flags.meter);
   const profile::ProfileEnergy energy{sampler.get(), measure_idle_baseline(flags.meter, *sampler)};
   std::vector<profile::ProfileRecord> records;
@@ -136,14 +134,15 @@ void run_profile_command(ProfileFlags& flags) {
                                  "latency_per_image_ms", "throughput_ips", "peak_rss_kib", "energy_per_image_j",
                                  "dynamic_energy_per_image_j", "avg_power_w", "energy_source"});
   print(std::cout, table, format, columns, 4);
-  if (file_format == Format::json) {
-    profile::write_profile_document(file, records, environment);
-  } else if (file_format) {
-    print(file, table, *file_format);
-    file.close();
-    if (!file) throw InputError("--out '" + flags.out + "': writing failed (disk full?)");
-    fmt::print(stderr, "wrote {}\n", flags.out);
-  }
+  if (!file_format) return;
+  write_file_atomically(flags.out, [&](std::ostream& file) {
+    if (file_format == Format::json) {
+      profile::write_profile_document(file, records, environment);
+    } else {
+      print(file, table, *file_format);
+    }
+  });
+  fmt::print(stderr, "wrote {}\n", flags.out);
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ void run_serve(const ServeFlags& flags) {
 
   auto backend = engine::make_backend(specs.front());
   const auto warm_size = static_cast<int>(std::min<std::size_t>(policy->max_batch(), trial::kWarmupBatchCap));
-  fmt::print(stderr, "warming up {} at batch sizes 1 and {} ...\n", targets.front(), warm_size);
+  fmt::print(stderr, "warming up {} at batch sizes 1 and {} (on CUDA, every size up to it) ...\n", targets.front(),
+             warm_size);
   backend->warm_up(1, flags.warmup_batches);
   backend->warm_up(warm_size, flags.warmup_batches);
   const auto sampler = start_sampler(flags.meter);

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "greenbatch/core/thread_cpus.h"
+
 namespace greenbatch::energy {
 
 struct Sampler::MeterState {
@@ -57,6 +59,7 @@ void Sampler::stop() {
 }
 
 void Sampler::run() {
+  use_startup_cpus();
   const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(options_.period_s));
   auto next = std::chrono::steady_clock::now();

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/core/thread_cpus.h"
 #include "greenbatch/serve/inference_protocol.h"
 
 namespace greenbatch::serve {
@@ -210,7 +211,10 @@ std::uint16_t HttpServer::port() const { return state_->port; }
 void HttpServer::start() {
   accept(*state_);
   for (int i = 0; i < std::max(1, state_->options.io_threads); ++i) {
-    state_->threads.emplace_back([this] { state_->ioc.run(); });
+    state_->threads.emplace_back([this] {
+      use_startup_cpus();
+      state_->ioc.run();
+    });
   }
 }
 

@@ -181,8 +181,8 @@ std::string explain(const trial::TrialRecord& live, const ValidationRow& v,
   if (v.interpolated) reasons.emplace_back("some batch sizes were interpolated between measured ones");
   if (v.live_energy_j && v.sim_energy_j && !within_tolerance(v.live_energy_j, v.sim_energy_j)) {
     reasons.push_back(
-        fmt::format("energy: live measured by {}, simulated from the profile's {}; idle and batch power "
-                    "during the live trial differ from the profile's",
+        fmt::format("energy: live measured by {}, {} (the profile's); idle and batch power during the live "
+                    "trial differ from the profile's",
                     v.live_energy_source, v.sim_energy_source));
   }
   std::vector<std::string> spread;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "greenbatch/core/thread_cpus.h"
 #include "greenbatch/engine/preprocess.h"
 #include "greenbatch/runtime/worker.h"
 
@@ -65,6 +66,7 @@ TrialRecord run_live_trial(engine::Backend& backend, const batching::Policy& pol
   // The producer releases each request at its scheduled time; when late it records the lateness
   // and goes on with the schedule unchanged.
   std::thread producer([&] {
+    use_startup_cpus();
     for (std::size_t i = 0; i < schedule.size() && !stop.load(std::memory_order_relaxed); ++i) {
       std::this_thread::sleep_until(clock.at(schedule[i]));
       auto& r = record.requests[i];

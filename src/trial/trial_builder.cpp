@@ -301,6 +301,15 @@ TrialRecord TrialBuilder::run(const TrialSettings& settings) {
   record.started_at = started_at;
   record.trial_id = short_hash(config_json(config) + started_at);
   record.environment_json = environment_json(info, sampler_);
+  const auto& s = record.summary;
+  if (log_ && s.dynamic_energy_j && *s.dynamic_energy_j < 0 && s.idle_power_w && s.avg_power_w) {
+    // Seen on a GPU that was still leaving a busy power state while its idle power was measured.
+    log_(
+        fmt::format("energy: the idle baseline ({:.1f} W) is above this trial's average power ({:.1f} W), so its "
+                    "dynamic energy is negative: the device was still settling when idle was measured. The total "
+                    "is unaffected; for the split, lengthen --idle-seconds or pause before the trial",
+                    *s.idle_power_w, *s.avg_power_w));
+  }
   return record;
 }
 

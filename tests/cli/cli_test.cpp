@@ -5,6 +5,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "cli/run_cli.h"
 #include "support/temp_dir.h"
@@ -157,6 +159,20 @@ TEST(Cli, CudaWithoutCudaSaysSo) {
   const auto r = run_cli({"profile", "--model", "squeezenet1_1", "--device", "cuda", "--batch-sizes", "1"});
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_TRUE(contains(r.err, "has no CUDA")) << r.err;
+}
+
+// A profile that fails (here: CUDA asked of a build without it) leaves the document already at
+// --out as it was: the new one is written whole at the end or not at all.
+TEST(Cli, FailedProfileKeepsTheEarlierDocument) {
+  TempDir dir("profile-keep");
+  const auto out = dir.path() / "resnet50.json";
+  { std::ofstream(out) << "{\"earlier\": true}\n"; }
+  const auto r = run_cli({"profile", "--model", "squeezenet1_1", "--device", "cuda", "--batch-sizes", "1",
+                          "--idle-seconds", "0", "--out", out.string()});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  std::ifstream in(out);
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "{\"earlier\": true}\n");
 }
 
 TEST(Cli, UnknownFlagIsAUsageError) {

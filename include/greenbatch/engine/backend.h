@@ -47,7 +47,8 @@ class Backend {
   [[nodiscard]] virtual Preprocessing preprocessing() const = 0;
   /// Shape of one input image (channels, crop height, crop width).
   [[nodiscard]] virtual InputShape input_shape() const = 0;
-  /// Runs `iterations` uncounted batches of `batch_size` zero images (allocator, caches, JIT).
+  /// Runs `iterations` uncounted batches of `batch_size` zero images (allocator, caches, JIT). On
+  /// CUDA, also one batch of every smaller size not yet run: each new shape's first batch is slow.
   virtual void warm_up(int batch_size, int iterations) = 0;
   /// Runs one batch; returns when its results are ready (device synchronised).
   virtual Scores run(const ImageBatch& batch) = 0;

@@ -41,7 +41,7 @@ torch::Tensor activate(Act act, torch::Tensor x) {
 
 torch::Tensor FoldedConv::operator()(const torch::Tensor& x, Act act) const {
   if (x.is_mkldnn()) {
-    const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
+    const auto& padding = explicit_padding(options.padding());
     if (!blocked_weight.defined()) {
       blocked_weight = at::mkldnn_reorder_conv2d_weight(weight.contiguous().to_mkldnn(), padding, options.stride(),
                                                         options.dilation(), options.groups());
@@ -74,7 +74,7 @@ FoldedConv FoldedConv::fold(const torch::nn::Conv2d& conv, const torch::nn::Batc
   auto bias = (conv_bias - f32(bn->running_mean)) * scale;
   if (bn->bias.defined()) bias = bias + f32(bn->bias);
   folded.bias = bias.to(dtype);
-  const auto& padding = c10::get<torch::ExpandingArray<2>>(copt.padding());
+  const auto& padding = explicit_padding(copt.padding());
   folded.options =
       F::Conv2dFuncOptions().stride(copt.stride()).padding(padding).dilation(copt.dilation()).groups(copt.groups());
   return folded;

@@ -32,7 +32,7 @@ std::optional<PrepackedConv> PrepackedConv::make(const torch::Tensor& weight, co
                                                  const torch::nn::functional::Conv2dFuncOptions& options,
                                                  c10::IntArrayRef input_sizes, bool relu) {
   if (!ops().prepack || !ops().run) return std::nullopt;
-  const auto& padding = c10::get<torch::ExpandingArray<2>>(options.padding());
+  const auto& padding = explicit_padding(options.padding());
   torch::jit::Stack stack{weight,
                           bias,
                           ints(options.stride()),

@@ -8,6 +8,14 @@
 
 namespace greenbatch::engine::zoo {
 
+/// The two paddings of convolution options that give them as numbers (not 'same' or 'valid').
+/// LibTorch 1.13 holds them in a c10::variant and 2.x in a std::variant: the unqualified `get` is
+/// found by argument-dependent lookup in both.
+template <typename Padding>
+[[nodiscard]] const torch::ExpandingArray<2>& explicit_padding(const Padding& padding) {
+  return get<torch::ExpandingArray<2>>(padding);
+}
+
 /// A 2-d convolution whose weights oneDNN holds prepacked. Not thread-safe to create; calls on
 /// one object from one thread at a time (its context keeps oneDNN state).
 class PrepackedConv {

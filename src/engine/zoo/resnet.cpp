@@ -47,8 +47,8 @@ class BottleneckImpl : public nn::Module {
     out = c2(out, Act::relu);
     out = c3(out);
     const auto identity = downsample ? downsample->forward(x) : x;
-    // out += identity; relu_(out): in one pass where LibTorch has the kernel (not for bfloat16).
-    if (out.scalar_type() == torch::kFloat) return at::_add_relu_(out, identity);
+    // out += identity; relu_(out): in one pass where LibTorch has the kernel (CPU float only).
+    if (out.is_cpu() && out.scalar_type() == torch::kFloat) return at::_add_relu_(out, identity);
     return out.add_(identity).relu_();
   }
 
