@@ -31,8 +31,9 @@ void add_backend_flags(CLI::App& cmd, BackendFlags& flags, bool several_models, 
                     NumberRange::between(1, 4096));
   add_number_option(cmd, "--crop", flags.crop, "centre crop = input size (default: the model's)",
                     NumberRange::between(1, 4096));
-  cmd.add_flag("--no-optimize", flags.no_optimize,
-               "run the network as built: no batch-norm folding, channels-last / oneDNN layouts or freezing");
+  cmd.add_flag(
+      "--no-optimize", flags.no_optimize,
+      "run the network as built: no batch-norm folding, channels-last / oneDNN layouts or freezing, and every batch on --threads threads");
   cmd.add_option("--precision", flags.precision,
                  "fp32, bf16 (weights and activations in bfloat16), fp16 (half precision, CUDA only) or int8 "
                  "(refused: no int8 path in this build)")

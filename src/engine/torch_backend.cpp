@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <malloc.h>
+#include <strings.h>
 #include <torch/cuda.h>
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -12,6 +13,7 @@
 
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 #include <variant>
 
 #include "flop_counter.h"
@@ -147,6 +149,35 @@ void match_blas_threads(int threads) {
   if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
 }
 
+// Under OMP_WAIT_POLICY=PASSIVE (cli/idle_threads.h) each parallel region wakes the other OpenMP
+// threads through the kernel, and the small zoo models run about 100 regions per image. Below about
+// 1.3 GFLOP a batch ran faster on one thread than on two here (profile --threads 1 vs 2, images/s,
+// no GOMP_SPINCOUNT: with spinning threads two won, e.g. mobilenet_v2 batch 1 at 305):
+// shufflenet_v2_x1_0 (0.29 GFLOP/image) batch 1 290 vs 125, batch 4 389 vs 309, batch 8 406 vs 460;
+// mobilenet_v2 (0.60) batch 1 200 vs 131, batch 2 228 vs 211, batch 4 239 vs 290; squeezenet1_1
+// (0.70) batch 2 194 vs 217; alexnet (1.43) batch 1 35 vs 66; resnet50 (8.2) batch 1 26 vs 39.
+constexpr double kOneThreadBelowFlops = 1.3e9;
+
+// True when idle OpenMP threads sleep at once: OMP_WAIT_POLICY=PASSIVE (the CLI's default) and no
+// GOMP_SPINCOUNT other than 0.
+bool omp_threads_sleep_at_once() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  return policy != nullptr && strcasecmp(policy, "passive") == 0 && (spin == nullptr || std::string_view(spin) == "0");
+}
+
+// Sets the OpenMP team size of the calling thread's next parallel regions (an OpenMP setting is
+// per thread). Looked up at run time in the OpenMP runtime LibTorch loaded; null where that is not
+// libgomp.
+using SetOmpThreads = void (*)(int);
+SetOmpThreads omp_thread_setter() {
+  static const SetOmpThreads setter = [] {
+    void* gomp = dlopen("libgomp.so.1", RTLD_NOW | RTLD_NOLOAD);
+    return gomp != nullptr ? reinterpret_cast<SetOmpThreads>(dlsym(gomp, "omp_set_num_threads")) : nullptr;
+  }();
+  return setter;
+}
+
 // Returns retained free memory (see keep_freed_memory) to the kernel when destroyed, so that the
 // next model's resident memory is its own. Declared first in TorchBackend: destroyed last.
 struct TrimOnDestroy {
@@ -166,7 +197,9 @@ class TorchBackend final : public Backend {
         device_(device),
         input_type_(input_type),
         channels_last_(channels_last),
-        flops_per_image_(flops_per_image) {}
+        flops_per_image_(flops_per_image),
+        small_batch_one_thread_(info_.optimized && device_.is_cpu() && info_.threads > 1 && flops_per_image_ &&
+                                omp_threads_sleep_at_once() && omp_thread_setter() != nullptr) {}
 
   [[nodiscard]] BackendInfo info() const override { return info_; }
   [[nodiscard]] Preprocessing preprocessing() const override { return preprocessing_; }
@@ -221,6 +254,10 @@ class TorchBackend final : public Backend {
       throw InputError(fmt::format("batch of {}x{}x{} images given to {} which expects {}x{}x{}", s.channels, s.height,
                                    s.width, info_.model, 3, preprocessing_.crop, preprocessing_.crop));
     }
+    if (small_batch_one_thread_) {
+      at::internal::lazy_init_num_threads();  // LibTorch's own first-use setting, before ours
+      omp_thread_setter()(*flops_per_image_ * batch.size < kOneThreadBelowFlops ? 1 : info_.threads);
+    }
     auto input = torch::from_blob(const_cast<float*>(batch.data.data()), {batch.size, s.channels, s.height, s.width},
                                   torch::kFloat);
     if (device_.is_cuda()) input = input.to(device_);
@@ -239,7 +276,8 @@ class TorchBackend final : public Backend {
   torch::ScalarType input_type_;  // the network's precision
   bool channels_last_;            // the network expects NHWC-ordered input
   std::optional<double> flops_per_image_;
-  int cuda_sizes_warmed_ = 0;  // on CUDA, every batch size up to this one has run
+  int cuda_sizes_warmed_ = 0;    // on CUDA, every batch size up to this one has run
+  bool small_batch_one_thread_;  // batches under kOneThreadBelowFlops run on one OpenMP thread
 };
 
 }  // namespace
@@ -252,8 +290,9 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   const std::string label = options.model_file ? options.model_file->string() : options.zoo_model;
   if (options.precision == Precision::int8) {
     throw UnsupportedError("--precision int8 for " + label +
-                           ": this build has no int8 path (LibTorch here lacks fbgemm, and oneDNN's dynamic int8 "
-                           "covers Linear layers only); use --precision fp32 or bf16");
+                           ": greenbatch has no int8 path yet (LibTorch's oneDNN quantized engine runs int8 "
+                           "convolutions, but the models need calibrated quantized layers greenbatch does not "
+                           "build); use --precision fp32 or bf16");
   }
   if (options.precision == Precision::fp16 && !device.is_cuda()) {
     throw UnsupportedError("--precision fp16 for " + label +

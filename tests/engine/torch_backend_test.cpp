@@ -38,6 +38,36 @@ TEST(TorchBackend, OutputIsBatchBy1000AndDescribesItself) {
   EXPECT_EQ(backend->input_shape(), (InputShape{3, 224, 224}));
 }
 
+// squeezenet1_1 has 0.70 GFLOP per image: with idle threads sleeping at once (as the CLI sets
+// them), a batch of 1 is under the 1.3 GFLOP threshold and runs on one OpenMP thread, a batch of 2
+// on all of --threads. --no-optimize, or threads that spin before sleeping, keep every batch on all.
+TEST(TorchBackend, SmallBatchesRunOnOneThreadWhenIdleThreadsSleep) {
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::unsetenv("GOMP_SPINCOUNT");
+  auto options = small_model(1);
+  options.threads = 2;
+  const auto backend = make_torch_backend(options);
+  backend->run_discard(random_batch(*backend, 1));
+  EXPECT_EQ(at::get_num_threads(), 1);
+  backend->run_discard(random_batch(*backend, 2));
+  EXPECT_EQ(at::get_num_threads(), 2);
+  backend->run_discard(random_batch(*backend, 1));
+  EXPECT_EQ(at::get_num_threads(), 1);
+
+  options.optimize = false;
+  const auto plain = make_torch_backend(options);
+  plain->run_discard(random_batch(*plain, 1));
+  EXPECT_EQ(at::get_num_threads(), 2);
+
+  options.optimize = true;
+  ::setenv("GOMP_SPINCOUNT", "1000", 1);
+  const auto spinning = make_torch_backend(options);
+  spinning->run_discard(random_batch(*spinning, 1));
+  EXPECT_EQ(at::get_num_threads(), 2);
+  ::unsetenv("GOMP_SPINCOUNT");
+  ::unsetenv("OMP_WAIT_POLICY");
+}
+
 TEST(TorchBackend, RandomWeightsAreSeeded) {
   const auto a = make_torch_backend(small_model(5));
   const auto b = make_torch_backend(small_model(5));

@@ -50,7 +50,7 @@ struct TorchOptions {
   std::optional<int> crop;                          ///< overrides the model's crop (= input) size
   std::uint64_t seed = 1;                           ///< seed of random weights
   DeviceSpec device;                                ///< CPU or CUDA
-  int threads = 0;                                  ///< intra-op threads; 0 = cores available
+  int threads = 0;                                  ///< most intra-op threads a batch uses; 0 = cores available
   bool optimize = true;                             ///< fold batch norm, channels-last / oneDNN at load
   Precision precision = Precision::fp32;            ///< weights and activations (int8: refused)
 };
