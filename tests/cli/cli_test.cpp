@@ -5,8 +5,6 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <fstream>
-#include <iterator>
-#include <string>
 
 #include "cli/run_cli.h"
 #include "support/temp_dir.h"
@@ -170,9 +168,7 @@ TEST(Cli, FailedProfileKeepsTheEarlierDocument) {
   const auto r = run_cli({"profile", "--model", "squeezenet1_1", "--device", "cuda", "--batch-sizes", "1",
                           "--idle-seconds", "0", "--out", out.string()});
   EXPECT_EQ(r.exit_code, 4) << r.err;
-  std::ifstream in(out);
-  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(content, "{\"earlier\": true}\n");
+  EXPECT_EQ(read_text(out), "{\"earlier\": true}\n");
 }
 
 TEST(Cli, UnknownFlagIsAUsageError) {
