@@ -104,10 +104,7 @@ void run_profile_command(ProfileFlags& flags) {
     if (spec.precision != engine::Precision::fp32) {
       const auto agreement = engine::agreement_with_fp32(*backend, spec);
       if (!agreement.measurable) {
-        fmt::print(stderr,
-                   "  {} vs fp32: not measurable, fp32 scores every class the same on {} generated images (a zero "
-                   "head?); load trained weights with --weights to measure it\n",
-                   engine::to_string(spec.precision), agreement.images);
+        fmt::print(stderr, "  {} vs fp32: not measurable, {}\n", engine::to_string(spec.precision), agreement.why_not);
       } else {
         fmt::print(stderr,
                    "  {} vs fp32 on {} generated images: top-1 agreement {:.1f} %, max logit difference {:.4g}\n",

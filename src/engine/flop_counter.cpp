@@ -8,6 +8,8 @@
 #include <memory>
 #include <string_view>
 
+#include "zoo/boxed_op.h"
+
 namespace greenbatch::engine {
 namespace {
 
@@ -43,6 +45,33 @@ double matmul_macs(const c10::IValue& a, const c10::IValue& b) {
   return numel(as, 0, as.size()) * static_cast<double>(bs[bs.size() - 1]);
 }
 
+// The first result of boxed operator `op` on `packed` (a quantized layer's packed weights): the
+// weight tensor of an unpack operator (which leaves its two results on the stack).
+c10::IValue unpacked(const zoo::BoxedOp& op, const c10::IValue& packed) {
+  torch::jit::Stack stack{packed};
+  op.call(stack);
+  return std::move(stack.at(0));
+}
+
+// MACs of a quantized convolution, its shape read back from its packed weights (the operator's
+// overload with explicit stride etc. takes the same packed weights second).
+double quantized_convolution_macs(const c10::IValue& input, const c10::IValue& packed) {
+  static const zoo::BoxedOp weight{"quantized::conv2d_unpack", ""};
+  static const zoo::BoxedOp stride{"quantized::conv2d_stride", ""};
+  static const zoo::BoxedOp padding{"quantized::conv2d_padding", ""};
+  static const zoo::BoxedOp dilation{"quantized::conv2d_dilation", ""};
+  return convolution_macs(input, unpacked(weight, packed), unpacked(stride, packed), unpacked(padding, packed),
+                          unpacked(dilation, packed));
+}
+
+// MACs of a quantized linear layer: rows of the input x (out x in) weights.
+double quantized_linear_macs(const c10::IValue& input, const c10::IValue& packed) {
+  static const zoo::BoxedOp weight{"quantized::linear_unpack", ""};
+  const auto w = unpacked(weight, packed).toTensor().sizes();
+  const auto x = input.toTensor().sizes();
+  return numel(x, 0, x.size() - 1) * static_cast<double>(w[0]) * static_cast<double>(w[1]);
+}
+
 std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
   const std::string_view name = fn.name();
   const auto inputs = fn.inputs();
@@ -53,6 +82,10 @@ std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
     macs = matmul_macs(inputs[0], inputs[1]);
   } else if (name == "aten::addmm" || name == "aten::baddbmm" || name == "aten::_addmm_activation") {
     macs = matmul_macs(inputs[1], inputs[2]);
+  } else if (name == "quantized::conv2d" || name == "quantized::conv2d_relu") {
+    macs = quantized_convolution_macs(inputs[0], inputs[1]);
+  } else if (name == "quantized::linear" || name == "quantized::linear_relu") {
+    macs = quantized_linear_macs(inputs[0], inputs[1]);
   }
   t_flops += 2.0 * macs;
   return nullptr;

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
-#include "greenbatch/engine/generated_images.h"
 #include "greenbatch/engine/preprocess.h"
 #include "greenbatch/engine/top_k.h"
 
@@ -37,20 +36,28 @@ PrecisionAgreement compare_scores(const Scores& reduced, const Scores& reference
   }
   agreement.top1_agreement = static_cast<double>(same) / reduced.rows;
   agreement.measurable = !constant || reduced.classes == 1;
+  if (!agreement.measurable) {
+    agreement.why_not = fmt::format(
+        "fp32 scores every class the same on {} images (a zero head?); load trained weights with --weights to "
+        "measure it",
+        agreement.images);
+  }
   return agreement;
 }
 
 PrecisionAgreement agreement_with_fp32(Backend& reduced, const BackendSpec& spec, int images) {
+  if (spec.kind == BackendKind::torchscript && spec.precision == Precision::int8) {
+    PrecisionAgreement agreement;
+    agreement.measurable = false;
+    agreement.why_not =
+        "the file was quantized in PyTorch, so there is no fp32 network to compare with here; profile the float "
+        "model's file in fp32 on the same images";
+    return agreement;
+  }
   auto reference_spec = spec;
   reference_spec.precision = Precision::fp32;
   const auto reference = make_backend(reference_spec);
-  const auto preprocessing = reduced.preprocessing();
-  auto batch = ImageBatch::zeros(images, reduced.input_shape());
-  const auto jpegs = generate_jpeg_images(images);
-  for (int i = 0; i < images; ++i) {
-    const auto image = decode_image_bytes(jpegs[static_cast<std::size_t>(i)], fmt::format("generated image {}", i));
-    preprocess_into(image, preprocessing, batch.image(i));
-  }
+  const auto batch = preprocess_generated_images(images, reduced.preprocessing());
   return compare_scores(reduced.run(batch), reference->run(batch));
 }
 

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/engine/generated_images.h"
 
 namespace greenbatch::engine {
 namespace {
@@ -139,6 +140,16 @@ ImageBatch preprocess_files(const std::vector<std::filesystem::path>& files, con
   auto batch = ImageBatch::zeros(static_cast<int>(files.size()), InputShape{3, spec.crop, spec.crop});
   for (std::size_t i = 0; i < files.size(); ++i) {
     preprocess_into(decode_image_file(files[i]), spec, batch.image(static_cast<int>(i)));
+  }
+  return batch;
+}
+
+ImageBatch preprocess_generated_images(int count, const Preprocessing& spec, std::uint64_t seed) {
+  auto batch = ImageBatch::zeros(count, InputShape{3, spec.crop, spec.crop});
+  const auto jpegs = generate_jpeg_images(count, 500, 375, seed);
+  for (int i = 0; i < count; ++i) {
+    const auto image = decode_image_bytes(jpegs[static_cast<std::size_t>(i)], fmt::format("generated image {}", i));
+    preprocess_into(image, spec, batch.image(i));
   }
   return batch;
 }

@@ -19,6 +19,7 @@
 #include "flop_counter.h"
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/precision.h"
+#include "torch_int8.h"
 #include "zoo/weights.h"
 #include "zoo/zoo_net.h"
 
@@ -288,12 +289,7 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   keep_freed_memory();
   const auto device = resolve_device(options.device);
   const std::string label = options.model_file ? options.model_file->string() : options.zoo_model;
-  if (options.precision == Precision::int8) {
-    throw UnsupportedError("--precision int8 for " + label +
-                           ": greenbatch has no int8 path yet (LibTorch's oneDNN quantized engine runs int8 "
-                           "convolutions, but the models need calibrated quantized layers greenbatch does not "
-                           "build); use --precision fp32 or bf16");
-  }
+  if (options.precision == Precision::int8) prepare_int8(options, device, label);
   if (options.precision == Precision::fp16 && !device.is_cuda()) {
     throw UnsupportedError("--precision fp16 for " + label +
                            ": half precision runs on CUDA only (LibTorch's CPU kernels have no fast fp16 path); "
@@ -322,6 +318,15 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   std::optional<double> flops;
   if (options.model_file) {
     auto module = load_model_file(*options.model_file, device);
+    if (is_quantized(module) != (options.precision == Precision::int8)) {
+      throw UnsupportedError(
+          options.precision == Precision::int8
+              ? "--precision int8 for " + label +
+                    ": the file calls no quantized operator; quantize the model in PyTorch (torch.ao.quantization, "
+                    "e.g. prepare_fx/convert_fx with the 'onednn' qconfig) and save it with torch.jit.save, or use "
+                    "--precision fp32 or bf16"
+              : "model file '" + label + "' is quantized (it calls quantized operators); run it with --precision int8");
+    }
     if (dtype != torch::kFloat) module.to(dtype);
     // One batch-1 pass at load: a module that cannot run in this precision fails here, naming it,
     // and the FLOPs are counted before the optimised graph replaces aten::convolution.
@@ -367,6 +372,7 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
       net->fuse_for_inference();
       to_channels_last(*net);
       channels_last = true;
+      if (options.precision == Precision::int8) quantize_zoo_net(*net, preprocessing);
     }
     network = net;
     info.model = options.zoo_model;

@@ -1,6 +1,6 @@
 // Load-time optimisation and precision: every zoo model's optimised network (folded batch norms,
 // channels-last or blocked oneDNN layouts) gives the plain network's logits within fp32 rounding; bf16 runs
-// and stays near fp32; int8 is refused by name; TorchScript files follow the same options.
+// and stays near fp32 (int8: int8_test.cpp); TorchScript files follow the same options.
 #include <gtest/gtest.h>
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/largest_logit.h"
 #include "engine/random_batch.h"
 #include "engine/zoo/blocked_layout.h"
 #include "engine/zoo/layers.h"
@@ -24,6 +25,7 @@
 namespace greenbatch::engine {
 namespace {
 
+using greenbatch::testing::largest_logit;
 using greenbatch::testing::message_of;
 using greenbatch::testing::random_batch;
 
@@ -47,12 +49,6 @@ TorchOptions options_for(const std::string& name, bool optimize, Precision preci
   return options;
 }
 
-double max_abs(const Scores& s) {
-  double m = 0.0;
-  for (const float v : s.values) m = std::max(m, std::abs(static_cast<double>(v)));
-  return m;
-}
-
 class Optimized : public ::testing::TestWithParam<std::string> {};
 
 // Same seed, same input: the optimised network's logits equal the plain network's.
@@ -67,7 +63,7 @@ TEST_P(Optimized, EqualsPlainNetwork) {
   const auto got = optimized->run(batch);
   const auto agreement = compare_scores(got, expected);
   ASSERT_TRUE(agreement.measurable) << name << ": random weights scored every class the same";
-  const double scale = std::max(1.0, max_abs(expected));
+  const double scale = std::max(1.0, largest_logit(expected));
   EXPECT_LE(agreement.max_logit_diff, 1e-3 * scale) << name;
   EXPECT_EQ(agreement.top1_agreement, 1.0) << name;
   // The cost per image is the network's as built, however it runs.
@@ -99,9 +95,9 @@ TEST_P(Bf16, RunsNearFp32) {
   const auto expected = fp32->run(batch);
   const auto got = bf16->run(batch);
   const auto agreement = compare_scores(got, expected);
-  ASSERT_GT(max_abs(expected), 0.0) << name << ": random weights gave all-zero logits";
+  ASSERT_GT(largest_logit(expected), 0.0) << name << ": random weights gave all-zero logits";
   EXPECT_GT(agreement.max_logit_diff, 0.0) << name << ": bf16 gave fp32's logits bit for bit";
-  EXPECT_LE(agreement.max_logit_diff, 0.1 * std::max(1.0, max_abs(expected))) << name;
+  EXPECT_LE(agreement.max_logit_diff, 0.1 * std::max(1.0, largest_logit(expected))) << name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Small, Bf16, ::testing::Values("shufflenet_v2_x1_0", "mobilenet_v3_large", "resnet50"),
@@ -187,13 +183,6 @@ TEST(BlockedLayout, OtherActivationsAreRefused) {
   EXPECT_THROW(zoo::activate(zoo::Act::hardswish, torch::randn({1, 8, 4, 4}).to_mkldnn()), std::logic_error);
 }
 
-TEST(Precision, Int8IsRefusedByName) {
-  const auto message = message_of<UnsupportedError>(
-      [] { (void)make_torch_backend(options_for("resnet50", true, Precision::int8)); });
-  EXPECT_NE(message.find("int8"), std::string::npos) << message;
-  EXPECT_NE(message.find("resnet50"), std::string::npos) << message;
-}
-
 // Half precision has no fast CPU kernels: refused on CPU by name, pointing at bf16.
 TEST(Precision, Fp16IsRefusedOnCpu) {
   const auto message = message_of<UnsupportedError>(
@@ -237,10 +226,11 @@ def forward(self, x):
   const auto bf16 = make_torch_backend(options);
   const auto batch = random_batch(*plain, 2);
   const auto expected = plain->run(batch);
-  EXPECT_LE(compare_scores(optimized->run(batch), expected).max_logit_diff, 1e-4 * std::max(1.0, max_abs(expected)));
+  EXPECT_LE(compare_scores(optimized->run(batch), expected).max_logit_diff,
+            1e-4 * std::max(1.0, largest_logit(expected)));
   const auto reduced = compare_scores(bf16->run(batch), expected);
   EXPECT_GT(reduced.max_logit_diff, 0.0);
-  EXPECT_LE(reduced.max_logit_diff, 0.05 * std::max(1.0, max_abs(expected)));
+  EXPECT_LE(reduced.max_logit_diff, 0.05 * std::max(1.0, largest_logit(expected)));
   EXPECT_EQ(bf16->info().precision, "bf16");
   // 2 x (16*16 outputs x 8 channels x 27 MACs) + 2 x 8 x 10 for the matrix product.
   EXPECT_DOUBLE_EQ(optimized->flops_per_image().value_or(0.0), 2.0 * (16 * 16 * 8 * 27) + 2.0 * 8 * 10);

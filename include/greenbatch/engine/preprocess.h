@@ -31,4 +31,7 @@ void preprocess_into(const RgbImage& image, const Preprocessing& spec, float* ou
 /// Preprocesses files into one batch of shape [files.size(), 3, crop, crop].
 ImageBatch preprocess_files(const std::vector<std::filesystem::path>& files, const Preprocessing& spec);
 
+/// `count` generated images (generated_images.h, drawn with `seed`) preprocessed into one batch.
+ImageBatch preprocess_generated_images(int count, const Preprocessing& spec, std::uint64_t seed = 1);
+
 }  // namespace greenbatch::engine

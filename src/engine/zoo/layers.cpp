@@ -40,6 +40,26 @@ torch::Tensor activate(Act act, torch::Tensor x) {
 }
 
 torch::Tensor FoldedConv::operator()(const torch::Tensor& x, Act act) const {
+  if (int8) return (*int8)(x);
+  auto y = run_float(x, act);
+  if (auto* calibration = Int8Calibration::current()) calibrate(*calibration, x, y, act);
+  return y;
+}
+
+void FoldedConv::calibrate(Int8Calibration& calibration, const torch::Tensor& x, const torch::Tensor& y,
+                           Act act) const {
+  if (act != Act::none && act != Act::relu && act != Act::relu6) {
+    throw std::logic_error("an int8 convolution applies no activation but ReLU and ReLU6");
+  }
+  input_range.observe(x);
+  output_range.observe(y);
+  calibration.enlist(this, [this, act] {
+    int8 = std::make_shared<const QuantizedConv>(weight, bias, options, input_range.qparams(), output_range.qparams(),
+                                                 act == Act::relu);
+  });
+}
+
+torch::Tensor FoldedConv::run_float(const torch::Tensor& x, Act act) const {
   if (x.is_mkldnn()) {
     const auto& padding = explicit_padding(options.padding());
     if (!blocked_weight.defined()) {

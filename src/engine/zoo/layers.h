@@ -5,8 +5,10 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
+#include "int8.h"
 #include "prepacked_conv.h"
 
 namespace greenbatch::engine::zoo {
@@ -28,17 +30,26 @@ struct FoldedConv {
   mutable std::optional<std::optional<PrepackedConv>> prepacked;
   /// The weights reordered for inputs in oneDNN's blocked layout, made at the first such call.
   mutable torch::Tensor blocked_weight;
+  /// Ranges of the input and of the activated output seen under an Int8Calibration.
+  mutable ActivationRange input_range, output_range;
+  /// Once calibrated: the int8 convolution run in this one's place.
+  mutable std::shared_ptr<const QuantizedConv> int8;
 
   /// True once fold() has filled it.
   [[nodiscard]] bool active() const { return weight.defined(); }
   /// act(folded convolution of `x`); on CPU through oneDNN with the weights reordered once, at the
   /// first call (so weight, bias and `act` must be final by then), a ReLU computed inside the
   /// convolution. A blocked-layout `x` (blocked_layout.h) gives a blocked-layout result, its
-  /// activation none, relu or relu6. Not thread-safe.
+  /// activation none, relu or relu6. Under an Int8Calibration it records its ranges; once
+  /// calibrated it runs in int8 (activation none, relu or relu6). Not thread-safe.
   [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x, Act act = Act::none) const;
   /// Folds eval-mode `bn` into `conv` (neither is modified), computing in float and storing in
   /// the conv weight's dtype, the weight channels-last (oneDNN's NHWC). Requires integer padding.
   static FoldedConv fold(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn);
+
+ private:
+  [[nodiscard]] torch::Tensor run_float(const torch::Tensor& x, Act act) const;
+  void calibrate(Int8Calibration& calibration, const torch::Tensor& x, const torch::Tensor& y, Act act) const;
 };
 
 /// Options of a ConvNormAct block.

@@ -6,6 +6,7 @@
 
 #include "conv_bn.h"
 #include "families.h"
+#include "int8.h"
 #include "layers.h"
 #include "mobile_trunk.h"
 
@@ -38,7 +39,7 @@ class V2InvertedResidualImpl : public torch::nn::Module {
   /// The block's output for `x`.
   torch::Tensor forward(const torch::Tensor& x) {
     auto y = (*project_)(depthwise_->forward(expand_ ? expand_->forward(x) : x));
-    return residual_ ? y.add_(x) : y;
+    return residual_ ? sum_(y, x, /*relu=*/false) : y;
   }
 
   /// Folds every batch norm into its convolution.
@@ -53,6 +54,7 @@ class V2InvertedResidualImpl : public torch::nn::Module {
   ConvNormAct depthwise_{nullptr};  ///< the depthwise layer
   std::optional<ConvBn> project_;   ///< the linear 1x1 conv and its batch norm
   bool residual_;                   ///< add the input
+  ResidualSum sum_;                 ///< y + x when residual
 };
 TORCH_MODULE(V2InvertedResidual);
 
@@ -102,13 +104,16 @@ class MobileNetV2 : public ZooNet {
   }
 
   /// Logits of `x`.
-  torch::Tensor forward(torch::Tensor x) override { return fc_->forward(trunk_.pooled(x)); }
+  torch::Tensor forward(torch::Tensor x) override { return fc_->forward(to_float(trunk_.pooled(x))); }
 
   /// Folds every batch norm into its convolution.
   void fuse_for_inference() override {
     trunk_.fuse();
     trunk_.blocked_layout = true;
   }
+
+  /// Channels-last: the blocked layout has no int8 kernels.
+  void prepare_int8() override { trunk_.blocked_layout = false; }
 
  private:
   static constexpr std::int64_t kLastChannel = 1280;  ///< features before the classifier

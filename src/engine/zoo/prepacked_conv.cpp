@@ -1,22 +1,18 @@
-// oneDNN's prepacked convolution, called through the dispatcher. Compiled on its own with
-// -Wno-null-dereference (src/CMakeLists.txt): GCC 12 reports a null dereference inside LibTorch's
-// inlined Dispatcher::callBoxed that cannot happen.
+// oneDNN's prepacked convolution, called through the dispatcher.
 #include "prepacked_conv.h"
-
-#include <ATen/core/dispatch/Dispatcher.h>
 
 #include <string>
 #include <vector>
 
+#include "boxed_op.h"
+
 namespace greenbatch::engine::zoo {
 namespace {
 
-// The operators, called boxed as their context is a TorchScript class; null where absent.
+// The operators, called boxed as their context is a TorchScript class.
 struct Ops {
-  c10::optional<c10::OperatorHandle> prepack = c10::Dispatcher::singleton().findSchema(
-      {"mkldnn_prepacked::conv2d_prepack", ""});
-  c10::optional<c10::OperatorHandle> run = c10::Dispatcher::singleton().findSchema(
-      {"mkldnn_prepacked::conv2d_run", ""});
+  BoxedOp prepack{"mkldnn_prepacked::conv2d_prepack", ""};
+  BoxedOp run{"mkldnn_prepacked::conv2d_run", ""};
 };
 
 const Ops& ops() {
@@ -31,7 +27,7 @@ std::vector<std::int64_t> ints(c10::IntArrayRef values) { return values.vec(); }
 std::optional<PrepackedConv> PrepackedConv::make(const torch::Tensor& weight, const torch::Tensor& bias,
                                                  const torch::nn::functional::Conv2dFuncOptions& options,
                                                  c10::IntArrayRef input_sizes, bool relu) {
-  if (!ops().prepack || !ops().run) return std::nullopt;
+  if (!ops().prepack.found() || !ops().run.found()) return std::nullopt;
   const auto& padding = explicit_padding(options.padding());
   torch::jit::Stack stack{weight,
                           bias,
@@ -41,7 +37,7 @@ std::optional<PrepackedConv> PrepackedConv::make(const torch::Tensor& weight, co
                           options.groups(),
                           input_sizes.vec(),
                           std::string(relu ? "relu" : "none")};  // LibTorch 1.13 knows no other post-op
-  ops().prepack->callBoxed(&stack);
+  ops().prepack.call(stack);
   return PrepackedConv(std::move(stack.at(0)), relu);
 }
 
@@ -50,7 +46,7 @@ torch::Tensor PrepackedConv::operator()(const torch::Tensor& x) const {
   // of a larger tensor would be read wrongly): such views are copied first.
   const auto format = x.suggest_memory_format();
   torch::jit::Stack stack{x.is_contiguous(format) ? x : x.contiguous(format), context_};
-  ops().run->callBoxed(&stack);
+  ops().run.call(stack);
   return stack.at(0).toTensor();
 }
 

@@ -6,6 +6,7 @@
 
 #include "conv_bn.h"
 #include "families.h"
+#include "int8.h"
 #include "layers.h"
 
 namespace greenbatch::engine::zoo {
@@ -46,10 +47,7 @@ class BottleneckImpl : public nn::Module {
     auto out = c1(x, Act::relu);
     out = c2(out, Act::relu);
     out = c3(out);
-    const auto identity = downsample ? downsample->forward(x) : x;
-    // out += identity; relu_(out): in one pass where LibTorch has the kernel (CPU float only).
-    if (out.is_cpu() && out.scalar_type() == torch::kFloat) return at::_add_relu_(out, identity);
-    return out.add_(identity).relu_();
+    return sum_(out, downsample ? downsample->forward(x) : x, /*relu=*/true);
   }
 
   /// Folds every batch norm into its convolution.
@@ -65,6 +63,7 @@ class BottleneckImpl : public nn::Module {
   ConvBn c2;                        ///< conv2, bn2: 3x3 (grouped for ResNeXt), strided
   ConvBn c3;                        ///< conv3, bn3: 1x1 expand
   ConvNormAct downsample{nullptr};  ///< projection of the identity, or null
+  ResidualSum sum_;                 ///< relu(out + identity)
 };
 TORCH_MODULE(Bottleneck);
 
@@ -108,9 +107,10 @@ class ResNet : public ZooNet {
 
   /// Logits.
   torch::Tensor forward(torch::Tensor x) override {
-    x = torch::max_pool2d(stem(x, Act::relu), {3, 3}, {2, 2}, {1, 1});
+    // Dilation given in full: LibTorch's int8 max pool reads two values where the float one widens one.
+    x = torch::max_pool2d(stem(x, Act::relu), {3, 3}, {2, 2}, {1, 1}, {1, 1});
     for (auto& block : blocks_) x = block->forward(x);
-    return fc->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+    return fc->forward(to_float(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1)));
   }
 
   /// Folds every batch norm into its convolution.
