@@ -54,10 +54,11 @@ void prepare_int8(const TorchOptions& options, const torch::Device& device, cons
   if (!options.model_file) {
     const auto names = zoo::int8_zoo_models();
     if (std::find(names.begin(), names.end(), options.zoo_model) == names.end()) {
-      throw UnsupportedError(what + fmt::format("greenbatch runs int8 for {} (the others use layers greenbatch does "
-                                                "not quantize, some without int8 kernels in LibTorch); use --precision fp32 or bf16, "
-                                                "or a TorchScript model quantized in PyTorch (--model-file)",
-                                                fmt::join(names, ", ")));
+      throw UnsupportedError(
+          what + fmt::format("greenbatch runs int8 for {} (the others use layers greenbatch does "
+                             "not quantize, some without int8 kernels in LibTorch); use --precision fp32 or bf16, "
+                             "or a TorchScript model quantized in PyTorch (--model-file)",
+                             fmt::join(names, ", ")));
     }
     if (!options.optimize) {
       throw UnsupportedError(what +

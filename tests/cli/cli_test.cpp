@@ -74,6 +74,25 @@ TEST(Cli, ProfileSmallRealModelCsv) {
   EXPECT_EQ(rows, 2);
 }
 
+// int8 through the command: the profile row says int8 and carries its agreement with fp32.
+TEST(Cli, ProfileInt8RecordsPrecisionAndAgreement) {
+  const auto r = run_cli({"profile", "--model", "mobilenet_v2", "--precision", "int8", "--crop", "64", "--batch-sizes",
+                          "2", "--min-seconds", "0", "--min-batches", "1", "--threads", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = json::parse(r.out);
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_EQ(rows[0]["precision"], "int8");
+  EXPECT_TRUE(rows[0]["fp32_top1_agreement"].is_number()) << rows[0].dump();
+  EXPECT_TRUE(contains(r.err, "int8 vs fp32 on 16 generated images")) << r.err;
+}
+
+TEST(Cli, Int8ForAModelWithoutInt8LayersIsRefused) {
+  const auto r = run_cli({"profile", "--model", "vit_b_16", "--precision", "int8", "--batch-sizes", "1"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_TRUE(contains(r.err, "--precision int8 for vit_b_16")) << r.err;
+  EXPECT_TRUE(contains(r.err, "resnet50, resnext50_32x4d, mobilenet_v2")) << r.err;
+}
+
 TEST(Cli, ClassifyGeneratedImage) {
   TempDir dir("classify");
   const auto image = dir.path() / "gradient.png";
