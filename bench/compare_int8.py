@@ -10,7 +10,7 @@ agreement (greenbatch prints it against its fp32 network) is a smoke check of th
 not an accuracy.
 
 usage: /usr/bin/python3 bench/compare_int8.py [--greenbatch build/src/greenbatch]
-           [--models resnet50,mobilenet_v2] [--batch-sizes 1,8,32] [--threads N] [--repeats R]
+           [--models resnet50,mobilenet_v2,...] [--batch-sizes 1,8,32] [--threads N] [--repeats R]
 """
 import argparse
 import os
@@ -18,15 +18,16 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from compare_pytorch import build_model, greenbatch_profile, throughput  # noqa: E402 (sets OpenMP first)
+from compare_pytorch import INPUT_SIZE, build_model, greenbatch_profile, throughput  # noqa: E402 (OpenMP first)
 
 import torch  # noqa: E402
 from torch.ao.quantization import get_default_qconfig_mapping  # noqa: E402
 from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx  # noqa: E402
 
 
-def pytorch_int8(name, engine, size=224):
+def pytorch_int8(name, engine):
     """The FX-quantized, traced and frozen peer for quantized engine `engine`."""
+    size = INPUT_SIZE.get(name, 224)
     torch.backends.quantized.engine = engine
     example = torch.randn(8, 3, size, size)
     prepared = prepare_fx(build_model(name), get_default_qconfig_mapping(engine), (example,))
@@ -36,10 +37,10 @@ def pytorch_int8(name, engine, size=224):
         return torch.jit.freeze(torch.jit.trace(convert_fx(prepared), example).eval())
 
 
-def peer_throughput(peer, batch_size, timing):
+def peer_throughput(peer, name, batch_size, timing):
     """The peer's images/s, or None (its error printed) where PyTorch fails to run the cell."""
     try:
-        return throughput(peer, batch_size, 224, *timing)
+        return throughput(peer, batch_size, INPUT_SIZE.get(name, 224), *timing)
     except RuntimeError as e:
         print(f"  PyTorch int8 failed at batch {batch_size}: {str(e).strip().splitlines()[-1]}", flush=True)
         return None
@@ -48,7 +49,7 @@ def peer_throughput(peer, batch_size, timing):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--greenbatch", default=os.path.join(os.path.dirname(__file__), "..", "build", "src", "greenbatch"))
-    parser.add_argument("--models", default="resnet50,mobilenet_v2")
+    parser.add_argument("--models", default="resnet50,mobilenet_v2,googlenet,mnasnet1_0,inception_v3")
     parser.add_argument("--batch-sizes", default="1,8,32")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--min-seconds", type=float, default=2.0)
@@ -61,14 +62,18 @@ def main():
     print(f"{'model':<14} {'batch':>5} {'gb fp32':>8} {'gb int8':>8} {'pt int8':>8} {'int8/fp32':>9} "
           f"{'gb/pt int8':>10} {'gb top-1':>8} {'gb load ms':>10}")
     for name in args.models.split(","):
-        peer = pytorch_int8(name, "onednn")
+        try:
+            peer = pytorch_int8(name, "onednn")
+        except Exception as e:  # noqa: BLE001 - FX cannot trace every torchvision model
+            print(f"{name:<14} PyTorch FX int8 failed to quantize: {str(e).strip().splitlines()[-1][:120]}")
+            continue
         for b in (int(s) for s in args.batch_sizes.split(",")):
             fp32, int8, pt = [], [], []
             for _ in range(args.repeats):
                 fp32.append(greenbatch_profile(args.greenbatch, name, b, args.threads, *timing)["throughput_ips"])
                 int8.append(greenbatch_profile(args.greenbatch, name, b, args.threads, *timing,
                                                extra=("--precision", "int8")))
-                pt.append(peer_throughput(peer, b, timing))
+                pt.append(peer_throughput(peer, name, b, timing))
             row = sorted(int8, key=lambda r: r["throughput_ips"])[(len(int8) - 1) // 2]
             f, i = statistics.median(fp32), row["throughput_ips"]
             p = statistics.median(pt) if None not in pt else None
@@ -76,8 +81,10 @@ def main():
             print(f"{name:<14} {b:>5} {f:>8.1f} {i:>8.1f} {'failed' if p is None else f'{p:.1f}':>8} {i / f:>9.2f} "
                   f"{'-' if p is None else f'{i / p:.2f}':>10} {'-' if agree is None else f'{100 * agree:.0f} %':>8} "
                   f"{row['load_ms'] or 0:>10.0f}", flush=True)
-        qnnpack = pytorch_int8(name, "qnnpack")
-        rate = peer_throughput(qnnpack, 8, timing)
+        try:
+            rate = peer_throughput(pytorch_int8(name, "qnnpack"), name, 8, timing)
+        except Exception:  # noqa: BLE001 - quantizing for qnnpack failed
+            rate = None
         print(f"{name:<14} qnnpack int8 at batch 8: {'failed' if rate is None else f'{rate:.1f} images/s'}")
         torch.backends.quantized.engine = "onednn"
 

@@ -36,7 +36,8 @@ void add_backend_flags(CLI::App& cmd, BackendFlags& flags, bool several_models, 
       "run the network as built: no batch-norm folding, channels-last / oneDNN layouts or freezing, and every batch on --threads threads");
   cmd.add_option("--precision", flags.precision,
                  "fp32, bf16 (weights and activations in bfloat16), fp16 (half precision, CUDA only) or int8 "
-                 "(CPU: resnet50, resnext50_32x4d, mobilenet_v2, or a --model-file quantized in PyTorch)")
+                 "(CPU: the ResNets, GoogLeNet, Inception v3, MobileNetV2, MnasNet, or a --model-file quantized in "
+                 "PyTorch)")
       ->capture_default_str();
 }
 

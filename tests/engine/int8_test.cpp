@@ -12,9 +12,11 @@
 #include <string>
 
 #include "engine/largest_logit.h"
+#include "engine/torch_int8.h"
 #include "engine/zoo/int8.h"
 #include "engine/zoo/zoo_net.h"
 #include "greenbatch/core/error.h"
+#include "greenbatch/engine/model_catalog.h"
 #include "greenbatch/engine/precision_check.h"
 #include "greenbatch/engine/preprocess.h"
 #include "greenbatch/engine/torch_backend.h"
@@ -32,7 +34,7 @@ TorchOptions zoo_options(const std::string& name, Precision precision) {
   options.zoo_model = name;
   options.seed = 5;
   options.threads = 2;
-  options.crop = 64;
+  options.crop = name == "inception_v3" ? 96 : 64;  // the smallest its stem and pools accept
   options.precision = precision;
   return options;
 }
@@ -41,8 +43,10 @@ std::string param_name(const ::testing::TestParamInfo<std::string>& info) { retu
 
 class Int8 : public ::testing::TestWithParam<std::string> {};
 
-// Calibrated on generated photos of one seed, compared on photos of another: the logits move (the
-// layers really are int8) but stay within a tenth of the largest logit.
+// Through the backend, as the commands load it: calibrated on generated photos of one seed,
+// compared on photos of another, within a tenth of the largest logit. (With the zoo's random
+// weights some networks' features vanish, e.g. GoogLeNet's to 1e-11, so that both precisions give
+// the head's bias: the layers are compared on weights that keep activations alive below.)
 TEST_P(Int8, RunsNearFp32) {
   const auto& name = GetParam();
   const auto fp32 = make_torch_backend(zoo_options(name, Precision::fp32));
@@ -53,19 +57,62 @@ TEST_P(Int8, RunsNearFp32) {
   const auto expected = fp32->run(batch);
   const auto agreement = compare_scores(int8->run(batch), expected);
   ASSERT_GT(largest_logit(expected), 0.0) << name;
-  EXPECT_GT(agreement.max_logit_diff, 0.0) << name << ": int8 gave fp32's logits bit for bit";
   EXPECT_LE(agreement.max_logit_diff, 0.1 * largest_logit(expected)) << name;
   // The cost per image is the float network's.
   EXPECT_EQ(int8->flops_per_image(), fp32->flops_per_image()) << name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Small, Int8, ::testing::Values("resnet50", "mobilenet_v2"), param_name);
-INSTANTIATE_TEST_SUITE_P(Slow, Int8, ::testing::Values("resnext50_32x4d"), param_name);
+// The same network before and after quantization, its convolutions re-initialised so that
+// activations keep their scale through every layer (Kaiming, fan in): the logits move, as int8
+// layers run, stay close in RMS, and keep the top class of at least 3 of 4 images.
+TEST_P(Int8, LayersStayNearFloatOnLiveActivations) {
+  const auto& name = GetParam();
+  const auto options = zoo_options(name, Precision::int8);
+  torch::manual_seed(7);
+  auto net = zoo::build_zoo_net(name);
+  {
+    torch::NoGradGuard no_grad;
+    for (const auto& module : net->modules(/*include_self=*/false)) {
+      if (auto* conv = module->as<torch::nn::Conv2d>()) {
+        torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanIn, torch::kReLU);
+      }
+    }
+  }
+  net->fuse_for_inference();
+  auto preprocessing = find_model(name).preprocessing;
+  preprocessing.crop = *options.crop;
+  auto batch = preprocess_generated_images(4, preprocessing);
+  const auto input = torch::from_blob(batch.data.data(), {4, 3, preprocessing.crop, preprocessing.crop})
+                         .contiguous(torch::MemoryFormat::ChannelsLast);
+  c10::InferenceMode inference;
+  const auto expected = net->forward(input);
+  ASSERT_TRUE(zoo::use_onednn_quantized_engine());
+  quantize_zoo_net(*net, preprocessing);
+  const auto got = net->forward(input);
+  const double scale = expected.abs().max().item<double>();
+  const double diff = (got - expected).abs().max().item<double>();
+  // Relative RMS error of the logits, and the images whose top class is the same.
+  const double rms = ((got - expected).square().mean() / expected.square().mean()).sqrt().item<double>();
+  const auto same_top1 = (got.argmax(1) == expected.argmax(1)).sum().item<int>();
+  ASSERT_GT(scale, 1e-3) << name << ": activations still vanish";
+  EXPECT_GT(diff, 0.0) << name << ": int8 gave float's logits bit for bit";
+  // Measured: 2.6-3.7 % for the ResNets, GoogLeNet and Inception v3; 11-12 % for the depthwise
+  // networks, whose per-tensor activation ranges (min and max seen) are set by a few outliers.
+  const bool depthwise = name == "mobilenet_v2" || name == "mnasnet1_0";
+  EXPECT_LE(rms, depthwise ? 0.15 : 0.05) << name;
+  EXPECT_GE(same_top1, 3) << name;
+}
 
-TEST(Int8Models, AreTheResNetsAndMobileNetV2) {
+INSTANTIATE_TEST_SUITE_P(Small, Int8, ::testing::Values("resnet50", "mobilenet_v2", "mnasnet1_0", "googlenet"),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(Slow, Int8, ::testing::Values("resnext50_32x4d", "inception_v3"), param_name);
+
+// Every one of them is tested above.
+TEST(Int8Models, AreTheTestedOnes) {
   const auto names = zoo::int8_zoo_models();
   EXPECT_EQ(std::vector<std::string>(names.begin(), names.end()),
-            (std::vector<std::string>{"resnet50", "resnext50_32x4d", "mobilenet_v2"}));
+            (std::vector<std::string>{"googlenet", "resnet50", "inception_v3", "resnext50_32x4d", "mobilenet_v2",
+                                      "mnasnet1_0"}));
 }
 
 // A model with layers that have no int8 kernels is refused, naming it and the models that run.
@@ -73,7 +120,9 @@ TEST(Int8Models, OthersAreRefusedByName) {
   const auto message = message_of<UnsupportedError>(
       [] { (void)make_torch_backend(zoo_options("shufflenet_v2_x1_0", Precision::int8)); });
   EXPECT_NE(message.find("--precision int8 for shufflenet_v2_x1_0"), std::string::npos) << message;
-  EXPECT_NE(message.find("resnet50, resnext50_32x4d, mobilenet_v2"), std::string::npos) << message;
+  EXPECT_NE(message.find("googlenet, resnet50, inception_v3, resnext50_32x4d, mobilenet_v2, mnasnet1_0"),
+            std::string::npos)
+      << message;
   EXPECT_NE(message.find("--model-file"), std::string::npos) << message;
 }
 
@@ -95,6 +144,25 @@ TEST(ActivationRange, CoversZeroWithUint8Steps) {
   positive.observe(torch::tensor({0.5F, 6.0F}));
   EXPECT_EQ(positive.qparams().zero_point, 0);  // the range starts at 0, not 0.5
   EXPECT_NEAR(positive.qparams().scale, 6.0 / 255.0, 1e-12);
+}
+
+// LibTorch 1.13's oneDNN engine packs these weights for the first batch size it runs; batch 8
+// then failed after batch 1 ("could not create a primitive descriptor for a reorder primitive").
+// Every size runs, and each gives the float convolution within a few quantization steps.
+TEST(QuantizedConv, RunsEveryBatchSizeWhateverRanFirst) {
+  ASSERT_TRUE(zoo::use_onednn_quantized_engine());
+  torch::manual_seed(6);
+  const auto weight = torch::randn({192, 1280, 1, 1}) * 0.05;
+  const auto bias = torch::zeros({192});
+  const zoo::QuantizedConv conv(weight, bias, torch::nn::functional::Conv2dFuncOptions(), {1.0 / 255, 0}, {0.1, 128},
+                                /*relu=*/false);
+  for (const std::int64_t batch : {1, 8, 1, 4}) {
+    const auto x = torch::rand({batch, 1280, 8, 8}).contiguous(torch::MemoryFormat::ChannelsLast);
+    const auto got = conv(x);
+    ASSERT_EQ(got.size(0), batch);
+    const auto expected = torch::conv2d(x, weight, bias);
+    EXPECT_LE((got.dequantize() - expected).abs().max().item<double>(), 0.5) << batch;
+  }
 }
 
 // A residual sum calibrated on float tensors adds int8 ones into the recorded range (ReLU
@@ -128,6 +196,26 @@ struct QuantizedOpsResolver : torch::jit::NativeResolver {
     return NativeResolver::resolveValue(name, m, loc);
   }
 };
+
+// A concatenation calibrated on float branches joins int8 branches of different ranges into the
+// recorded one.
+TEST(ChannelConcat, JoinsInt8BranchesIntoTheCalibratedRange) {
+  const zoo::ChannelConcat cat;
+  const auto a = torch::tensor({0.0F, 1.0F}).reshape({1, 2, 1, 1});
+  const auto b = torch::tensor({4.0F}).reshape({1, 1, 1, 1});
+  {
+    zoo::Int8Calibration calibration;
+    EXPECT_TRUE(torch::equal(cat({a, b}), torch::cat({a, b}, 1)));
+    EXPECT_EQ(calibration.finish(), 1);
+  }
+  ASSERT_TRUE(zoo::use_onednn_quantized_engine());
+  const auto out = cat(
+      {at::quantize_per_tensor(a, 0.01, 0, torch::kQUInt8), at::quantize_per_tensor(b, 0.02, 0, torch::kQUInt8)});
+  ASSERT_TRUE(out.is_quantized());
+  EXPECT_NEAR(out.q_scale(), 4.0 / 255.0, 1e-9);  // [0, 4] seen
+  EXPECT_LE((out.dequantize() - torch::cat({a, b}, 1)).abs().max().item<double>(), 4.0 / 255.0);
+  EXPECT_THROW((void)zoo::ChannelConcat()({out, b}), std::logic_error);
+}
 
 // A module that quantizes its input and convolves it with int8 weights, as PyTorch's quantized
 // modules do, next to the same computation in float.

@@ -36,10 +36,8 @@ class InceptionImpl : public nn::Module {
 
   /// The four branches concatenated.
   torch::Tensor forward(const torch::Tensor& x) {
-    return torch::cat(
-        {branch1->forward(x), branch2_conv->forward(branch2_reduce->forward(x)),
-         branch3_conv->forward(branch3_reduce->forward(x)), branch4_proj->forward(max_pool_ceil(x, 3, 1, 1))},
-        1);
+    return cat_({branch1->forward(x), branch2_conv->forward(branch2_reduce->forward(x)),
+                 branch3_conv->forward(branch3_reduce->forward(x)), branch4_proj->forward(max_pool_ceil(x, 3, 1, 1))});
   }
 
  private:
@@ -49,6 +47,7 @@ class InceptionImpl : public nn::Module {
   BasicConv2d branch3_reduce;  ///< "branch3.0"
   BasicConv2d branch3_conv;    ///< "branch3.1"
   BasicConv2d branch4_proj;    ///< "branch4.1" (after the max pool "branch4.0")
+  ChannelConcat cat_;          ///< the four branches joined
 };
 TORCH_MODULE(Inception);
 
@@ -81,7 +80,7 @@ class GoogLeNet : public ZooNet {
     x = inception4c->forward(inception4b->forward(inception4a->forward(x)));
     x = max_pool_ceil(inception4e->forward(inception4d->forward(x)), 2, 2);
     x = inception5b->forward(inception5a->forward(x));
-    return fc->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+    return fc->forward(to_float(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1)));
   }
 
   /// Folds every batch norm into its convolution.

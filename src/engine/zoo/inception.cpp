@@ -21,7 +21,9 @@ BasicConv2d conv(nn::Module& owner, const std::string& name, std::int64_t in, st
 torch::Tensor avg_pool_3x3(const torch::Tensor& x) { return torch::avg_pool2d(x, {3, 3}, {1, 1}, {1, 1}); }
 
 /// 3x3 max pool, stride 2, no padding.
-torch::Tensor max_pool_3x3_s2(const torch::Tensor& x) { return torch::max_pool2d(x, {3, 3}, {2, 2}); }
+torch::Tensor max_pool_3x3_s2(const torch::Tensor& x) {
+  return torch::max_pool2d(x, {3, 3}, {2, 2}, {0, 0}, {1, 1});  // in full: see ResNet's max pool
+}
 
 /// InceptionA (35x35): 1x1; 1x1 then 5x5; 1x1 then two 3x3; avg pool then 1x1.
 class InceptionAImpl : public nn::Module {
@@ -38,15 +40,15 @@ class InceptionAImpl : public nn::Module {
 
   /// The branches concatenated.
   torch::Tensor forward(const torch::Tensor& x) {
-    return torch::cat({branch1x1->forward(x), branch5x5_2->forward(branch5x5_1->forward(x)),
-                       branch3x3dbl_3->forward(branch3x3dbl_2->forward(branch3x3dbl_1->forward(x))),
-                       branch_pool->forward(avg_pool_3x3(x))},
-                      1);
+    return cat_({branch1x1->forward(x), branch5x5_2->forward(branch5x5_1->forward(x)),
+                 branch3x3dbl_3->forward(branch3x3dbl_2->forward(branch3x3dbl_1->forward(x))),
+                 branch_pool->forward(avg_pool_3x3(x))});
   }
 
  private:
   BasicConv2d branch1x1, branch5x5_1, branch5x5_2, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3,
-      branch_pool;  ///< named as in torchvision
+      branch_pool;     ///< named as in torchvision
+  ChannelConcat cat_;  ///< the branches joined
 };
 TORCH_MODULE(InceptionA);
 
@@ -62,14 +64,13 @@ class InceptionBImpl : public nn::Module {
 
   /// The branches concatenated.
   torch::Tensor forward(const torch::Tensor& x) {
-    return torch::cat(
-        {branch3x3->forward(x), branch3x3dbl_3->forward(branch3x3dbl_2->forward(branch3x3dbl_1->forward(x))),
-         max_pool_3x3_s2(x)},
-        1);
+    return cat_({branch3x3->forward(x), branch3x3dbl_3->forward(branch3x3dbl_2->forward(branch3x3dbl_1->forward(x))),
+                 max_pool_3x3_s2(x)});
   }
 
  private:
   BasicConv2d branch3x3, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3;  ///< named as in torchvision
+  ChannelConcat cat_;                                                     ///< the branches joined
 };
 TORCH_MODULE(InceptionB);
 
@@ -93,14 +94,14 @@ class InceptionCImpl : public nn::Module {
   torch::Tensor forward(const torch::Tensor& x) {
     auto dbl = branch7x7dbl_3->forward(branch7x7dbl_2->forward(branch7x7dbl_1->forward(x)));
     dbl = branch7x7dbl_5->forward(branch7x7dbl_4->forward(dbl));
-    return torch::cat({branch1x1->forward(x), branch7x7_3->forward(branch7x7_2->forward(branch7x7_1->forward(x))), dbl,
-                       branch_pool->forward(avg_pool_3x3(x))},
-                      1);
+    return cat_({branch1x1->forward(x), branch7x7_3->forward(branch7x7_2->forward(branch7x7_1->forward(x))), dbl,
+                 branch_pool->forward(avg_pool_3x3(x))});
   }
 
  private:
   BasicConv2d branch1x1, branch7x7_1, branch7x7_2, branch7x7_3, branch7x7dbl_1, branch7x7dbl_2, branch7x7dbl_3,
       branch7x7dbl_4, branch7x7dbl_5, branch_pool;  ///< named as in torchvision
+  ChannelConcat cat_;                               ///< the branches joined
 };
 TORCH_MODULE(InceptionC);
 
@@ -120,12 +121,13 @@ class InceptionDImpl : public nn::Module {
   torch::Tensor forward(const torch::Tensor& x) {
     auto b7 = branch7x7x3_2->forward(branch7x7x3_1->forward(x));
     b7 = branch7x7x3_4->forward(branch7x7x3_3->forward(b7));
-    return torch::cat({branch3x3_2->forward(branch3x3_1->forward(x)), b7, max_pool_3x3_s2(x)}, 1);
+    return cat_({branch3x3_2->forward(branch3x3_1->forward(x)), b7, max_pool_3x3_s2(x)});
   }
 
  private:
   BasicConv2d branch3x3_1, branch3x3_2, branch7x7x3_1, branch7x7x3_2, branch7x7x3_3,
-      branch7x7x3_4;  ///< named as in torchvision
+      branch7x7x3_4;   ///< named as in torchvision
+  ChannelConcat cat_;  ///< the branches joined
 };
 TORCH_MODULE(InceptionD);
 
@@ -150,15 +152,14 @@ class InceptionEImpl : public nn::Module {
   torch::Tensor forward(const torch::Tensor& x) {
     const auto b3 = branch3x3_1->forward(x);
     const auto dbl = branch3x3dbl_2->forward(branch3x3dbl_1->forward(x));
-    return torch::cat(
-        {branch1x1->forward(x), branch3x3_2a->forward(b3), branch3x3_2b->forward(b3), branch3x3dbl_3a->forward(dbl),
-         branch3x3dbl_3b->forward(dbl), branch_pool->forward(avg_pool_3x3(x))},
-        1);
+    return cat_({branch1x1->forward(x), branch3x3_2a->forward(b3), branch3x3_2b->forward(b3),
+                 branch3x3dbl_3a->forward(dbl), branch3x3dbl_3b->forward(dbl), branch_pool->forward(avg_pool_3x3(x))});
   }
 
  private:
   BasicConv2d branch1x1, branch3x3_1, branch3x3_2a, branch3x3_2b, branch3x3dbl_1, branch3x3dbl_2, branch3x3dbl_3a,
       branch3x3dbl_3b, branch_pool;  ///< named as in torchvision
+  ChannelConcat cat_;                ///< the branches joined
 };
 TORCH_MODULE(InceptionE);
 
@@ -215,7 +216,7 @@ class InceptionV3 : public ZooNet {
     x = Mixed_5d->forward(Mixed_5c->forward(Mixed_5b->forward(x)));
     x = Mixed_6e->forward(Mixed_6d->forward(Mixed_6c->forward(Mixed_6b->forward(Mixed_6a->forward(x)))));
     x = Mixed_7c->forward(Mixed_7b->forward(Mixed_7a->forward(x)));
-    return fc->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+    return fc->forward(to_float(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1)));
   }
 
   /// Folds every batch norm into its convolution.

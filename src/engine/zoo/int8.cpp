@@ -22,6 +22,7 @@ struct QuantizedOps {
   BoxedOp conv_relu{"quantized::conv2d_relu", "new"};
   BoxedOp add{"quantized::add", ""};
   BoxedOp add_relu{"quantized::add_relu", ""};
+  BoxedOp cat{"quantized::cat", ""};
 };
 
 const QuantizedOps& quantized_ops() {
@@ -86,21 +87,40 @@ QuantizedConv::QuantizedConv(const torch::Tensor& weight, const torch::Tensor& b
                           .clamp_min(static_cast<double>(std::numeric_limits<float>::min()));
   const auto qweight = at::quantize_per_channel(w, scales, torch::zeros(scales.sizes(), torch::kLong), 0,
                                                 torch::kQInt8);
-  const auto& padding = explicit_padding(options.padding());
-  torch::jit::Stack stack{qweight,
-                          bias.defined() ? c10::IValue(bias.to(torch::kFloat)) : c10::IValue(),
-                          int_list(options.stride()),
-                          int_list(padding),
-                          int_list(options.dilation()),
-                          options.groups()};
+  pack_arguments_ = {qweight,
+                     bias.defined() ? c10::IValue(bias.to(torch::kFloat)) : c10::IValue(),
+                     int_list(options.stride()),
+                     int_list(explicit_padding(options.padding())),
+                     int_list(options.dilation()),
+                     options.groups()};
+  packs_.push_back(pack());
+}
+
+c10::IValue QuantizedConv::pack() const {
+  auto stack = pack_arguments_;
   quantized_ops().prepack.call(stack);
-  packed_ = std::move(stack.at(0));
+  return std::move(stack.at(0));
 }
 
 torch::Tensor QuantizedConv::operator()(const torch::Tensor& x) const {
   const auto qx = x.is_quantized() ? x : at::quantize_per_tensor(x, input_.scale, input_.zero_point, torch::kQUInt8);
-  return first_result(relu_ ? quantized_ops().conv_relu : quantized_ops().conv,
-                      {qx, packed_, output_.scale, output_.zero_point});
+  const auto& op = relu_ ? quantized_ops().conv_relu : quantized_ops().conv;
+  const auto run = [&](const c10::IValue& packed) {
+    return first_result(op, {qx, packed, output_.scale, output_.zero_point});
+  };
+  const auto batch = qx.size(0);
+  if (const auto found = pack_of_batch_.find(batch); found != pack_of_batch_.end()) return run(packs_[found->second]);
+  for (std::size_t i = 0;; ++i) {
+    const bool fresh = i == packs_.size();
+    if (fresh) packs_.push_back(pack());
+    try {
+      auto y = run(packs_[i]);
+      pack_of_batch_[batch] = i;
+      return y;
+    } catch (const std::exception&) {  // oneDNN's own errors are not c10::Errors
+      if (fresh) throw;
+    }
+  }
 }
 
 torch::Tensor ResidualSum::operator()(torch::Tensor a, const torch::Tensor& b, bool relu) const {
@@ -119,6 +139,21 @@ torch::Tensor ResidualSum::operator()(torch::Tensor a, const torch::Tensor& b, b
     calibration->enlist(this, [this] { output_ = range_.qparams(); });
   }
   return sum;
+}
+
+torch::Tensor ChannelConcat::operator()(const std::vector<torch::Tensor>& parts) const {
+  if (std::any_of(parts.begin(), parts.end(), [](const torch::Tensor& t) { return t.is_quantized(); })) {
+    if (!output_ || !std::all_of(parts.begin(), parts.end(), [](const torch::Tensor& t) { return t.is_quantized(); })) {
+      throw std::logic_error("a concatenation of int8 tensors that calibration did not see, or of int8 and float");
+    }
+    return first_result(quantized_ops().cat, {parts, std::int64_t{1}, output_->scale, output_->zero_point});
+  }
+  auto joined = torch::cat(parts, 1);
+  if (auto* calibration = Int8Calibration::current()) {
+    range_.observe(joined);
+    calibration->enlist(this, [this] { output_ = range_.qparams(); });
+  }
+  return joined;
 }
 
 torch::Tensor to_float(const torch::Tensor& x) { return x.is_quantized() ? x.dequantize() : x; }

@@ -7,6 +7,8 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <optional>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -56,7 +58,8 @@ class Int8Calibration {
 /// The oneDNN engine's int8 convolution: weights quantized symmetrically per output channel,
 /// the bias in float, a float input quantized with the calibrated input parameters, a uint8
 /// output with the calibrated output parameters (so an activation whose range starts at 0 —
-/// ReLU, ReLU6 — is applied by saturation; ReLU is also fused into the convolution).
+/// ReLU, ReLU6 — is applied by saturation; ReLU is also fused into the convolution). Not
+/// thread-safe.
 class QuantizedConv {
  public:
   /// Quantizes float `weight` [out, in/groups, kh, kw] and packs it with `bias`.
@@ -66,7 +69,15 @@ class QuantizedConv {
   [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
 
  private:
-  c10::IValue packed_;  // the engine's Conv2dPackedParamsBase
+  /// The engine's packed weights (a Conv2dPackedParamsBase), packed afresh.
+  [[nodiscard]] c10::IValue pack() const;
+
+  torch::jit::Stack pack_arguments_;  // quantized weight, bias, stride, padding, dilation, groups
+  // Packed weights. LibTorch 1.13's oneDNN engine binds a pack to the weight layout chosen for
+  // the first batch it runs, and some shapes (e.g. 1280 to 192 channels, 1x1) then fail at other
+  // batch sizes (batch 1 against more): a batch size that fails on every pack gets a new one.
+  mutable std::vector<c10::IValue> packs_;
+  mutable std::unordered_map<std::int64_t, std::size_t> pack_of_batch_;  // batch size -> its pack
   QParams input_;
   QParams output_;
   bool relu_;
@@ -78,6 +89,19 @@ class ResidualSum {
  public:
   /// a + b, or relu(a + b); `a` may be overwritten.
   [[nodiscard]] torch::Tensor operator()(torch::Tensor a, const torch::Tensor& b, bool relu) const;
+
+ private:
+  mutable ActivationRange range_;
+  mutable std::optional<QParams> output_;  // set once calibrated
+};
+
+/// The concatenation of branch outputs along channels: torch::cat on float tensors; on quantized
+/// ones the engine's int8 concatenation, requantizing every branch into the range recorded during
+/// calibration.
+class ChannelConcat {
+ public:
+  /// cat(parts, 1).
+  [[nodiscard]] torch::Tensor operator()(const std::vector<torch::Tensor>& parts) const;
 
  private:
   mutable ActivationRange range_;

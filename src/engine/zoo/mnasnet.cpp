@@ -6,6 +6,7 @@
 
 #include "conv_bn.h"
 #include "families.h"
+#include "int8.h"
 #include "layers.h"
 
 namespace greenbatch::engine::zoo {
@@ -40,7 +41,7 @@ class MnasInvertedResidualImpl : public torch::nn::Module {
   /// The block's output for `x`.
   torch::Tensor forward(const torch::Tensor& x) {
     auto y = (*project_)((*depthwise_)((*expand_)(x, Act::relu), Act::relu));
-    return residual_ ? y.add_(x) : y;
+    return residual_ ? sum_(y, x, /*relu=*/false) : y;
   }
 
   /// Folds every batch norm into its convolution.
@@ -55,6 +56,7 @@ class MnasInvertedResidualImpl : public torch::nn::Module {
   std::optional<ConvBn> depthwise_;  ///< layers.3, layers.4
   std::optional<ConvBn> project_;    ///< layers.6, layers.7
   bool residual_;                    ///< add the input
+  ResidualSum sum_;                  ///< y + x when residual
 };
 TORCH_MODULE(MnasInvertedResidual);
 
@@ -110,7 +112,7 @@ class MNASNet : public ZooNet {
   torch::Tensor forward(torch::Tensor x) override {
     x = (*stem_project_)((*stem_depthwise_)((*stem_)(x, Act::relu), Act::relu));
     for (auto& block : blocks_) x = block->forward(x);
-    return fc_->forward((*head_)(x, Act::relu).mean({2, 3}));
+    return fc_->forward(to_float((*head_)(x, Act::relu).mean({2, 3})));
   }
 
   /// Folds every batch norm into its convolution.
