@@ -2,6 +2,9 @@
 #include "greenbatch/engine/backend_spec.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/model_catalog.h"
@@ -38,14 +41,43 @@ std::string BackendSpec::target() const {
   return {};
 }
 
-std::unique_ptr<Backend> make_backend(const BackendSpec& spec) {
+void check_precision(const BackendSpec& spec) {
+  const auto what = "--precision " + to_string(spec.precision) + " for " + spec.target() + ": ";
   if (spec.is_synthetic()) {
     if (spec.precision != Precision::fp32) {
-      throw UnsupportedError("precision " + to_string(spec.precision) + " with the synthetic backend " + spec.target() +
-                             ": it computes nothing; use --precision fp32 (the default)");
+      throw UnsupportedError(what + "the synthetic backend computes nothing; use --precision fp32 (the default)");
     }
-    return make_synthetic_backend(spec.synthetic);
+    return;
   }
+  if (spec.precision == Precision::fp16 && !spec.device.cuda) {
+    throw UnsupportedError(what +
+                           "half precision runs on CUDA only (LibTorch's CPU kernels have no fast fp16 path); "
+                           "on CPU use --precision bf16");
+  }
+  if (spec.precision != Precision::int8) return;
+  if (spec.device.cuda) {
+    throw UnsupportedError(what +
+                           "int8 runs on CPU only (LibTorch's oneDNN quantized engine); on CUDA use "
+                           "--precision bf16 or fp16");
+  }
+  if (spec.kind != BackendKind::zoo) return;
+  const auto models = int8_zoo_models();
+  if (std::ranges::find(models, spec.zoo_model) == models.end()) {
+    throw UnsupportedError(what + fmt::format("greenbatch runs int8 for {} (the others use layers greenbatch does not "
+                                              "quantize, some without int8 kernels in LibTorch); use --precision fp32 "
+                                              "or bf16, or a TorchScript model quantized in PyTorch (--model-file)",
+                                              fmt::join(models, ", ")));
+  }
+  if (!spec.optimize) {
+    throw UnsupportedError(what +
+                           "int8 is built from the optimised network (batch norms folded into the convolutions "
+                           "before quantizing); drop --no-optimize");
+  }
+}
+
+std::unique_ptr<Backend> make_backend(const BackendSpec& spec) {
+  check_precision(spec);
+  if (spec.is_synthetic()) return make_synthetic_backend(spec.synthetic);
   TorchOptions options;
   if (spec.kind == BackendKind::zoo) {
     options.zoo_model = spec.zoo_model;

@@ -1,6 +1,8 @@
 // Parsing and naming precisions.
 #include "greenbatch/engine/precision.h"
 
+#include <array>
+
 #include "greenbatch/core/error.h"
 
 namespace greenbatch::engine {
@@ -25,6 +27,12 @@ std::string to_string(Precision precision) {
       return "int8";
   }
   return "fp32";
+}
+
+std::span<const std::string_view> int8_zoo_models() {
+  static constexpr std::array<std::string_view, 6> kModels{"googlenet",       "resnet50",     "inception_v3",
+                                                           "resnext50_32x4d", "mobilenet_v2", "mnasnet1_0"};
+  return kModels;
 }
 
 }  // namespace greenbatch::engine

@@ -289,12 +289,7 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
   keep_freed_memory();
   const auto device = resolve_device(options.device);
   const std::string label = options.model_file ? options.model_file->string() : options.zoo_model;
-  if (options.precision == Precision::int8) prepare_int8(options, device, label);
-  if (options.precision == Precision::fp16 && !device.is_cuda()) {
-    throw UnsupportedError("--precision fp16 for " + label +
-                           ": half precision runs on CUDA only (LibTorch's CPU kernels have no fast fp16 path); "
-                           "on CPU use --precision bf16");
-  }
+  if (options.precision == Precision::int8) use_int8_engine(label);
   const int threads = options.threads > 0 ? options.threads : available_cores();
   torch::set_num_threads(threads);
   match_blas_threads(threads);
@@ -372,7 +367,7 @@ std::unique_ptr<Backend> make_torch_backend(const TorchOptions& options) {
       net->fuse_for_inference();
       to_channels_last(*net);
       channels_last = true;
-      if (options.precision == Precision::int8) quantize_zoo_net(*net, preprocessing);
+      if (options.precision == Precision::int8) quantize_zoo_net(*net, options.zoo_model, preprocessing);
     }
     network = net;
     info.model = options.zoo_model;

@@ -1,13 +1,12 @@
 // Loading a model in int8: refusals, quantized TorchScript files, calibration of zoo networks.
 #include "torch_int8.h"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include <algorithm>
+#include <stdexcept>
 #include <string_view>
 
 #include "greenbatch/core/error.h"
+#include "greenbatch/engine/precision.h"
 #include "greenbatch/engine/preprocess.h"
 #include "zoo/int8.h"
 
@@ -44,35 +43,18 @@ bool is_quantized(const torch::jit::Module& module) {
   return false;
 }
 
-void prepare_int8(const TorchOptions& options, const torch::Device& device, const std::string& label) {
-  const std::string what = "--precision int8 for " + label + ": ";
-  if (!device.is_cpu()) {
-    throw UnsupportedError(what +
-                           "int8 runs on CPU only (LibTorch's oneDNN quantized engine); on CUDA use "
-                           "--precision bf16 or fp16");
-  }
-  if (!options.model_file) {
-    const auto names = zoo::int8_zoo_models();
-    if (std::find(names.begin(), names.end(), options.zoo_model) == names.end()) {
-      throw UnsupportedError(
-          what + fmt::format("greenbatch runs int8 for {} (the others use layers greenbatch does "
-                             "not quantize, some without int8 kernels in LibTorch); use --precision fp32 or bf16, "
-                             "or a TorchScript model quantized in PyTorch (--model-file)",
-                             fmt::join(names, ", ")));
-    }
-    if (!options.optimize) {
-      throw UnsupportedError(what +
-                             "int8 is built from the optimised network (batch norms folded into the "
-                             "convolutions before quantizing); drop --no-optimize");
-    }
-  }
+void use_int8_engine(const std::string& label) {
   if (!zoo::use_onednn_quantized_engine()) {
-    throw UnsupportedError(what + "this LibTorch (" + torch_version() +
+    throw UnsupportedError("--precision int8 for " + label + ": this LibTorch (" + torch_version() +
                            ") has no oneDNN quantized engine; use --precision fp32 or bf16");
   }
 }
 
-void quantize_zoo_net(zoo::ZooNet& net, const Preprocessing& preprocessing) {
+void quantize_zoo_net(zoo::ZooNet& net, const std::string& name, const Preprocessing& preprocessing) {
+  const auto models = int8_zoo_models();
+  if (std::ranges::find(models, name) == models.end()) {
+    throw std::logic_error("quantize_zoo_net: " + name + " has no int8 layers (check_precision refuses it)");
+  }
   net.prepare_int8();
   c10::InferenceMode inference;
   auto batch = preprocess_generated_images(kCalibrationImages, preprocessing, kCalibrationSeed);

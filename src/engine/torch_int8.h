@@ -15,13 +15,14 @@ namespace greenbatch::engine {
 /// in PyTorch (torch.ao.quantization) and saved.
 bool is_quantized(const torch::jit::Module& module);
 
-/// Refuses int8 where greenbatch cannot run it (UnsupportedError naming `label` and the fix) and
-/// makes oneDNN the quantized engine; call before a quantized file is loaded, as its weights are
-/// packed for the engine at load.
-void prepare_int8(const TorchOptions& options, const torch::Device& device, const std::string& label);
+/// Makes oneDNN the quantized engine, or throws UnsupportedError naming `label`; call before a
+/// quantized file is loaded, as its weights are packed for the engine at load. Which models and
+/// devices run int8 is check_precision's (backend_spec.h).
+void use_int8_engine(const std::string& label);
 
-/// Runs fused zoo network `net` on calibration images preprocessed as `preprocessing` says and
-/// swaps in its int8 layers (zoo/int8.h).
-void quantize_zoo_net(zoo::ZooNet& net, const Preprocessing& preprocessing);
+/// Runs fused zoo network `net`, zoo model `name`, on calibration images preprocessed as
+/// `preprocessing` says and swaps in its int8 layers (zoo/int8.h). std::logic_error when `name`
+/// is not one of int8_zoo_models().
+void quantize_zoo_net(zoo::ZooNet& net, const std::string& name, const Preprocessing& preprocessing);
 
 }  // namespace greenbatch::engine

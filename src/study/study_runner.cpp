@@ -57,13 +57,26 @@ trial::TrialSettings trial_settings(const StudyConfig& config, const PlannedTria
   return settings;
 }
 
+namespace {
+
+// check_precision of one planned model, its error naming the study file.
+void check_model_precision(const engine::BackendSpec& spec, const StudyConfig& config) {
+  try {
+    engine::check_precision(spec);
+  } catch (const UnsupportedError& e) {
+    throw UnsupportedError(fmt::format("precisions and models in {}: {}", config.file.string(), e.what()));
+  }
+}
+
+}  // namespace
+
 StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, bool force, StudyObserver& observer,
                        const std::optional<Shard>& shard) {
   StudyOutcome outcome{study_id(config), 0, 0, 0, 0};
   const auto plan = shard ? select_shard(expand_design(config), *shard) : expand_design(config);
   outcome.planned = plan.size();
   // Everything that can fail on this machine is checked before the study is registered, so a
-  // corrected file is not refused as "another study": meters, device, image folder.
+  // corrected file is not refused as "another study": meters, device, image folder, precisions.
   energy::Sampler sampler(energy::open_meters(config.meter, energy::MeterOptions::from_environment()));
   if (engine::parse_device(config.device).cuda && !engine::torch_has_cuda()) {
     throw UnsupportedError(
@@ -72,6 +85,9 @@ StudyOutcome run_study(const StudyConfig& config, store::ResultStore& store, boo
                     config.device, config.file.string()));
   }
   if (!config.images.empty()) (void)trial::load_image_folder(config.images);
+  for (const auto& planned : plan) {
+    if (planned.target.empty()) check_model_precision(trial_settings(config, planned).backend, config);
+  }
   const auto knob_options = knobs::KnobOptions::from_environment();
   for (const auto khz : config.cpu_max_freqs) knobs::check_knobs({.cpu_max_freq_khz = khz}, knob_options);
   for (const auto watts : config.gpu_power_limits) knobs::check_knobs({.gpu_power_limit_w = watts}, knob_options);

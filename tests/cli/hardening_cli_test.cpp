@@ -241,6 +241,13 @@ TEST(HardeningCli, AStudyThatCannotRunHereIsRefusedBeforeItIsRegistered) {
   auto r = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", db.string()}, kMemoryMib, kSeconds);
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_TRUE(contains(r.err, "has no CUDA")) << r.err;
+  // A precision a planned model cannot run, before any trial: the first cell runs fp32, so a
+  // refusal at load would come only after it had been stored.
+  write_file(dir.path() / "s.toml", study + "precisions = [\"fp32\", \"int8\"]\n");
+  r = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", db.string()}, kMemoryMib, kSeconds);
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_TRUE(contains(r.err, "precisions and models in")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--precision int8 for synthetic:")) << r.err;
   write_file(dir.path() / "s.toml", study);  // corrected: runs on the same store
   r = run_cli_bounded({"study", (dir.path() / "s.toml").string(), "--db", db.string()}, kMemoryMib, kSeconds);
   EXPECT_EQ(r.exit_code, 0) << r.err;

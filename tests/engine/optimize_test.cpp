@@ -19,14 +19,12 @@
 #include "greenbatch/engine/model_catalog.h"
 #include "greenbatch/engine/precision_check.h"
 #include "greenbatch/engine/torch_backend.h"
-#include "support/error_message.h"
 #include "support/temp_dir.h"
 
 namespace greenbatch::engine {
 namespace {
 
 using greenbatch::testing::largest_logit;
-using greenbatch::testing::message_of;
 using greenbatch::testing::random_batch;
 
 std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
@@ -181,15 +179,6 @@ TEST(BlockedLayout, DepthwiseConvolutionAndRelu6EqualDense) {
 // An activation without a blocked-layout kernel is a programming error, not a silent conversion.
 TEST(BlockedLayout, OtherActivationsAreRefused) {
   EXPECT_THROW(zoo::activate(zoo::Act::hardswish, torch::randn({1, 8, 4, 4}).to_mkldnn()), std::logic_error);
-}
-
-// Half precision has no fast CPU kernels: refused on CPU by name, pointing at bf16.
-TEST(Precision, Fp16IsRefusedOnCpu) {
-  const auto message = message_of<UnsupportedError>(
-      [] { (void)make_torch_backend(options_for("shufflenet_v2_x1_0", true, Precision::fp16)); });
-  EXPECT_NE(message.find("fp16"), std::string::npos) << message;
-  EXPECT_NE(message.find("CUDA only"), std::string::npos) << message;
-  EXPECT_NE(message.find("bf16"), std::string::npos) << message;
 }
 
 TEST(Precision, UnoptimizedBf16RunsToo) {

@@ -1,6 +1,8 @@
 // Precision names and the comparison of reduced-precision scores with fp32.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "greenbatch/core/error.h"
 #include "greenbatch/engine/backend_spec.h"
 #include "greenbatch/engine/precision.h"
@@ -41,6 +43,46 @@ TEST(Precision, MismatchedScoresAreRefused) {
   const Scores b{1, 2, {1.0F, 2.0F}};
   EXPECT_THROW((void)compare_scores(a, b), InputError);
   EXPECT_THROW((void)compare_scores(Scores{}, Scores{}), InputError);
+}
+
+BackendSpec zoo_spec(const std::string& model, Precision precision) {
+  auto spec = BackendSpec::parse_target(model);
+  spec.precision = precision;
+  return spec;
+}
+
+std::string refusal(const BackendSpec& spec) {
+  try {
+    check_precision(spec);
+  } catch (const UnsupportedError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Refused before anything loads, naming the model, the precision and the fix.
+TEST(Precision, CombinationsThatCannotRunAreRefusedUpFront) {
+  EXPECT_EQ(refusal(zoo_spec("resnet50", Precision::int8)), "");
+  EXPECT_EQ(refusal(zoo_spec("mnasnet1_0", Precision::int8)), "");
+  EXPECT_EQ(refusal(zoo_spec("/models/quantized.pt", Precision::int8)), "");  // shows at load
+  EXPECT_EQ(refusal(zoo_spec("vit_b_16", Precision::bf16)), "");
+
+  const auto vit = refusal(zoo_spec("vit_b_16", Precision::int8));
+  EXPECT_NE(vit.find("--precision int8 for vit_b_16"), std::string::npos) << vit;
+  EXPECT_NE(vit.find("googlenet, resnet50, inception_v3, resnext50_32x4d, mobilenet_v2, mnasnet1_0"), std::string::npos)
+      << vit;
+  auto plain = zoo_spec("resnet50", Precision::int8);
+  plain.optimize = false;
+  EXPECT_NE(refusal(plain).find("drop --no-optimize"), std::string::npos) << refusal(plain);
+  auto cuda = zoo_spec("resnet50", Precision::int8);
+  cuda.device.cuda = true;
+  EXPECT_NE(refusal(cuda).find("CPU only"), std::string::npos) << refusal(cuda);
+  const auto fp16 = refusal(zoo_spec("shufflenet_v2_x1_0", Precision::fp16));
+  EXPECT_NE(fp16.find("--precision fp16 for shufflenet_v2_x1_0"), std::string::npos) << fp16;
+  EXPECT_NE(fp16.find("CUDA only"), std::string::npos) << fp16;
+  EXPECT_NE(fp16.find("bf16"), std::string::npos) << fp16;
+  cuda.precision = Precision::fp16;
+  EXPECT_EQ(refusal(cuda), "");
 }
 
 TEST(Precision, SyntheticBackendRefusesReducedPrecision) {

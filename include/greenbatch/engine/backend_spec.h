@@ -43,8 +43,14 @@ struct BackendSpec {
   [[nodiscard]] bool is_synthetic() const { return kind == BackendKind::synthetic; }
 };
 
-/// Loads the backend `spec` names. Throws the loaders' InputError / UnsupportedError (also for a
-/// synthetic backend asked for a precision other than fp32).
+/// Refuses, without loading anything, a precision `spec` cannot run: UnsupportedError naming the
+/// model, the precision and the fix (fp16 off CUDA; int8 on CUDA, of a zoo model without int8
+/// layers or with optimisation off; anything but fp32 on the synthetic backend). Whether a
+/// TorchScript file is quantized shows only once it is loaded.
+void check_precision(const BackendSpec& spec);
+
+/// Loads the backend `spec` names. Throws check_precision's UnsupportedError and the loaders'
+/// InputError / UnsupportedError.
 std::unique_ptr<Backend> make_backend(const BackendSpec& spec);
 
 }  // namespace greenbatch::engine

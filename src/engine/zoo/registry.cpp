@@ -1,7 +1,6 @@
 // Maps zoo names to their builders.
 #include <array>
 #include <string_view>
-#include <vector>
 
 #include "families.h"
 #include "greenbatch/core/error.h"
@@ -14,21 +13,20 @@ namespace {
 struct Entry {
   std::string_view name;
   ZooNetPtr (*build)();
-  bool int8 = false;  // every operation of its forward() has an int8 kernel (ZooNet::prepare_int8)
 };
 
 constexpr std::array kBuilders{
     Entry{"alexnet", make_alexnet},
     Entry{"vgg16", make_vgg16},
-    Entry{"googlenet", make_googlenet, true},
-    Entry{"resnet50", make_resnet50, true},
-    Entry{"inception_v3", make_inception_v3, true},
+    Entry{"googlenet", make_googlenet},
+    Entry{"resnet50", make_resnet50},
+    Entry{"inception_v3", make_inception_v3},
     Entry{"squeezenet1_1", make_squeezenet1_1},
     Entry{"densenet201", make_densenet201},
-    Entry{"resnext50_32x4d", make_resnext50_32x4d, true},
-    Entry{"mobilenet_v2", make_mobilenet_v2, true},
+    Entry{"resnext50_32x4d", make_resnext50_32x4d},
+    Entry{"mobilenet_v2", make_mobilenet_v2},
     Entry{"shufflenet_v2_x1_0", make_shufflenet_v2_x1_0},
-    Entry{"mnasnet1_0", make_mnasnet1_0, true},
+    Entry{"mnasnet1_0", make_mnasnet1_0},
     Entry{"mobilenet_v3_large", make_mobilenet_v3_large},
     Entry{"efficientnet_b0", make_efficientnet_b0},
     Entry{"regnet_y_1_6gf", make_regnet_y_1_6gf},
@@ -51,14 +49,6 @@ ZooNetPtr build_zoo_net(std::string_view name) {
   }
   (void)find_model(name);  // throws InputError listing the valid names
   throw InputError("model '" + std::string(name) + "' is in the table but has no builder");
-}
-
-std::vector<std::string_view> int8_zoo_models() {
-  std::vector<std::string_view> names;
-  for (const auto& entry : kBuilders) {
-    if (entry.int8) names.push_back(entry.name);
-  }
-  return names;
 }
 
 }  // namespace greenbatch::engine::zoo

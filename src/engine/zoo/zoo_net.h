@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <string_view>
-#include <vector>
 
 namespace greenbatch::engine::zoo {
 
@@ -18,7 +17,7 @@ class ZooNet : public torch::nn::Module {
   /// Rewrites the network for inference once its weights are final, e.g. folds batch norm into
   /// the convolution before it. Must not change the logits beyond float rounding. Default: no-op.
   virtual void fuse_for_inference() {}
-  /// Readies a fused network of int8_zoo_models() for calibration (int8.h), e.g. leaves a layout
+  /// Readies a fused network of engine::int8_zoo_models() for calibration (int8.h), e.g. leaves a layout
   /// that has no int8 kernels. Default: nothing to do.
   virtual void prepare_int8() {}
 };
@@ -29,9 +28,5 @@ using ZooNetPtr = std::shared_ptr<ZooNet>;
 /// Builds the zoo model `name` with torchvision's initialisation, drawing from torch's global
 /// generator (seed it first). Throws InputError listing valid names when `name` is unknown.
 ZooNetPtr build_zoo_net(std::string_view name);
-
-/// The zoo models that run in int8: their convolutions, residual sums and pools quantized, the
-/// classifier in float. Other models use operations without int8 kernels in LibTorch.
-std::vector<std::string_view> int8_zoo_models();
 
 }  // namespace greenbatch::engine::zoo
