@@ -1,4 +1,4 @@
-// Loading a model in int8: refusals, quantized TorchScript files, calibration of zoo networks.
+// Loading a model in int8: the quantized engine, quantized TorchScript files, calibration of zoo networks.
 #include "torch_int8.h"
 
 #include <algorithm>
