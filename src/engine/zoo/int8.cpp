@@ -2,9 +2,11 @@
 #include "int8.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "boxed_op.h"
@@ -123,36 +125,41 @@ torch::Tensor QuantizedConv::operator()(const torch::Tensor& x) const {
   }
 }
 
+std::optional<QParams> CalibratedOutput::for_inputs(std::span<const torch::Tensor> inputs,
+                                                    const char* operation) const {
+  const auto int8 = std::ranges::count_if(inputs, [](const torch::Tensor& t) { return t.is_quantized(); });
+  if (int8 == 0) return std::nullopt;
+  if (!params_ || int8 != std::ssize(inputs)) {
+    throw std::logic_error(std::string(operation) +
+                           " of int8 tensors that calibration did not see, or of int8 and float");
+  }
+  return params_;
+}
+
+void CalibratedOutput::record(const torch::Tensor& result) const {
+  if (auto* calibration = Int8Calibration::current()) {
+    range_.observe(result);
+    calibration->enlist(this, [this] { params_ = range_.qparams(); });
+  }
+}
+
 torch::Tensor ResidualSum::operator()(torch::Tensor a, const torch::Tensor& b, bool relu) const {
-  if (a.is_quantized() || b.is_quantized()) {
-    if (!output_ || !a.is_quantized() || !b.is_quantized()) {
-      throw std::logic_error("a residual sum of int8 tensors that calibration did not see, or of int8 and float");
-    }
-    return first_result(relu ? quantized_ops().add_relu : quantized_ops().add,
-                        {a, b, output_->scale, output_->zero_point});
+  if (const auto q = output_.for_inputs(std::array{a, b}, "a residual sum")) {
+    return first_result(relu ? quantized_ops().add_relu : quantized_ops().add, {a, b, q->scale, q->zero_point});
   }
   // In one pass where LibTorch has the kernel (CPU float only).
   auto sum = relu ? (a.is_cpu() && a.scalar_type() == torch::kFloat ? at::_add_relu_(a, b) : a.add_(b).relu_())
                   : a.add_(b);
-  if (auto* calibration = Int8Calibration::current()) {
-    range_.observe(sum);
-    calibration->enlist(this, [this] { output_ = range_.qparams(); });
-  }
+  output_.record(sum);
   return sum;
 }
 
 torch::Tensor ChannelConcat::operator()(const std::vector<torch::Tensor>& parts) const {
-  if (std::any_of(parts.begin(), parts.end(), [](const torch::Tensor& t) { return t.is_quantized(); })) {
-    if (!output_ || !std::all_of(parts.begin(), parts.end(), [](const torch::Tensor& t) { return t.is_quantized(); })) {
-      throw std::logic_error("a concatenation of int8 tensors that calibration did not see, or of int8 and float");
-    }
-    return first_result(quantized_ops().cat, {parts, std::int64_t{1}, output_->scale, output_->zero_point});
+  if (const auto q = output_.for_inputs(parts, "a concatenation")) {
+    return first_result(quantized_ops().cat, {parts, std::int64_t{1}, q->scale, q->zero_point});
   }
   auto joined = torch::cat(parts, 1);
-  if (auto* calibration = Int8Calibration::current()) {
-    range_.observe(joined);
-    calibration->enlist(this, [this] { output_ = range_.qparams(); });
-  }
+  output_.record(joined);
   return joined;
 }
 

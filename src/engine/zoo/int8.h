@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -83,6 +84,22 @@ class QuantizedConv {
   bool relu_;
 };
 
+/// The output range of an int8 operation on several tensors (a sum, a concatenation): recorded
+/// from its float results under an Int8Calibration, fixed when that finishes.
+class CalibratedOutput {
+ public:
+  /// The fixed output parameters when every one of `inputs` is int8; nullopt when none is (run
+  /// in float, then record()). std::logic_error naming `operation` for a mix of int8 and float,
+  /// or int8 inputs before calibration.
+  [[nodiscard]] std::optional<QParams> for_inputs(std::span<const torch::Tensor> inputs, const char* operation) const;
+  /// Records float `result` under the calibration running on this thread, if any.
+  void record(const torch::Tensor& result) const;
+
+ private:
+  mutable ActivationRange range_;
+  mutable std::optional<QParams> params_;  // set once calibrated
+};
+
 /// The sum a + b (then ReLU when asked) of a residual connection: in place on float tensors;
 /// on quantized ones the engine's int8 sum, into the range recorded during calibration.
 class ResidualSum {
@@ -91,8 +108,7 @@ class ResidualSum {
   [[nodiscard]] torch::Tensor operator()(torch::Tensor a, const torch::Tensor& b, bool relu) const;
 
  private:
-  mutable ActivationRange range_;
-  mutable std::optional<QParams> output_;  // set once calibrated
+  CalibratedOutput output_;
 };
 
 /// The concatenation of branch outputs along channels: torch::cat on float tensors; on quantized
@@ -104,8 +120,7 @@ class ChannelConcat {
   [[nodiscard]] torch::Tensor operator()(const std::vector<torch::Tensor>& parts) const;
 
  private:
-  mutable ActivationRange range_;
-  mutable std::optional<QParams> output_;  // set once calibrated
+  CalibratedOutput output_;
 };
 
 /// `x` in float: dequantized when it is quantized (e.g. before a float classifier).
